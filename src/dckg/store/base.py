@@ -1,0 +1,182 @@
+"""The store interface every backend implements.
+
+Terms, quads and results are pyoxigraph's types whatever the backend, so callers never
+care where the graph lives.
+"""
+
+from __future__ import annotations
+
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import BinaryIO, Union
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+)
+
+from dckg import rdfio
+from dckg.errors import InputError, UsageError
+from dckg.namespaces import PREFIXES
+
+Term = Union[NamedNode, BlankNode, Literal, Triple]
+QueryResult = Union[QuerySolutions, QueryBoolean, QueryTriples]
+#: Called with the number of quads written so far.
+Progress = Callable[[int], None]
+
+
+class Store(ABC):
+    """A quad store that answers SPARQL over the union of its named graphs."""
+
+    #: A short name of the backend, for messages and ``dckg stats``.
+    kind: str = "store"
+
+    # -- reading -----------------------------------------------------------------
+
+    @abstractmethod
+    def query(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query.
+
+        ``substitutions`` binds variables (named without ``?``) to RDF terms before
+        evaluation; values are never pasted into the query text. The default graph is the
+        union of all graphs unless ``default_graph`` names some.
+        Raises :class:`~dckg.errors.QueryError` for a query that does not parse or fails.
+        """
+
+    @abstractmethod
+    def quads(
+        self,
+        subject: NamedNode | BlankNode | None = None,
+        predicate: NamedNode | None = None,
+        object: Term | None = None,  # noqa: A002 - the RDF name
+        graph: NamedNode | None = None,
+    ) -> Iterator[Quad]:
+        """The quads matching a pattern (``None`` matches anything)."""
+
+    @abstractmethod
+    def graphs(self) -> list[NamedNode]:
+        """The named graphs, sorted by IRI."""
+
+    @abstractmethod
+    def count(self, graph: NamedNode | None = None) -> int:
+        """The number of quads in the store, or in one graph."""
+
+    @abstractmethod
+    def dump(self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None) -> None:
+        """Serialise the store (a dataset format) or one graph (any format)."""
+
+    # -- writing -----------------------------------------------------------------
+
+    @abstractmethod
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+
+    @abstractmethod
+    def add_quads(self, quads: Iterable[Quad], *, progress: Progress | None = None) -> int:
+        """Add quads all at once: either all are written or none is. Returns the count."""
+
+    @abstractmethod
+    def remove_quads(self, quads: Iterable[Quad]) -> int:
+        """Remove quads all at once. Returns how many were asked to be removed."""
+
+    @abstractmethod
+    def drop_graph(self, graph: NamedNode) -> None:
+        """Remove a named graph and all its quads (nothing happens if it is absent)."""
+
+    def replace_graph(
+        self, graph: NamedNode, triples: Iterable[Quad | Triple], *, progress: Progress | None = None
+    ) -> int:
+        """Make ``graph`` hold exactly ``triples``. The default drops then adds."""
+        quads = [_in_graph(t, graph) for t in triples]
+        self.drop_graph(graph)
+        return self.add_quads(quads, progress=progress)
+
+    def load(
+        self,
+        source: Path | bytes,
+        *,
+        rdf_format: RdfFormat | None = None,
+        graph: NamedNode | None = None,
+        source_name: str | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        """Load an RDF file or bytes into ``graph``, checking the whole input first.
+
+        Triples go to ``graph`` (required for triple formats); quad formats keep their
+        own graphs unless ``graph`` is given. Nothing is written if any part fails.
+        """
+        if isinstance(source, Path):
+            name = source_name or str(source)
+            rdf_format = rdf_format or rdfio.guess_format(source)
+            data = rdfio.read_bytes(source)
+        else:
+            name = source_name or "<input>"
+            if rdf_format is None:
+                raise UsageError("the RDF format of in-memory input must be given")
+            data = source
+        if graph is None and rdf_format not in rdfio.DATASET_FORMATS:
+            raise UsageError(f"{name}: a graph IRI is needed to load {rdf_format.name}")
+        rdfio.check_syntax(data, rdf_format, source=name)
+        return self._load_checked(data, rdf_format, graph=graph, progress=progress)
+
+    def _load_checked(
+        self,
+        data: bytes,
+        rdf_format: RdfFormat,
+        *,
+        graph: NamedNode | None,
+        progress: Progress | None,
+    ) -> int:
+        """Write input already known to parse. Backends override with a faster path."""
+        quads = rdfio.parse_quads(data, rdf_format)
+        if graph is not None:
+            quads = (_in_graph(q, graph) for q in quads)
+        return self.add_quads(quads, progress=progress)
+
+    # -- life cycle ----------------------------------------------------------------
+
+    def close(self) -> None:  # noqa: B027 - optional for backends
+        """Release the store's resources."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers shared by backends -----------------------------------------------
+
+    @staticmethod
+    def default_prefixes() -> dict[str, str]:
+        """Prefixes every query may use without declaring them."""
+        return dict(PREFIXES)
+
+
+def _in_graph(statement: Quad | Triple, graph: NamedNode) -> Quad:
+    return Quad(statement.subject, statement.predicate, statement.object, graph)
+
+
+def serialise_to_bytes(store: Store, rdf_format: RdfFormat, *, graph: NamedNode | None = None) -> bytes:
+    """A whole dump as bytes (small graphs only)."""
+    buffer = io.BytesIO()
+    store.dump(buffer, rdf_format, graph=graph)
+    return buffer.getvalue()
+
+
+__all__ = ["InputError", "Progress", "QueryResult", "Store", "Term", "serialise_to_bytes"]

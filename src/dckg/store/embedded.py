@@ -1,0 +1,209 @@
+"""The embedded backend: Oxigraph in this process, on disk or in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Variable
+
+from dckg.errors import QueryError, StoreError
+from dckg.rdfio import DATASET_FORMATS
+from dckg.store.base import Progress, QueryResult, Store, Term
+
+#: Quads written per transaction when progress is reported.
+BATCH = 50_000
+
+
+class EmbeddedStore(Store):
+    """Oxigraph in this process.
+
+    >>> store = EmbeddedStore()
+    >>> from pyoxigraph import Literal
+    >>> g = NamedNode("https://example.org/g")
+    >>> store.add_quads([Quad(NamedNode("https://example.org/a"), NamedNode("https://example.org/p"),
+    ...                       Literal("x"), g)])
+    1
+    >>> [s["o"].value for s in store.query("SELECT ?o WHERE { ?s ?p ?o }")]
+    ['x']
+    """
+
+    kind = "embedded"
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        if path is None:
+            self._store = pyoxigraph.Store()
+            return
+        _check_store_dir(path)
+        try:
+            self._store = pyoxigraph.Store(str(path))
+        except OSError as error:
+            raise StoreError(f"{path}: cannot open the store: {error}") from None
+
+    def __repr__(self) -> str:
+        return f"<EmbeddedStore {self.path or 'memory'}>"
+
+    # -- reading -----------------------------------------------------------------
+
+    def query(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QueryResult:
+        options: dict[str, object] = {"prefixes": self.default_prefixes()}
+        if default_graph is not None:
+            options["default_graph"] = list(default_graph)
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = list(named_graphs)
+        if substitutions:
+            options["substitutions"] = {Variable(k): v for k, v in substitutions.items()}
+        try:
+            return self._store.query(query, **options)  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise QueryError(f"malformed query: {error}") from None
+        except OSError as error:
+            raise StoreError(f"cannot read the store: {error}") from None
+        except (ValueError, RuntimeError) as error:
+            raise QueryError(str(error)) from None
+
+    def quads(
+        self,
+        subject: NamedNode | BlankNode | None = None,
+        predicate: NamedNode | None = None,
+        object: Term | None = None,  # noqa: A002
+        graph: NamedNode | None = None,
+    ) -> Iterator[Quad]:
+        return iter(self._store.quads_for_pattern(subject, predicate, object, graph))
+
+    def graphs(self) -> list[NamedNode]:
+        return sorted(
+            (g for g in self._store.named_graphs() if isinstance(g, NamedNode)),
+            key=lambda g: g.value,
+        )
+
+    def count(self, graph: NamedNode | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        result = self._store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            substitutions={Variable("g"): graph},
+        )
+        return int(next(iter(result))["n"].value)  # type: ignore[index]
+
+    def dump(self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None) -> None:
+        if graph is None and rdf_format not in DATASET_FORMATS:
+            raise StoreError(f"{rdf_format.name} holds one graph: name the graph to export")
+        options: dict[str, object] = {}
+        if graph is not None:
+            options["from_graph"] = graph
+        if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG):
+            options["prefixes"] = self.default_prefixes()
+        self._store.dump(output, rdf_format, **options)  # type: ignore[arg-type]
+
+    # -- writing -----------------------------------------------------------------
+
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(update, prefixes=self.default_prefixes())
+        except SyntaxError as error:
+            raise QueryError(f"malformed update: {error}") from None
+        except OSError as error:
+            raise StoreError(f"cannot write the store: {error}") from None
+
+    def add_quads(self, quads: Iterable[Quad], *, progress: Progress | None = None) -> int:
+        # One transaction: either every quad is written or none is.
+        batch = list(quads)
+        try:
+            self._store.extend(batch)
+        except OSError as error:
+            raise StoreError(f"cannot write the store: {error}") from None
+        if progress:
+            progress(len(batch))
+        return len(batch)
+
+    def remove_quads(self, quads: Iterable[Quad]) -> int:
+        batch = list(quads)
+        if not batch:
+            return 0
+        try:
+            for quad in batch:
+                self._store.remove(quad)
+        except OSError as error:
+            raise StoreError(f"cannot write the store: {error}") from None
+        return len(batch)
+
+    def drop_graph(self, graph: NamedNode) -> None:
+        try:
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+        except OSError as error:
+            raise StoreError(f"cannot write the store: {error}") from None
+
+    def replace_graph(
+        self, graph: NamedNode, triples: Iterable[Quad | pyoxigraph.Triple], *,
+        progress: Progress | None = None,
+    ) -> int:
+        quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        self.drop_graph(graph)
+        return self._bulk(iter(quads), progress)
+
+    def _load_checked(
+        self,
+        data: bytes,
+        rdf_format: RdfFormat,
+        *,
+        graph: NamedNode | None,
+        progress: Progress | None,
+    ) -> int:
+        # The input has parsed once already, so the bulk loader cannot stop half-way
+        # on a syntax error; only an I/O failure could.
+        quads = pyoxigraph.parse(data, rdf_format)
+        if graph is not None:
+            quads = (Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        return self._bulk(quads, progress)
+
+    def _bulk(self, quads: Iterator[Quad], progress: Progress | None) -> int:
+        total = 0
+        try:
+            while chunk := list(islice(quads, BATCH)):
+                self._store.bulk_extend(chunk)
+                total += len(chunk)
+                if progress:
+                    progress(total)
+        except OSError as error:
+            raise StoreError(f"cannot write the store: {error}") from None
+        return total
+
+    def flush(self) -> None:
+        """Make sure everything written is on disk."""
+        self._store.flush()
+
+    def optimize(self) -> None:
+        """Compact the on-disk files after a large load."""
+        self._store.optimize()
+
+    def close(self) -> None:
+        if self.path is not None:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+        # pyoxigraph closes the database when the object is collected.
+        del self._store
+
+
+def _check_store_dir(path: Path) -> None:
+    """Refuse a path that exists and is not an Oxigraph store."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: not a store (it is a file, a store is a directory)")
+    if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
+        raise StoreError(f"{path}: not a store (a non-empty directory without an Oxigraph database)")
