@@ -103,9 +103,7 @@ def _data_files(folder: Path) -> list[Path]:
 
 def _parse_all(paths: list[Path]) -> Iterator[Quad]:
     for path in paths:
-        yield from rdfio.parse_quads(
-            rdfio.read_bytes(path), rdfio.guess_format(path), source=path
-        )
+        yield from rdfio.parse_quads(rdfio.read_bytes(path), rdfio.guess_format(path), source=path)
 
 
 def _fingerprint(paths: list[Path]) -> str:
@@ -137,8 +135,15 @@ def _record(store: Store, graph_iri: NamedNode, fingerprint: str, count: int) ->
         [
             Quad(graph_iri, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset"), META_GRAPH),
             Quad(graph_iri, _CHECKSUM, Literal(fingerprint), META_GRAPH),
-            Quad(graph_iri, _MODIFIED, Literal(now, datatype=NamedNode(XSD + "dateTime")), META_GRAPH),
-            Quad(graph_iri, _TRIPLES, Literal(str(count), datatype=NamedNode(XSD + "integer")), META_GRAPH),
+            Quad(
+                graph_iri, _MODIFIED, Literal(now, datatype=NamedNode(XSD + "dateTime")), META_GRAPH
+            ),
+            Quad(
+                graph_iri,
+                _TRIPLES,
+                Literal(str(count), datatype=NamedNode(XSD + "integer")),
+                META_GRAPH,
+            ),
         ]
     )
 

@@ -157,7 +157,9 @@ def country_triples() -> Iterator[Triple]:
         yield Triple(iri, _p(DCKG, "alpha2"), _s(alpha2))
         yield Triple(iri, _p(DCKG, "alpha3"), _s(alpha3))
         yield Triple(iri, _p(SKOS, "notation"), _s(country.numeric))
-        yield Triple(iri, _p(DCKG, "euMember"), _typed(str(alpha2 in EU_MEMBERS).lower(), "boolean"))
+        yield Triple(
+            iri, _p(DCKG, "euMember"), _typed(str(alpha2 in EU_MEMBERS).lower(), "boolean")
+        )
         yield Triple(iri, _p(SKOS, "exactMatch"), NamedNode(EU_COUNTRY + alpha3))
         yield Triple(iri, _p(DCT, "source"), NamedNode(COUNTRIES_SOURCE))
         continent = continents.get(alpha2)
@@ -209,7 +211,9 @@ def _dataset_description(
     yield Triple(dataset, _TYPE, _p(DCAT, "Dataset"))
     yield Triple(dataset, _p(DCT, "title"), Literal(title, language="en"))
     yield Triple(dataset, _p(DCT, "source"), NamedNode(source))
-    yield Triple(dataset, _p(DCT, "description"), Literal(f"Generated from {generator}.", language="en"))
+    yield Triple(
+        dataset, _p(DCT, "description"), Literal(f"Generated from {generator}.", language="en")
+    )
 
 
 def _version(package: str) -> str:

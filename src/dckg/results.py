@@ -106,13 +106,17 @@ def write_result(result: object, output: BinaryIO, fmt: str = "table") -> int:
             output.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n".encode())
             return len(rows)
         if fmt not in SOLUTION_FORMATS:
-            raise UsageError(f"SELECT results cannot be written as {fmt!r}: use table, json, xml, csv or tsv")
+            raise UsageError(
+                f"SELECT results cannot be written as {fmt!r}: use table, json, xml, csv or tsv"
+            )
         result.serialize(output, SOLUTION_FORMATS[fmt])
         return -1
     if isinstance(result, QueryTriples):
         rdf_format = GRAPH_FORMATS.get("turtle" if fmt == "table" else fmt)
         if rdf_format is None:
-            raise UsageError(f"graph results cannot be written as {fmt!r}: use turtle, nt, jsonld or xml")
+            raise UsageError(
+                f"graph results cannot be written as {fmt!r}: use turtle, nt, jsonld or xml"
+            )
         triples: list[Triple] = list(result)
         from pyoxigraph import serialize
 

@@ -37,7 +37,10 @@ def init(session: Session, force: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--graph", "graph_iri", metavar="IRI", help="The named graph to load into.")
 @click.option(
-    "--format", "fmt", metavar="FORMAT", help="The RDF format (default: from each file's extension)."
+    "--format",
+    "fmt",
+    metavar="FORMAT",
+    help="The RDF format (default: from each file's extension).",
 )
 @pass_session
 def load(session: Session, files: tuple[Path, ...], graph_iri: str | None, fmt: str | None) -> None:
@@ -66,7 +69,10 @@ def load(session: Session, files: tuple[Path, ...], graph_iri: str | None, fmt: 
             progress=progress_printer(path.name),
         )
         end_progress()
-        click.echo(f"loaded {n:,} quads from {path} into {graph.value if graph else 'its graphs'}", err=True)
+        click.echo(
+            f"loaded {n:,} quads from {path} into {graph.value if graph else 'its graphs'}",
+            err=True,
+        )
 
 
 @click.command()
@@ -89,7 +95,9 @@ def export(session: Session, out: Path, fmt: str | None, graph_iri: str | None) 
         rdf_format = rdfio.guess_format(out)
     graph = _graph(graph_iri) if graph_iri else None
     if graph is None and rdf_format not in rdfio.DATASET_FORMATS:
-        raise UsageError(f"{rdf_format.name} holds one graph: pass --graph, or export as nq or trig")
+        raise UsageError(
+            f"{rdf_format.name} holds one graph: pass --graph, or export as nq or trig"
+        )
     if str(out) == "-":
         session.store.dump(sys.stdout.buffer, rdf_format, graph=graph)
         return

@@ -14,9 +14,16 @@ from dckg.results import FORMAT_NAMES, write_result
 
 @click.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path, allow_dash=True),
-              help="Read the query from a file ('-' for standard input).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True)
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Read the query from a file ('-' for standard input).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True
+)
 @pass_session
 def sparql(session: Session, query: str | None, query_file: Path | None, fmt: str) -> None:
     """Run a SPARQL 1.1 query over the union of all graphs.

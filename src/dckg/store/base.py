@@ -10,7 +10,7 @@ import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO
 
 from pyoxigraph import (
     BlankNode,
@@ -28,8 +28,8 @@ from dckg import rdfio
 from dckg.errors import InputError, UsageError
 from dckg.namespaces import PREFIXES
 
-Term = Union[NamedNode, BlankNode, Literal, Triple]
-QueryResult = Union[QuerySolutions, QueryBoolean, QueryTriples]
+Term = NamedNode | BlankNode | Literal | Triple
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 #: Called with the number of quads written so far.
 Progress = Callable[[int], None]
 
@@ -64,7 +64,7 @@ class Store(ABC):
         self,
         subject: NamedNode | BlankNode | None = None,
         predicate: NamedNode | None = None,
-        object: Term | None = None,  # noqa: A002 - the RDF name
+        object: Term | None = None,
         graph: NamedNode | None = None,
     ) -> Iterator[Quad]:
         """The quads matching a pattern (``None`` matches anything)."""
@@ -78,7 +78,9 @@ class Store(ABC):
         """The number of quads in the store, or in one graph."""
 
     @abstractmethod
-    def dump(self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None) -> None:
+    def dump(
+        self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None
+    ) -> None:
         """Serialise the store (a dataset format) or one graph (any format)."""
 
     # -- writing -----------------------------------------------------------------
@@ -100,7 +102,11 @@ class Store(ABC):
         """Remove a named graph and all its quads (nothing happens if it is absent)."""
 
     def replace_graph(
-        self, graph: NamedNode, triples: Iterable[Quad | Triple], *, progress: Progress | None = None
+        self,
+        graph: NamedNode,
+        triples: Iterable[Quad | Triple],
+        *,
+        progress: Progress | None = None,
     ) -> int:
         """Make ``graph`` hold exactly ``triples``. The default drops then adds."""
         quads = [_in_graph(t, graph) for t in triples]
@@ -172,7 +178,9 @@ def _in_graph(statement: Quad | Triple, graph: NamedNode) -> Quad:
     return Quad(statement.subject, statement.predicate, statement.object, graph)
 
 
-def serialise_to_bytes(store: Store, rdf_format: RdfFormat, *, graph: NamedNode | None = None) -> bytes:
+def serialise_to_bytes(
+    store: Store, rdf_format: RdfFormat, *, graph: NamedNode | None = None
+) -> bytes:
     """A whole dump as bytes (small graphs only)."""
     buffer = io.BytesIO()
     store.dump(buffer, rdf_format, graph=graph)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
@@ -79,7 +80,7 @@ class EmbeddedStore(Store):
         self,
         subject: NamedNode | BlankNode | None = None,
         predicate: NamedNode | None = None,
-        object: Term | None = None,  # noqa: A002
+        object: Term | None = None,
         graph: NamedNode | None = None,
     ) -> Iterator[Quad]:
         return iter(self._store.quads_for_pattern(subject, predicate, object, graph))
@@ -99,7 +100,9 @@ class EmbeddedStore(Store):
         )
         return int(next(iter(result))["n"].value)  # type: ignore[index]
 
-    def dump(self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None) -> None:
+    def dump(
+        self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None
+    ) -> None:
         if graph is None and rdf_format not in DATASET_FORMATS:
             raise StoreError(f"{rdf_format.name} holds one graph: name the graph to export")
         options: dict[str, object] = {}
@@ -149,7 +152,10 @@ class EmbeddedStore(Store):
             raise StoreError(f"cannot write the store: {error}") from None
 
     def replace_graph(
-        self, graph: NamedNode, triples: Iterable[Quad | pyoxigraph.Triple], *,
+        self,
+        graph: NamedNode,
+        triples: Iterable[Quad | pyoxigraph.Triple],
+        *,
         progress: Progress | None = None,
     ) -> int:
         quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
@@ -193,10 +199,8 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         if self.path is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._store.flush()
-            except OSError:
-                pass
         # pyoxigraph closes the database when the object is collected.
         del self._store
 
@@ -206,4 +210,6 @@ def _check_store_dir(path: Path) -> None:
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path}: not a store (it is a file, a store is a directory)")
     if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
-        raise StoreError(f"{path}: not a store (a non-empty directory without an Oxigraph database)")
+        raise StoreError(
+            f"{path}: not a store (a non-empty directory without an Oxigraph database)"
+        )
