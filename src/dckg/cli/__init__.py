@@ -83,10 +83,13 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _register() -> None:
-    from dckg.cli import data, sparql
+    """Add the commands of every module of this package that lists ``COMMANDS``."""
+    import importlib
+    import pkgutil
 
-    for module in (data, sparql):
-        for command in module.COMMANDS:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
 
 

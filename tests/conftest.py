@@ -1,0 +1,37 @@
+"""Fixtures shared by the whole suite: real Oxigraph stores, empty or initialised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dckg.bootstrap import initialise
+from dckg.store import EmbeddedStore, Store
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """An empty in-memory store."""
+    with EmbeddedStore() as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def reference_store() -> Iterator[Store]:
+    """An in-memory store holding the ontology and all shipped reference data.
+
+    Shared by the whole session: tests must not write to it (use ``store`` for that).
+    """
+    with EmbeddedStore() as s:
+        initialise(s)
+        yield s
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The folder of test fixtures."""
+    return DATA
