@@ -4,7 +4,7 @@
 >>> library = load_library()
 >>> query = library["find-entity"]
 >>> [p.name for p in query.params]
-['name', 'type', 'limit']
+['name', 'type']
 >>> rows = list(query.run(open_store("memory"), {"name": "Lyon"}))
 >>> rows
 []
