@@ -656,8 +656,9 @@ def _checks_section(result: ImportResult) -> str:
     text += _table(["statistic", "km"], _distribution(gaps))
     text += _consistency(result)
     text += (
-        "\n5. By hand: a random sample of 30 matches (below) was checked against GeoNames "
-        "and Wikidata; the verdicts are in `docs/importers.md`.\n"
+        "\n5. By hand: a random sample of 30 matches (below) was checked against the GeoNames "
+        "record (name, alternate names, first-level region, population) and the Wikidata "
+        "row; the verdicts are in `docs/importers.md`.\n"
     )
     return text
 
@@ -728,8 +729,40 @@ def _sample_section(result: ImportResult) -> str:
     )
 
 
+def _far_matches(result: ImportResult, km: float = 10.0) -> str:
+    far = sorted(
+        (
+            (r.match.candidates[0].distance_km or 0.0, r)
+            for r in result.sides.values()
+            if r.status == MATCHED and r.match and r.match.candidates
+            if (r.match.candidates[0].distance_km or 0.0) > km
+        ),
+        key=lambda dr: (-dr[0], dr[1].side.label),
+    )
+    text = (
+        f"\n## Matches more than {km:g} km from the Wikidata position ({len(far)}, to review)\n\n"
+        "Errors concentrate here: a municipality whose coordinates are those of another town "
+        "(its seat) can match a same-name village farther away.\n\n"
+    )
+    return text + _table(
+        ["Wikidata label", "country", "GeoNames", "geonames id", "km"],
+        [
+            (
+                r.side.label,
+                r.side.country,
+                r.match.candidates[0].label,
+                r.match.candidates[0].iri.value.rsplit("-", 1)[-1],
+                f"{d:.1f}",
+            )
+            for d, r in far
+            if r.match
+        ],
+    )
+
+
 def _problems_section(result: ImportResult) -> str:
-    text = "\n## Ambiguous places (most rows first, up to 25)\n\n"
+    text = _far_matches(result)
+    text += "\n## Ambiguous places (most rows first, up to 25)\n\n"
     ambiguous = sorted(
         (r for r in result.sides.values() if r.status == AMBIGUOUS),
         key=lambda r: (-r.rows, r.side.label),
