@@ -88,7 +88,10 @@ class _Canary(http.server.BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         type(self).hits.append(self.path)
-        body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"leaked"}}]}}'
+        body = (
+            b'{"head":{"vars":["x"]},"results":{"bindings":'
+            b'[{"x":{"type":"literal","value":"leaked"}}]}}'
+        )
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))
@@ -118,7 +121,8 @@ def _service_queries(url: str) -> list[str]:
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?x ?y ?z }} }}",
         f"select * where {{ service silent <{url}> {{ ?x ?y ?z }} }}",
         f"SELECT * WHERE {{ {escaped} <{url}> {{ ?x ?y ?z }} }}",
-        f"PREFIX c: <{url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ SERVICE c:sparql {{ ?x ?y ?z }} }}",
+        f"PREFIX c: <{url.rsplit('/', 1)[0]}/> "
+        "SELECT * WHERE { SERVICE c:sparql { ?x ?y ?z } }",
         f"SELECT * WHERE {{ ?s a dckg:City FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?y ?z }} }} }}",
         f"SELECT * WHERE {{ {{ SELECT ?x WHERE {{ SERVICE <{url}> {{ ?x ?y ?z }} }} }} }}",
         f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?x ?y ?z }} }}",
