@@ -98,7 +98,10 @@ FORMAT_NAMES: dict[str, dict[str, Format]] = {
         "json-ld": JSONLD,
         "json": JSONLD,
         "rdfxml": RDFXML,
+        "rdf+xml": RDFXML,
+        "rdf": RDFXML,
         "xml": RDFXML,
+        "n3": TURTLE,
     },
 }
 FORMAT_NAMES[BOOLEAN] = FORMAT_NAMES[SOLUTIONS]
@@ -144,9 +147,18 @@ def choose(accept: list[str], kind: str, format_name: str | None = None) -> Form
     'turtle'
     >>> choose(parse_accept("image/png"), SOLUTIONS) is None
     True
+    >>> choose(parse_accept("text/csv"), SOLUTIONS, "tsv").name
+    'tsv'
+    >>> choose(parse_accept("text/csv"), SOLUTIONS, "nonsense").name
+    'csv'
     """
     if format_name:
-        return FORMAT_NAMES[kind].get(format_name.lower())
+        # A known name (or media type) wins; anything else is left to the Accept header,
+        # as clients send all sorts of values in this parameter.
+        name = format_name.strip().lower()
+        known = FORMAT_NAMES[kind].get(name) or MEDIA_TYPES[kind].get(name)
+        if known is not None:
+            return known
     table = MEDIA_TYPES[kind]
     for media in accept:
         if media in table:
