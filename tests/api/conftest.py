@@ -15,7 +15,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from dckg.api import create_app
 from dckg.api.settings import Settings
-from dckg.namespaces import DCKG, RDF, RDFS, graph
+from dckg.bootstrap import META_GRAPH
+from dckg.namespaces import DCKG, DCT, RDF, RDFS, XSD, graph
 from dckg.store import EmbeddedStore, Store
 
 #: A query that keeps a worker busy far longer than any test's time limit.
@@ -89,6 +90,19 @@ def small_quads() -> list[Quad]:
         Quad(other, NamedNode(RDFS + "label"), Literal('Quote " and, comma'), b),
         # the same triple in two graphs
         Quad(city, NamedNode(RDF + "type"), NamedNode(DCKG + "City"), b),
+        # when each graph was loaded, as ``dckg init`` records it
+        Quad(
+            a,
+            NamedNode(DCT + "modified"),
+            Literal("2024-01-02T03:04:05+00:00", datatype=NamedNode(XSD + "dateTime")),
+            META_GRAPH,
+        ),
+        Quad(
+            b,
+            NamedNode(DCT + "modified"),
+            Literal("2025-06-07T08:09:10+00:00", datatype=NamedNode(XSD + "dateTime")),
+            META_GRAPH,
+        ),
     ]
 
 
