@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -40,9 +40,14 @@ log = logging.getLogger("dckg.api")
 OPTIONAL_ROUTERS = ("dckg.api.linked", "dckg.api.web")
 
 
-def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
-    """The application for ``settings``; ``store`` (if given) is served instead of
-    opening ``settings.store``, and is left open when the app stops."""
+def create_app(
+    settings: Settings, *, store: Store | None = None, library: Mapping[str, Any] | None = None
+) -> FastAPI:
+    """The application for ``settings``.
+
+    ``store`` (if given) is served instead of opening ``settings.store``, and is left
+    open when the app stops; ``library`` replaces the shipped named queries.
+    """
     owned = store is None
     store = store if store is not None else open_store(settings.store)
     engine = make_engine(store, settings.query_workers)
@@ -79,15 +84,15 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         expose_headers=["Content-Disposition"],
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    _include_routers(app)
+    _include_routers(app, _library() if library is None else library)
     return app
 
 
-def _include_routers(app: FastAPI) -> None:
+def _include_routers(app: FastAPI, library: Mapping[str, Any]) -> None:
     from dckg.api import dataset, queries, sparql, validate
 
     app.include_router(sparql.router)
-    app.include_router(queries.build_router(_library()))
+    app.include_router(queries.build_router(library))
     app.include_router(dataset.router)
     app.include_router(validate.router)
     for name in OPTIONAL_ROUTERS:
