@@ -82,9 +82,8 @@ async def validate(
     name: Annotated[str, Query(description="A name for the input, used in messages.")] = "body",
 ) -> Response:
     """The SHACL report of a contribution checked against the shapes and the graph."""
-    from dckg.validation import validate as run_validation
-
     body, fmt = await _read(request)
+    from dckg.validation import validate as run_validation
 
     def check() -> Any:
         return run_validation(store, _sources(body, fmt, name))
@@ -122,9 +121,8 @@ async def contribute(
 ) -> Response:
     """Merge a contribution into its own named graph, with provenance; all or nothing."""
     check_token(request, settings)
-    from dckg.validation import contribute as merge
-
     body, fmt = await _read(request)
+    from dckg.validation import contribute as merge
     sources = await run_in_threadpool(_sources, body, fmt, name)
 
     def write() -> Any:
