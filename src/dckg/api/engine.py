@@ -56,6 +56,8 @@ class Run(ABC):
         self.rows = 0
         self.truncated = False
         self.head: Head | None = None
+        #: The start of the body (the whole body when ``done`` after the head).
+        self.first = b""
 
     @abstractmethod
     def _receive(self, wait: float) -> bytes | None:
@@ -93,7 +95,11 @@ class Run(ABC):
             self.done = True
             self._abandon()
             raise StoreError(f"query worker protocol error: {tag!r} before the head")
-        self.head = pickle.loads(body)
+        self.head, self.first, end = pickle.loads(body)
+        if end is not None:
+            self.rows, self.truncated = end
+            self.done = True
+            self._release()
         return self.head
 
     def next_chunk(self) -> bytes | None:

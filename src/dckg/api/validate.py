@@ -123,6 +123,7 @@ async def contribute(
     check_token(request, settings)
     body, fmt = await _read(request)
     from dckg.validation import contribute as merge
+
     sources = await run_in_threadpool(_sources, body, fmt, name)
 
     def write() -> Any:

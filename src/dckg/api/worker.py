@@ -1,9 +1,11 @@
 """What runs a query and writes its results: the body of a query worker process.
 
 Messages to the server are byte strings tagged by their first byte: ``H`` the head
-(media type, kind of result), ``D`` a chunk of the body, ``E`` the end (rows written,
-whether the result was capped), ``X`` an error (class name, message). Errors cross the
-process boundary as text. This module imports nothing heavy, so a fresh worker starts fast.
+(media type, kind of result), the first chunk of the body and, when the whole body fits
+in that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, whether the
+result was capped); ``X`` an error (class name, message). A small result is thus one
+message. Errors cross the process boundary as text. This module imports nothing heavy,
+so a fresh worker starts fast.
 """
 
 from __future__ import annotations
@@ -61,13 +63,11 @@ def _execute(store: Store, job: Job, send: Send) -> None:
         default_graph=job.default_graph,
         named_graphs=job.named_graphs,
     )
-    out = writers.ChunkWriter(send_data(send))
     if isinstance(result, QueryBoolean):
         fmt = _format(job, negotiation.BOOLEAN)
-        _head(send, fmt, negotiation.BOOLEAN)
-        writers.write_boolean(result, fmt, out)
-        out.flush()
-        send(b"E" + pickle.dumps((1, False)))
+        out = _Output(send, Head(fmt.media_type, negotiation.BOOLEAN, fmt.name))
+        writers.write_boolean(result, fmt, out.writer)
+        out.end(1, False)
         return
     kind = negotiation.SOLUTIONS if isinstance(result, QuerySolutions) else negotiation.GRAPH
     fmt = _format(job, kind)
@@ -76,18 +76,39 @@ def _execute(store: Store, job: Job, send: Send) -> None:
     # while finding it still get their own status.
     first = next(rows, None)
     items = writers.prepend(first, rows) if first is not None else iter(())
-    _head(send, fmt, kind)
+    out = _Output(send, Head(fmt.media_type, kind, fmt.name))
     if isinstance(result, QueryTriples):
-        n, capped = writers.write_graph(items, fmt, out, job.max_results)  # type: ignore[arg-type]
+        n, capped = writers.write_graph(items, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
     else:
         variables = [v.value for v in result.variables]
-        n, capped = writers.write_solutions(variables, items, fmt, out, job.max_results)
-    out.flush()
-    send(b"E" + pickle.dumps((n, capped)))
+        n, capped = writers.write_solutions(variables, items, fmt, out.writer, job.max_results)
+    out.end(n, capped)
 
 
-def send_data(send: Send) -> Send:
-    return lambda chunk: send(b"D" + chunk)
+class _Output:
+    """Sends the head with the first chunk, and the end with the last one if it can."""
+
+    def __init__(self, send: Send, head: Head) -> None:
+        self._send = send
+        self._head: Head | None = head
+        self.writer = writers.ChunkWriter(self._chunk)
+
+    def _chunk(self, data: bytes) -> None:
+        if self._head is not None:
+            self._send(b"H" + pickle.dumps((self._head, data, None)))
+            self._head = None
+        else:
+            self._send(b"D" + data)
+
+    def end(self, rows: int, capped: bool) -> None:
+        rest = self.writer.take()
+        if self._head is not None:
+            self._send(b"H" + pickle.dumps((self._head, rest, (rows, capped))))
+            self._head = None
+            return
+        if rest:
+            self._send(b"D" + rest)
+        self._send(b"E" + pickle.dumps((rows, capped)))
 
 
 def _format(job: Job, kind: str) -> negotiation.Format:
@@ -97,10 +118,6 @@ def _format(job: Job, kind: str) -> negotiation.Format:
         wanted = job.format_name or ", ".join(job.accept)
         raise _NotAcceptable(f"cannot give a {kind} result as {wanted}; available: {offered}")
     return fmt
-
-
-def _head(send: Send, fmt: negotiation.Format, kind: str) -> None:
-    send(b"H" + pickle.dumps(Head(fmt.media_type, kind, fmt.name)))
 
 
 class _NotAcceptable(DckgError):

@@ -45,9 +45,14 @@ class ChunkWriter:
 
     def flush(self) -> None:
         if self._parts:
-            self._send(b"".join(self._parts))
-            self._parts.clear()
-            self._buffered = 0
+            self._send(self.take())
+
+    def take(self) -> bytes:
+        """What is buffered, removed from the buffer without being sent."""
+        data = b"".join(self._parts)
+        self._parts.clear()
+        self._buffered = 0
+        return data
 
 
 def write_boolean(result: QueryBoolean, fmt: Format, out: ChunkWriter) -> None:
