@@ -49,7 +49,7 @@ def _written(store: Store, name: str, cap: int = 1000) -> tuple[bytes, int, bool
     variables = [v.value for v in result.variables]  # type: ignore[union-attr]
     fmt = negotiation.FORMAT_NAMES[negotiation.SOLUTIONS][name]
     n, capped = write_solutions(variables, result, fmt, out, cap)  # type: ignore[arg-type]
-    out.flush()
+    out.send_buffered()
     return b"".join(chunks), n, capped
 
 

@@ -40,10 +40,14 @@ class ChunkWriter:
         self._parts.append(data)
         self._buffered += len(data)
         if self._buffered >= self._size or time.monotonic() - self._since > self._age:
-            self.flush()
+            self.send_buffered()
         return len(data)
 
     def flush(self) -> None:
+        """Nothing: serialisers call it when they end, but chunking is decided here."""
+
+    def send_buffered(self) -> None:
+        """Hand on what is buffered now."""
         if self._parts:
             self._send(self.take())
 
