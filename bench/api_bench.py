@@ -158,6 +158,11 @@ def main() -> None:
     http_p50 = next(r[4] for r in rows if r[0].startswith("/sparql") and r[1] == 1)
     print(f"\nsame query on the store in-process (query + JSON): p50 {direct_p50:.2f} ms")
     print(f"HTTP overhead at 1 client (p50 over HTTP - p50 direct): {http_p50 - direct_p50:.2f} ms")
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"cores: {os.cpu_count()}, load average during the run: "
+        f"{load1:.1f} (1 min), {load5:.1f} (5 min)"
+    )
 
 
 if __name__ == "__main__":

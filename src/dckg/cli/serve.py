@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from dckg.cli.context import Session, end_progress, pass_session, progress_printer
+
+if TYPE_CHECKING:
+    from dckg.store import Store
 
 
 @click.command()
@@ -76,13 +81,14 @@ def serve(session: Session, store_spec: str | None, **options: object) -> None:
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 
-def _open(spec: str | None):  # type: ignore[no-untyped-def]
+def _open(spec: str | None) -> Store:
     from dckg.store import open_store
 
     return open_store(spec)
 
 
-def _initialise_if_empty(store) -> None:  # type: ignore[no-untyped-def]
+def _initialise_if_empty(store: Store) -> None:
+    """Load the ontology and reference data into an empty embedded store, with progress."""
     from dckg.bootstrap import initialise, is_initialised
     from dckg.store import EmbeddedStore
 
