@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from dckg.api import negotiation
 from dckg.api.deps import get_engine, get_settings, get_store
 from dckg.api.engine import Engine
-from dckg.api.errors import Forbidden, Unauthorized, UnsupportedMediaType
+from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
 from dckg.api.settings import Settings
 from dckg.store.base import Store
 
@@ -56,10 +56,24 @@ async def _read(request: Request) -> tuple[bytes, str]:
     return await request.body(), fmt
 
 
-def _sources(body: bytes, fmt: str, name: str) -> list[Any]:
-    from dckg.validation import read_contribution
+class NotInstalled(HTTPProblem):
+    """A part of dckg that this installation lacks."""
 
-    return [read_contribution(body, fmt=fmt, name=name)]
+    status = 501
+
+
+def _validation() -> Any:
+    try:
+        import dckg.validation as module
+    except ModuleNotFoundError as error:
+        if error.name != "dckg.validation":
+            raise
+        raise NotInstalled("SHACL validation is not available in this installation") from None
+    return module
+
+
+def _sources(body: bytes, fmt: str, name: str) -> list[Any]:
+    return [_validation().read_contribution(body, fmt=fmt, name=name)]
 
 
 def _report_response(request: Request, report: Any) -> Response:
@@ -83,7 +97,7 @@ async def validate(
 ) -> Response:
     """The SHACL report of a contribution checked against the shapes and the graph."""
     body, fmt = await _read(request)
-    from dckg.validation import validate as run_validation
+    run_validation = _validation().validate
 
     def check() -> Any:
         return run_validation(store, _sources(body, fmt, name))
@@ -122,7 +136,7 @@ async def contribute(
     """Merge a contribution into its own named graph, with provenance; all or nothing."""
     check_token(request, settings)
     body, fmt = await _read(request)
-    from dckg.validation import contribute as merge
+    merge = _validation().contribute
 
     sources = await run_in_threadpool(_sources, body, fmt, name)
 
