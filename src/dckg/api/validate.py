@@ -26,14 +26,14 @@ from dckg.store.base import Store
 
 router = APIRouter(tags=["validation"])
 
-#: Contribution formats by request media type (names as ``read_contribution`` takes them).
+#: Contribution formats by request media type (names as ``bytes_input`` takes them).
 FORMATS = {
-    "text/turtle": "ttl",
-    "application/x-turtle": "ttl",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
     "application/ld+json": "jsonld",
     "application/json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
     "text/csv": "csv",
 }
 
@@ -73,7 +73,7 @@ def _validation() -> Any:
 
 
 def _sources(body: bytes, fmt: str, name: str) -> list[Any]:
-    return [_validation().read_contribution(body, fmt=fmt, name=name)]
+    return [_validation().bytes_input(body, fmt=fmt, name=name)]
 
 
 def _report_response(request: Request, report: Any) -> Response:
