@@ -12,11 +12,12 @@ import httpx
 from tests.api.conftest import free_port
 
 
-def test_serve_initialises_an_empty_store_and_answers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_serve_initialises_an_empty_store_and_answers() -> None:
     port = free_port()
     env = {
         **os.environ,
-        "DCKG_STORE": str(tmp_path / "store"),
+        # memory: the same start-up path as an empty on-disk store, without the disk writes
+        "DCKG_STORE": "memory",
         "DCKG_QUERY_TIMEOUT": "5",
         "DCKG_QUERY_WORKERS": "2",
     }
