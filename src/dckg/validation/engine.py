@@ -9,12 +9,16 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from dckg.namespaces import RDFS
 from dckg.store.base import Store
 from dckg.validation.checks import duplicate_partnerships, missing_references
 from dckg.validation.neighbourhood import neighbourhood
 from dckg.validation.report import Issue, Report
-from dckg.validation.shapes import class_hierarchy, load_shapes
+from dckg.validation.shacl import Result
+from dckg.validation.shapes import class_hierarchy, compiled_shapes, load_shapes
 from dckg.validation.sources import Input, Parsed, read_contribution
+
+_SUBCLASS = NamedNode(RDFS + "subClassOf")
 
 #: What ``validate`` accepts as one contribution file.
 Source = Path | Input | Parsed
@@ -34,17 +38,24 @@ def read_all(
 
 
 def validate(
-    store: Store | None, sources: Sequence[Source], *, template: str | None = None
+    store: Store | None,
+    sources: Sequence[Source],
+    *,
+    template: str | None = None,
+    engine: str = "dckg",
 ) -> Report:
     """Validate contribution files together, against the shapes and the store.
 
     Raises :class:`~dckg.errors.InputError` for unreadable input; everything else is in
     the :class:`Report`. ``store`` may be None to check the files alone.
     """
-    return validate_parsed(store, read_all(sources, store=store, template=template))
+    parsed = read_all(sources, store=store, template=template)
+    return validate_parsed(store, parsed, engine=engine)
 
 
-def validate_parsed(store: Store | None, parsed: Sequence[Parsed]) -> Report:
+def validate_parsed(
+    store: Store | None, parsed: Sequence[Parsed], *, engine: str = "dckg"
+) -> Report:
     """Validate inputs already read (see :func:`validate`)."""
     report = Report()
     triples: list[Triple] = []
@@ -67,7 +78,7 @@ def validate_parsed(store: Store | None, parsed: Sequence[Parsed]) -> Report:
     context = neighbourhood(store, triples) if store is not None else []
     report.extend(missing_references(triples, context, locate))
     report.extend(duplicate_partnerships(store, triples, locate))
-    report.extend(run_shapes(triples, context, owner, locate))
+    report.extend(run_shapes(triples, context, owner, locate, engine=engine))
     return report
 
 
@@ -76,55 +87,80 @@ def run_shapes(
     context: Sequence[Triple],
     owner: dict,
     locate,
+    *,
+    engine: str = "dckg",
 ) -> list[Issue]:
-    """Run pySHACL on the contribution plus its neighbourhood, focused on the contribution."""
-    import pyshacl
+    """Run the shapes on the contribution plus its neighbourhood, focused on the contribution.
 
-    data = rdflib.Graph()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ill-typed literals are for the shapes to report
-        for t in (*triples, *context):
-            data.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
-    for sub, sup in class_hierarchy():
-        data.add((rdflib.URIRef(sub), rdflib.RDFS.subClassOf, rdflib.URIRef(sup)))
+    ``engine`` is ``dckg`` (:mod:`dckg.validation.shacl`, fast) or ``pyshacl`` (the
+    reference implementation, slow on large contributions; the tests compare the two).
+    """
     subjects = {t.subject for t in triples}
-    focus = None
-    if all(isinstance(s, NamedNode) for s in subjects):
-        focus = sorted(s.value for s in subjects)
-    _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=load_shapes(),
-        focus_nodes=focus or None,
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    hierarchy = [
+        Triple(NamedNode(sub), _SUBCLASS, NamedNode(sup)) for sub, sup in class_hierarchy()
+    ]
+    data = [*triples, *context, *hierarchy]
+    if engine == "pyshacl":
+        results = pyshacl_results(data, subjects)
+    elif engine == "dckg":
+        results = compiled_shapes().validate(data, subjects)
+    else:
+        raise ValueError(f"unknown SHACL engine {engine!r}")
     issues = []
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
-        node = _to_oxigraph(results.value(result, sh.focusNode))
-        if node not in subjects:
-            continue
-        path, inverse = _path(results, results.value(result, sh.resultPath), sh)
-        source, location, column = locate(node, path)
-        value = results.value(result, sh.value)
-        severity = results.value(result, sh.resultSeverity)
-        shape = results.value(result, sh.sourceShape)
+    for r in results:
+        source, location, column = locate(r.focus, r.path)
         issues.append(
             Issue(
                 source=source,
                 location=location,
-                message=str(results.value(result, sh.resultMessage) or "does not conform"),
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus=node,
-                path=path,
-                inverse_path=inverse,
+                message=r.message,
+                severity=r.severity,
+                focus=r.focus,
+                path=r.path,
+                inverse_path=r.inverse,
                 field=column,
-                value=_to_oxigraph(value) if value is not None else None,
-                component=_to_oxigraph(results.value(result, sh.sourceConstraintComponent)),
-                shape=_to_oxigraph(shape) if isinstance(shape, rdflib.URIRef) else None,
+                value=r.value,
+                component=r.component,
+                shape=r.shape,
             )
         )
     return issues
+
+
+def pyshacl_results(data: Sequence[Triple], subjects: set) -> list[Result]:
+    """The results pySHACL gives for the focus nodes ``subjects``."""
+    import pyshacl
+
+    graph = rdflib.Graph()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ill-typed literals are for the shapes to report
+        for t in data:
+            graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+    _, report, _ = pyshacl.validate(
+        graph, shacl_graph=load_shapes(), allow_warnings=True, allow_infos=True
+    )
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    found = []
+    for result in report.objects(None, sh.result):  # not the nested sh:detail ones
+        node = _to_oxigraph(report.value(result, sh.focusNode))
+        if node not in subjects:
+            continue
+        path, inverse = _path(report, report.value(result, sh.resultPath), sh)
+        value = report.value(result, sh.value)
+        severity = report.value(result, sh.resultSeverity)
+        found.append(
+            Result(
+                focus=node,
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                message=str(report.value(result, sh.resultMessage) or "does not conform"),
+                component=_to_oxigraph(report.value(result, sh.sourceConstraintComponent)),
+                shape=_to_oxigraph(report.value(result, sh.sourceShape)),
+                path=path,
+                inverse=inverse,
+                value=_to_oxigraph(value) if value is not None else None,
+            )
+        )
+    return found
 
 
 def _path(graph: rdflib.Graph, path, sh) -> tuple[NamedNode | None, bool]:
@@ -160,4 +196,4 @@ def _to_oxigraph(term):
     return Literal(str(term), datatype=NamedNode(str(datatype)))
 
 
-__all__ = ["read_all", "run_shapes", "validate", "validate_parsed"]
+__all__ = ["pyshacl_results", "read_all", "run_shapes", "validate", "validate_parsed"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import rdflib
 
 from dckg.resources import resource_dir
+from dckg.validation.shacl import Shapes
 
 SHAPES_IRI = "https://w3id.org/dckg/shapes"
 
@@ -25,6 +26,12 @@ def load_shapes(folder: Path | None = None) -> rdflib.Graph:
     for path in shape_files(folder):
         graph.parse(path, format="turtle")
     return graph
+
+
+@lru_cache(maxsize=4)
+def compiled_shapes(folder: Path | None = None) -> Shapes:
+    """The shapes, compiled for :mod:`dckg.validation.shacl`."""
+    return Shapes(load_shapes(folder))
 
 
 @lru_cache(maxsize=4)
@@ -55,4 +62,11 @@ def class_hierarchy() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs))
 
 
-__all__ = ["SHAPES_IRI", "class_hierarchy", "load_shapes", "shape_files", "shapes_version"]
+__all__ = [
+    "SHAPES_IRI",
+    "class_hierarchy",
+    "compiled_shapes",
+    "load_shapes",
+    "shape_files",
+    "shapes_version",
+]
