@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Quad
+from pyoxigraph import NamedNode, Quad
 
 from dckg.store import EmbeddedStore, Store
 from dckg.validation import Report, bytes_input, validate
@@ -48,11 +48,27 @@ def all_quads(store: Store) -> set[Quad]:
     return set(store.quads())
 
 
+#: The GeoNames cities the tests name (Lyon, Dakar, Nairobi, Paris, Bordeaux, Kampala).
+CITIES = ("2996944", "2253354", "184745", "2988507", "3031582", "232422")
+
+
+@pytest.fixture(scope="session")
+def small_quads(reference_store: Store) -> list[Quad]:
+    """The shipped data without the 34,000 GeoNames cities, but for the few tests name."""
+    cities = NamedNode("https://w3id.org/dckg/graph/reference/cities")
+    quads = [q for q in reference_store.quads() if q.graph_name != cities]
+    for gid in CITIES:
+        for suffix in ("", "#geometry"):
+            node = NamedNode(f"https://w3id.org/dckg/id/city/geonames-{gid}{suffix}")
+            quads += list(reference_store.quads(node, None, None, cities))
+    return quads
+
+
 @pytest.fixture
-def shipped_copy(reference_store: Store) -> Iterator[Store]:
-    """A fresh in-memory store holding the same quads as the shipped data (writable)."""
+def shipped_copy(small_quads: list[Quad]) -> Iterator[Store]:
+    """A fresh writable in-memory store: the shipped data, with only the cities tests use."""
     with EmbeddedStore() as copy:
-        copy.add_quads(reference_store.quads())
+        copy.add_quads(small_quads)
         yield copy
 
 

@@ -27,7 +27,7 @@ _START = NamedNode(DCKG + "startDate")
 PARTNERSHIP_CLASSES = frozenset(NamedNode(DCKG + c) for c in ("Partnership", "Twinning", "Project"))
 
 #: Where an issue about a node (and property) is: (source name, location, CSV column).
-Locate = Callable[[NamedNode | BlankNode | None, NamedNode | None], tuple[str, str, str | None]]
+Locate = Callable[..., tuple[str, str, str | None]]
 
 
 def is_own(iri: NamedNode) -> bool:
@@ -50,9 +50,9 @@ def missing_references(
             if node in typed or node in reported or not is_own(node):
                 continue
             reported.add(node)
-            source, location, column = locate(t.subject, t.predicate)
+            source, location, column = locate(t.subject, t.predicate, t.object)
             if not location and isinstance(t.object, NamedNode | BlankNode):
-                source, location, _ = locate(t.object, None)
+                source, location, _ = locate(t.object, None, None)
             issues.append(
                 Issue(
                     source=source,
@@ -137,7 +137,7 @@ def _start_key(start: Literal | None) -> tuple[str, str] | None:
 def _duplicate(
     node: NamedNode | BlankNode, other: NamedNode | BlankNode, where: str, locate: Locate
 ) -> Issue:
-    source, location, column = locate(node, _PARTNER)
+    source, location, column = locate(node, _PARTNER, None)
     return Issue(
         source=source,
         location=location,

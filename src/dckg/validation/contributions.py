@@ -170,7 +170,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX void: <http://rdfs.org/ns/void#>
-SELECT ?c ?id ?by ?when ?triples ?source ?note ?version
+SELECT ?meta ?c ?id ?by ?when ?triples ?source ?note ?version
        (GROUP_CONCAT(DISTINCT ?file; SEPARATOR="\\n") AS ?files)
        (GROUP_CONCAT(DISTINCT ?sum; SEPARATOR="\\n") AS ?sums)
 WHERE {
@@ -185,7 +185,7 @@ WHERE {
     OPTIONAL { ?c dckg:checksum ?sum }
   }
 }
-GROUP BY ?c ?id ?by ?when ?triples ?source ?note ?version
+GROUP BY ?meta ?c ?id ?by ?when ?triples ?source ?note ?version
 ORDER BY ?when ?id
 """
 
@@ -212,12 +212,19 @@ def contributions(store: Store) -> list[Contribution]:
 
 
 def withdraw(store: Store, contribution_id: str) -> int:
-    """Remove a contribution whole (its graph and its description); returns quads removed."""
+    """Remove a contribution whole: its graph, its description, and its contributor's
+    description unless another contribution names the same contributor. Returns the
+    number of quads removed."""
     target = contribution_graph(contribution_id)
     described = list(store.quads(target, None, None, CONTRIBUTIONS_GRAPH))
     if not described:
         raise NotFound(f"no contribution {contribution_id!r} in this store")
     quads = list(store.quads(None, None, None, target)) + described
+    attributed = NamedNode(PROV + "wasAttributedTo")
+    for agent in {q.object for q in described if q.predicate == attributed}:
+        others = {q.subject for q in store.quads(None, attributed, agent, CONTRIBUTIONS_GRAPH)}
+        if others <= {target}:  # nobody else's contribution: the agent goes too
+            quads += list(store.quads(agent, None, None, CONTRIBUTIONS_GRAPH))  # type: ignore[arg-type]
     store.remove_quads(quads)
     return len(quads)
 

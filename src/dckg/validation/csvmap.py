@@ -385,6 +385,7 @@ class _RowMapper:
     def _add(self, s, p: NamedNode, o, column: str) -> None:
         self.triples.append(Triple(s, p, o))
         self.fields.setdefault((s, p), column)
+        self.fields.setdefault((s, p, o), column)
 
     def _issue(self, subject, column: Column, value: str | None, message: str) -> None:
         self.issues.append(self._cell_issue(subject, column.predicate, value, message, column.name))

@@ -68,12 +68,12 @@ def validate_parsed(
             owner.setdefault(t.subject, item)
 
     def locate(
-        node: NamedNode | BlankNode | None, path: NamedNode | None
+        node: NamedNode | BlankNode | None, path: NamedNode | None, value: object = None
     ) -> tuple[str, str, str | None]:
         item = owner.get(node) if node is not None else None
         if item is None:
             return (parsed[0].name if parsed else "<input>", "", None)
-        return item.name, item.location(node), item.field_of(node, path)
+        return item.name, item.location(node), item.field_of(node, path, value)
 
     context = neighbourhood(store, triples) if store is not None else []
     report.extend(missing_references(triples, context, locate))
@@ -108,7 +108,7 @@ def run_shapes(
         raise ValueError(f"unknown SHACL engine {engine!r}")
     issues = []
     for r in results:
-        source, location, column = locate(r.focus, r.path)
+        source, location, column = locate(r.focus, r.path, r.value)
         issues.append(
             Issue(
                 source=source,

@@ -168,8 +168,8 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
     #: CSV: the row each subject was made from; RDF: the line where a subject is first named.
     rows: dict[NamedNode | BlankNode, int] = field(default_factory=dict)
-    #: CSV: the column each (subject, predicate) came from.
-    fields: dict[tuple[NamedNode | BlankNode, NamedNode], str] = field(default_factory=dict)
+    #: CSV: the column each (subject, predicate) and each (subject, predicate, object) came from.
+    fields: dict[tuple, str] = field(default_factory=dict)
     #: RDF text, kept to find the line of a subject when an issue names it.
     text: str | None = None
     _lines: dict[str, int] | None = None
@@ -192,9 +192,14 @@ class Parsed:
                 return f"line {line}"
         return ""
 
-    def field_of(self, focus: NamedNode | BlankNode | None, path: NamedNode | None) -> str | None:
+    def field_of(
+        self, focus: NamedNode | BlankNode | None, path: NamedNode | None, value: object = None
+    ) -> str | None:
+        """The CSV column a statement came from (the exact one when the value is known)."""
         if focus is None or path is None:
             return None
+        if value is not None and (focus, path, value) in self.fields:
+            return self.fields[(focus, path, value)]
         return self.fields.get((focus, path))
 
 
