@@ -73,9 +73,9 @@ def shipped_copy(small_quads: list[Quad]) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="module")
-def disk_store(reference_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An on-disk store holding the shipped data, for command-line tests."""
+def disk_store(small_quads: list[Quad], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store holding the shipped data (few cities), for command-line tests."""
     path = tmp_path_factory.mktemp("store") / "dckg"
     with EmbeddedStore(path) as store:
-        store.add_quads(reference_store.quads())
+        store.add_quads(small_quads)
     return path

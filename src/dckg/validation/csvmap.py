@@ -278,13 +278,13 @@ class _RowMapper:
     def _actor(self, column: Column, value: str, cells: dict[str, str]) -> NamedNode | None:
         if _looks_like_reference(value):
             return resolve_ref(value, "actor")
-        if self.store is None:
-            raise CellError("a partner given by name needs a store to be resolved in")
         country = cells.get(f"{column.name}_country") or None
         lat = _coordinate(cells.get(f"{column.name}_lat", ""), "latitude", 90)
         lon = _coordinate(cells.get(f"{column.name}_lon", ""), "longitude", 180)
         if (lat is None) != (lon is None):
             raise CellError("give both the latitude and the longitude, or neither")
+        if self.store is None:
+            raise CellError("a partner given by name needs a store to be resolved in")
         try:
             from dckg import reconcile as reconciliation
         except ImportError:  # pragma: no cover - the module ships with dckg
