@@ -35,6 +35,17 @@ def _inputs(files: tuple[Path, ...], input_format: str | None) -> list:
     return [open_input(path, fmt=input_format) for path in files]
 
 
+def _warn_if_empty(session: Session) -> None:
+    from dckg.bootstrap import is_initialised
+
+    if not is_initialised(session.store):
+        click.echo(
+            "dckg: warning: the store is not initialised (run 'dckg init'): references to "
+            "the graph's cities, countries and concepts cannot be resolved",
+            err=True,
+        )
+
+
 def _print(report, fmt: str) -> None:
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
@@ -66,6 +77,7 @@ def validate(
     """
     from dckg.validation import validate as run
 
+    _warn_if_empty(session)
     report = run(session.store, _inputs(files, input_format), template=template)
     _print(report, fmt)
     if not report.conforms:
@@ -100,6 +112,7 @@ def contribute(
     """Validate FILEs, then merge them as one new contribution (all or nothing)."""
     from dckg.validation import contribute as merge
 
+    _warn_if_empty(session)
     try:
         record = merge(
             session.store,

@@ -151,7 +151,9 @@ def _gunzip(data: bytes, cap: int, path: Path) -> bytes:
         raise InputError(f"not a valid gzip file: {error}", source=path) from None
     if len(out) > cap or decompressor.unconsumed_tail:
         raise InputError(
-            _too_big(cap + 1, cap).replace(f"{cap + 1:,} bytes", "larger"), source=path
+            f"decompressed, the input is larger than the limit of {cap:,} bytes "
+            "(set DCKG_MAX_INPUT_BYTES to raise it)",
+            source=path,
         )
     if not decompressor.eof:
         raise InputError("not a valid gzip file: it is truncated", source=path)
