@@ -35,7 +35,7 @@ INVERSE_PATHS = (
 CHUNK = 400
 
 _OUTGOING = "SELECT ?s ?p ?o WHERE { VALUES ?s { %s } ?s ?p ?o }"
-_INCOMING = "SELECT ?s ?p ?o WHERE { VALUES ?o { %s } VALUES ?p { %s } ?s ?p ?o }"
+_INCOMING = "SELECT ?s ?o WHERE { VALUES ?o { %s } ?s %s ?o }"
 
 
 def named(triples: Iterable[Triple]) -> tuple[set[NamedNode], set[NamedNode]]:
@@ -78,9 +78,11 @@ def incoming(
 ) -> list[Triple]:
     """The statements of the store that point to ``nodes`` with one of ``predicates``."""
     found: list[Triple] = []
-    for chunk in _chunks(sorted(nodes, key=lambda n: n.value)):
-        query = _INCOMING % (_values(chunk), _values(predicates))
-        found += [Triple(r["s"], r["p"], r["o"]) for r in store.query(query)]
+    ordered = sorted(nodes, key=lambda n: n.value)
+    for predicate in predicates:  # one property at a time: a VALUES of properties plans badly
+        for chunk in _chunks(ordered):
+            query = _INCOMING % (_values(chunk), predicate)
+            found += [Triple(r["s"], predicate, r["o"]) for r in store.query(query)]
     return found
 
 
