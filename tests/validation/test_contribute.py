@@ -215,3 +215,31 @@ def test_warnings_do_not_stop_a_contribution(shipped_copy: Store, tmp_path: Path
     assert [i.severity for i in record.report.issues] == ["Warning", "Warning"]
     assert warnings[0].startswith("All partners of this partnership are in the same country")
     assert warnings[1].startswith("The end date")
+
+
+def test_the_store_supplies_backward_links(shipped_copy: Store, tmp_path: Path) -> None:
+    """A result already linked from a partnership in the store gets an indicator later."""
+    first = csv(tmp_path, [f"t-r,project,R,{LYON},lead,{DAKAR},2020,,,"])
+    results = tmp_path / "results.csv"
+    results.write_text("id,partnership,label\nr-1,t-r,Bus lanes opened\n")
+    contribute(shipped_copy, [open_input(first), open_input(results)], by="Ana")
+    later = (
+        "@prefix dckg: <https://w3id.org/dckg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix r: <https://w3id.org/dckg/id/result/> .\n"
+        "r:r-1 dckg:indicator <https://w3id.org/dckg/id/result/r-1#km> .\n"
+        '<https://w3id.org/dckg/id/result/r-1#km> a dckg:Indicator ; rdfs:label "km" ;\n'
+        '  dckg:value 12 ; dckg:unit "km" .\n'
+    )  # fmt: skip
+    report = validate(shipped_copy, [bytes_input(later.encode(), name="later.ttl", fmt="ttl")])
+    assert report.issues == [], report.to_text()
+    # without the store, the result the file adds to is unknown
+    alone = validate(None, [bytes_input(later.encode(), name="later.ttl", fmt="ttl")])
+    assert [(i.value.value.rsplit("/", 1)[-1], i.location) for i in alone.issues] == [
+        ("r-1", "line 4")
+    ]
+    unlinked = later + '<https://w3id.org/dckg/id/result/r-2> a dckg:Result ; rdfs:label "x" .\n'
+    report = validate(shipped_copy, [bytes_input(unlinked.encode(), name="u.ttl", fmt="ttl")])
+    assert [
+        (i.focus.value.rsplit("/", 1)[-1], i.severity, i.inverse_path) for i in report.issues
+    ] == [("r-2", "Warning", True)]
