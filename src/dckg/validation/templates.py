@@ -181,9 +181,9 @@ ACTORS = Template(
         "private-sector": _p(DCKG, "PrivateSectorActor"),
         "academic": _p(DCKG, "AcademicInstitution"),
     },
+    # (id/region/… names world regions, so a regional government is an id/actor/…)
     type_kinds={
         "city": "city",
-        "region": "region",
         "network": "network",
         "eu-institution": "institution",
     },
