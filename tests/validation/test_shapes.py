@@ -366,3 +366,10 @@ def test_the_shipped_data_conforms(reference_store: Store) -> None:
     assert violations == []
     # the shapes did look at the data: cities without a country are reported as warnings
     assert any(r.path == NamedNode(DCKG + "country") for r in results)
+
+
+def test_every_shape_with_targets_has_examples() -> None:
+    roots = {shape.node.value.rsplit("#", 1)[-1] for shape in compiled_shapes().roots}
+    covered = {name.split(" ")[0] for name in CASES}
+    assert roots <= covered, roots - covered
+    assert len(roots) >= 25
