@@ -48,7 +48,7 @@ def format_from_name(name: str) -> RdfFormat:
         return FORMATS[name.lower().lstrip(".")]
     except KeyError:
         known = ", ".join(sorted({k for k in FORMATS if "-" not in k}))
-        raise InputError(f"unknown RDF format {name!r} (known: {known})") from None
+        raise InputError(f"unknown RDF format {name.lstrip('.')!r} (known: {known})") from None
 
 
 def guess_format(path: Path) -> RdfFormat:

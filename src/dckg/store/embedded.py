@@ -94,11 +94,12 @@ class EmbeddedStore(Store):
     def count(self, graph: NamedNode | None = None) -> int:
         if graph is None:
             return len(self._store)
+        # A substituted variable must be projected (SEP-0007), hence the GROUP BY.
         result = self._store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
             substitutions={Variable("g"): graph},
         )
-        return int(next(iter(result))["n"].value)  # type: ignore[index]
+        return sum(int(row["n"].value) for row in result)  # type: ignore[index]
 
     def dump(
         self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None
