@@ -8,6 +8,30 @@
   config.examples.forEach(function (e) { examples[e.name] = e; });
   var first = config.examples[0];
 
+  // Forms: leave empty fields out (they mean "the default"), and say "false" for a
+  // checkbox unticked against a default of true.
+  document.querySelectorAll("form.query").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input").forEach(function (input) {
+        if (input.type === "checkbox") {
+          if (!input.checked && input.dataset.default === "true") {
+            var off = document.createElement("input");
+            off.type = "hidden"; off.name = input.name; off.value = "false";
+            off.className = "added"; form.appendChild(off);
+          }
+          input.disabled = !input.checked;
+        } else if (input.value === "") {
+          input.disabled = true;
+        }
+      });
+      // Back to normal when the user comes back to the page.
+      window.setTimeout(function () {
+        form.querySelectorAll("input").forEach(function (input) { input.disabled = false; });
+        form.querySelectorAll("input.added").forEach(function (input) { input.remove(); });
+      }, 0);
+    });
+  });
+
   var Yasgui = window.Yasgui && (window.Yasgui.default || window.Yasgui);
   var container = document.getElementById("yasgui");
   if (!Yasgui || !container) { return; }
