@@ -58,6 +58,8 @@ class Browser:
             text=True,
         )
         self.requests: list[str] = []
+        #: (url, status, MIME type, request id) of every response.
+        self.responses: list[tuple[str, int, str, str]] = []
         self.failed: list[str] = []
         self.console: list[tuple[str, str]] = []
         self.exceptions: list[str] = []
@@ -119,6 +121,11 @@ class Browser:
         method, params = event.get("method"), event.get("params", {})
         if method == "Network.requestWillBeSent":
             self.requests.append(params["request"]["url"])
+        elif method == "Network.responseReceived":
+            response = params["response"]
+            self.responses.append(
+                (response["url"], response["status"], response["mimeType"], params["requestId"])
+            )
         elif method == "Network.loadingFailed":
             self.failed.append(f"{params.get('errorText')} {params.get('blockedReason', '')}")
         elif method == "Runtime.consoleAPICalled":
@@ -172,6 +179,17 @@ class Browser:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"still false after {timeout} s: {expression}")
             self._pump(0.1)
+
+    def body(self, request_id: str) -> str:
+        """The body of a response the page received."""
+        result = self.send("Network.getResponseBody", {"requestId": request_id})
+        if result.get("base64Encoded"):
+            return base64.b64decode(result["body"]).decode("utf-8")
+        return result["body"]
+
+    def pump(self, seconds: float) -> None:
+        """Let events arrive for a while."""
+        self._pump(seconds)
 
     def screenshot(self, path: Path, *, full_page: bool = True) -> Path:
         """A PNG of the page."""

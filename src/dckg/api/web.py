@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from dckg.api.pages import render
+from dckg.namespaces import DCKG, ID
 
 router = APIRouter(tags=["web page"])
 
@@ -40,7 +41,8 @@ _INPUTS: dict[str, tuple[str, dict[str, str]]] = {
     "year": ("number", {"step": "1", "min": "1000", "max": "9999"}),
     "date": ("date", {}),
     "boolean": ("checkbox", {}),
-    "iri": ("url", {}),
+    # Not type=url: an IRI may be given short, relative to https://w3id.org/dckg/id/.
+    "iri": ("text", {"inputmode": "url", "spellcheck": "false"}),
     "string": ("text", {}),
 }
 
@@ -157,6 +159,8 @@ def index(request: Request) -> HTMLResponse:
     config = {
         "endpoint": f"{root}/sparql",
         "examples": [{"name": q.name, "summary": q.summary, "text": q.text} for q in queries],
+        # Where IRIs of the graph are shown on this server.
+        "local": [[ID, f"{root}/id/"], [DCKG, f"{root}/ontology#"]],
     }
     page = render("index.html", root=root, queries=queries, config=config)
     return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})

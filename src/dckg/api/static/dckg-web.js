@@ -32,6 +32,23 @@
     });
   });
 
+  // IRIs of the graph in the results open here, not at w3id.org: rewrite a link to its
+  // local page as soon as a pointer or the keyboard reaches it.
+  function localise(event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link) { return; }
+    var href = link.getAttribute("href");
+    config.local.forEach(function (pair) {
+      if (href.indexOf(pair[0]) === 0) {
+        link.setAttribute("href", pair[1] + href.slice(pair[0].length));
+        link.removeAttribute("target");
+      }
+    });
+  }
+  ["pointerdown", "focusin", "mouseover"].forEach(function (type) {
+    document.addEventListener(type, localise, true);
+  });
+
   var Yasgui = window.Yasgui && (window.Yasgui.default || window.Yasgui);
   var container = document.getElementById("yasgui");
   if (!Yasgui || !container) { return; }

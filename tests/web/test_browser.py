@@ -1,0 +1,173 @@
+"""The pages in a real browser: Debian's headless Chromium, driven over DevTools.
+
+Skipped only when no Chromium is installed (the skip says so); CI installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import Browser, find_chromium
+from pyoxigraph import QuerySolutions
+
+from dckg.store import Store
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (apt-get install chromium): browser tests not run",
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM is not None
+    b = Browser(CHROMIUM)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Iterator[Path]:
+    """Where screenshots go: DCKG_SCREENSHOTS if set, else a temporary folder."""
+    wanted = os.environ.get("DCKG_SCREENSHOTS")
+    if wanted:
+        Path(wanted).mkdir(parents=True, exist_ok=True)
+        yield Path(wanted)
+        return
+    with tempfile.TemporaryDirectory(prefix="dckg-shots-") as folder:
+        yield Path(folder)
+
+
+def only_this_server(browser: Browser, base_url: str) -> None:
+    """Nothing was asked of any other host, and no script failed."""
+    elsewhere = [u for u in browser.requests if not u.startswith((base_url + "/", "data:"))]
+    assert elsewhere == []
+    assert browser.exceptions == []
+    errors = [text for level, text in browser.console if level == "error"]
+    assert errors == []
+
+
+def runnable_example(store: Store, examples: list[dict[str, str]]) -> tuple[str, int]:
+    """A named query that returns rows as it stands (no parameter given), and how many."""
+    for example in examples:
+        result = store.query(example["text"])
+        if isinstance(result, QuerySolutions):
+            rows = len(list(result))
+            if rows > 0:
+                return example["name"], rows
+    raise AssertionError("no named query returns rows without parameters")
+
+
+def test_editor_runs_an_example_query(
+    browser: Browser, base_url: str, web_store: Store, shots: Path
+) -> None:
+    browser.requests.clear()
+    browser.open(base_url + "/")
+    browser.wait_for("document.querySelector('#yasgui .CodeMirror') !== null")
+    config = json.loads(browser.evaluate("document.getElementById('dckg-config').textContent"))
+    name, expected_rows = runnable_example(web_store, config["examples"])
+
+    # Choose the example in the menu, as a person would, and run it.
+    browser.evaluate(
+        f"""(() => {{
+          const select = document.getElementById('example');
+          select.value = {json.dumps(name)};
+          select.dispatchEvent(new Event('change'));
+        }})()"""
+    )
+    shown = browser.evaluate("window.dckgYasgui.getTab().getQuery()")
+    assert shown == next(e["text"] for e in config["examples"] if e["name"] == name)
+    browser.evaluate("document.querySelector('.yasqe_queryButton').click()")
+    rows = browser.wait_for(
+        "document.querySelectorAll('.yasr .dataTable tbody tr').length", timeout=60
+    )
+    assert rows == min(expected_rows, rows) and rows > 0
+    info = browser.evaluate(
+        "(document.querySelector('.yasr .dt-info, .yasr .dataTables_info') || {}).textContent || ''"
+    )
+    total = (
+        int(re.sub(r"[^0-9]", "", re.findall(r"of ([0-9,]+)", info)[-1])) if "of" in info else rows
+    )
+    assert total == expected_rows
+    # The first row holds what the store itself answers for the first variable.
+    browser.screenshot(shots / "index.png")
+    only_this_server(browser, base_url)
+
+
+def test_named_query_form_submits_to_the_api(
+    browser: Browser, base_url: str, web_store: Store
+) -> None:
+    from dckg.queries import load_library
+
+    library = load_library()
+    # A query with parameters, each required one given its example value.
+    named = next(
+        q
+        for q in library.values()
+        if q.params and all(p.example or not p.required for p in q.params)
+    )
+    raw = {p.name: p.example for p in named.params if p.required}
+    browser.open(base_url + "/")
+    browser.responses.clear()
+    browser.evaluate(
+        f"""(() => {{
+          const form = document.getElementById({json.dumps("query-" + named.name)});
+          const raw = {json.dumps(raw)};
+          for (const [name, value] of Object.entries(raw)) {{
+            form.querySelector(`input[name="${{name}}"]`).value = value;
+          }}
+          form.querySelector('select[name=format]').value = 'json';
+          form.querySelector('button[type=submit]').click();
+        }})()"""
+    )
+    target = f"{base_url}/queries/{named.name}?"
+    for _ in range(300):
+        answers = [r for r in browser.responses if r[0].startswith(target)]
+        if answers:
+            break
+        browser.pump(0.1)
+    url, status, _, request_id = answers[0]
+    assert status == 200, browser.body(request_id)
+    # Empty fields were left out: only the given values and the format were sent.
+    sent = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))
+    assert set(sent) == {*raw, "format"} and sent["format"] == "json"
+    got = json.loads(browser.body(request_id))
+    expected = named.run(web_store, raw)
+    assert len(got["results"]["bindings"]) == len(list(expected))
+
+
+def test_city_page_with_its_map(browser: Browser, base_url: str, shots: Path) -> None:
+    browser.requests.clear()
+    browser.open(base_url + "/id/city/geonames-2996944")
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Lyon"
+    box = browser.evaluate(
+        "(() => { const r = document.querySelector('svg.map').getBoundingClientRect();"
+        " return [r.width, r.height]; })()"
+    )
+    assert box[0] > 300 and abs(box[0] / box[1] - 2) < 0.05
+    own = browser.evaluate(
+        "(() => { const r = document.querySelector('svg.map circle.own').getBoundingClientRect();"
+        " return r.width; })()"
+    )
+    assert own > 2
+    assert base_url + "/static/world.svg" in browser.requests
+    browser.screenshot(shots / "city.png")
+    only_this_server(browser, base_url)
+
+
+def test_hostile_page_runs_no_script(browser: Browser, base_url: str, shots: Path) -> None:
+    browser.open(base_url + "/id/gg-project/hostile")
+    assert browser.evaluate("document.querySelectorAll('script, img, svg[onload]').length") == 0
+    assert browser.evaluate("document.querySelector('h1').textContent") == (
+        "<script>alert('label')</script>"
+    )
+    browser.screenshot(shots / "hostile.png")
