@@ -9,6 +9,7 @@ test can check that nothing left for another host and nothing broke.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import shutil
@@ -65,7 +66,10 @@ class Browser:
         self.exceptions: list[str] = []
         self._next_id = 0
         self._events: list[dict[str, Any]] = []
-        self._socket: ClientConnection = connect(self._devtools_url(), max_size=None)
+        self._stack = contextlib.ExitStack()
+        self._socket: ClientConnection = self._stack.enter_context(
+            connect(self._devtools_url(), max_size=None)
+        )
         target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
         self._session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -210,9 +214,9 @@ class Browser:
 
     def close(self) -> None:
         """Stop Chromium and remove its profile."""
-        sock = getattr(self, "_socket", None)
-        if sock is not None:
-            sock.close()
+        stack = getattr(self, "_stack", None)
+        if stack is not None:
+            stack.close()
         self.process.terminate()
         try:
             self.process.wait(10)
