@@ -68,28 +68,36 @@ LIMIT 5000
 """
 )
 
-_OWN_POINTS = _PREFIXES + "SELECT ?entity ?wkt WHERE { ?entity geo:hasGeometry/geo:asWKT ?wkt }"
+_PARTNERS = "dckg:partner|dckg:participation/dckg:agent"
 
-_NEAR_POINTS = (
+#: The places around an entity: the partners of a partnership, the co-partners of an actor.
+_NEAR_FEATURES = (
+    _PREFIXES
+    + f"""
+SELECT DISTINCT ?entity ?feature WHERE {{
+  {{ ?entity {_PARTNERS} ?feature }}
+  UNION
+  {{ ?p {_PARTNERS} ?entity . ?p {_PARTNERS} ?feature . FILTER (?feature != ?entity) }}
+}}
+LIMIT 5000
+"""
+)
+
+#: The places in a country that have a point.
+_PLACES_IN = (
     _PREFIXES
     + """
-SELECT DISTINCT ?entity ?feature ?wkt WHERE {
-  {
-    # the partners of a partnership
-    { ?entity dckg:partner ?feature } UNION { ?entity dckg:participation/dckg:agent ?feature }
-  } UNION {
-    # the co-partners of an actor
-    { ?p dckg:partner ?entity } UNION { ?p dckg:participation/dckg:agent ?entity }
-    { ?p dckg:partner ?feature } UNION { ?p dckg:participation/dckg:agent ?feature }
-  } UNION {
-    # the places in a country
-    ?feature dckg:country ?entity
-  }
-  FILTER (?feature != ?entity)
-  ?feature geo:hasGeometry/geo:asWKT ?wkt .
+SELECT ?entity ?feature ?wkt WHERE {
+  ?feature dckg:country ?entity ; geo:hasGeometry/geo:asWKT ?wkt
 }
 LIMIT 5000
 """
+)
+
+# Oxigraph evaluates the geometry path for the whole graph when it is joined with other
+# patterns, so points are looked up in a second query, for the features found first.
+_POINTS = _PREFIXES + (
+    "SELECT ?feature ?wkt WHERE { VALUES ?feature { %s } ?feature geo:hasGeometry/geo:asWKT ?wkt }"
 )
 
 _LABELS = (
@@ -197,7 +205,7 @@ def labels(store: Store, terms: Iterable[object], *, language: str = "en") -> di
     iris = sorted({t for t in terms if isinstance(t, NamedNode)}, key=lambda t: t.value)
     best: dict[str, tuple[int, str]] = {}
     for chunk in _chunks(iris, 200):
-        result = store.query(_LABELS % " ".join(str(t) for t in chunk))
+        result = store.query(_LABELS % _values(chunk))
         assert isinstance(result, QuerySolutions)
         for row in result:
             label = row["label"]
@@ -215,6 +223,11 @@ def _language_rank(literal: Literal, language: str) -> int:
     if tag == language or tag.startswith(language + "-"):
         return 0
     return 1 if not tag else 2
+
+
+def _values(terms: Iterable[NamedNode]) -> str:
+    """The inside of a VALUES block: terms serialised by pyoxigraph (N-Triples syntax)."""
+    return " ".join(str(term) for term in terms)
 
 
 def _chunks(items: Sequence[NamedNode], size: int) -> Iterator[Sequence[NamedNode]]:
@@ -267,24 +280,38 @@ def points(store: Store, iri: NamedNode) -> tuple[list[Point], list[Point]]:
     Around it: the partners of a partnership, the co-partners of an actor, the places in
     a country (at most MAX_POINTS).
     """
-    own_result = store.query(_OWN_POINTS, substitutions={"entity": iri})
-    assert isinstance(own_result, QuerySolutions)
-    own = [p for p in (parse_point(row["wkt"], iri) for row in own_result) if p]
-    near_result = store.query(_NEAR_POINTS, substitutions={"entity": iri})
-    assert isinstance(near_result, QuerySolutions)
-    near: list[Point] = []
-    seen: set[NamedNode] = set()
-    for row in near_result:
-        feature = row["feature"]
-        if not isinstance(feature, NamedNode) or feature in seen:
-            continue
-        point = parse_point(row["wkt"], feature)
-        if point:
-            seen.add(feature)
-            near.append(point)
-        if len(near) >= MAX_POINTS:
-            break
-    return own, near
+    own = [p for p in _points_of(store, [iri]) if p.feature == iri]
+    features = _column(store.query(_NEAR_FEATURES, substitutions={"entity": iri}), "feature")
+    near = _points_of(store, [f for f in features if f != iri])
+    if not near:
+        rows = store.query(_PLACES_IN, substitutions={"entity": iri})
+        assert isinstance(rows, QuerySolutions)
+        near = [p for p in (parse_point(r["wkt"], r["feature"]) for r in rows) if p]
+    return own, _one_per_feature(near)[:MAX_POINTS]
+
+
+def _column(result: object, name: str) -> list[NamedNode]:
+    assert isinstance(result, QuerySolutions)
+    return [row[name] for row in result if isinstance(row[name], NamedNode)]  # type: ignore[misc]
+
+
+def _points_of(store: Store, features: Sequence[NamedNode]) -> list[Point]:
+    found: list[Point] = []
+    for chunk in _chunks(sorted(set(features), key=lambda f: f.value), 200):
+        result = store.query(_POINTS % _values(chunk))
+        assert isinstance(result, QuerySolutions)
+        found += [p for p in (parse_point(r["wkt"], r["feature"]) for r in result) if p]
+    return found
+
+
+def _one_per_feature(found: list[Point]) -> list[Point]:
+    seen: set[NamedNode | None] = set()
+    unique = []
+    for point in found:
+        if point.feature not in seen:
+            seen.add(point.feature)
+            unique.append(point)
+    return unique
 
 
 def parse_point(wkt: object, feature: NamedNode | None = None) -> Point | None:
