@@ -237,3 +237,17 @@ def test_hostile_label_is_escaped_where_it_is_used_as_a_link(client: httpx.Clien
     page = html(client, path_of(PROJECT))
     assert ">&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;</a>" in page
     assert "<script>" not in page
+
+
+def test_head_answers_like_get_without_a_body(client: httpx.Client) -> None:
+    get = client.get("/id/country/FRA", headers={"Accept": "text/turtle"})
+    head = client.head("/id/country/FRA", headers={"Accept": "text/turtle"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/id/country/NOPE").status_code == 404
+
+
+def test_routes_are_in_the_openapi_schema(client: httpx.Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/id/{path}", "/ontology", "/ontology/{name}", "/"} <= set(paths)
+    assert "text/turtle" in paths["/id/{path}"]["get"]["responses"]["200"]["content"]

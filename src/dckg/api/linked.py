@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
 from dckg.api import describe as facts
-from dckg.api.pages import Linker, local_path, map_view, render
+from dckg.api.pages import Linker, allow_head, local_path, map_view, render
 from dckg.api.vocabulary import ONTOLOGY_GRAPH, Vocabulary
 from dckg.namespaces import DCKG, ID, PREFIXES, RDFS
 from dckg.store.base import Store
@@ -411,3 +411,6 @@ def ontology_term(name: str, request: Request) -> Response:
         formats=[(t.extension, t.media_type) for t in RDF_TYPES],
     )
     return _html(page, path=f"{root}/ontology/{name}")
+
+
+allow_head(router)

@@ -12,16 +12,31 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from dckg.api.describe import Point
+from dckg.api.vocabulary import ONTOLOGY_MODULES
 from dckg.namespaces import DCKG, ID, XSD
 from dckg.results import short
 
 TEMPLATES = Path(__file__).parent / "templates"
-ONTOLOGY_MODULES = "https://w3id.org/dckg/ontology/"
 _LINKABLE = ("http://", "https://", "mailto:")
+
+
+def allow_head(router: APIRouter) -> None:
+    """Answer HEAD wherever GET is answered (kept out of the OpenAPI schema)."""
+    for route in list(router.routes):
+        if isinstance(route, APIRoute) and "GET" in route.methods:
+            router.add_api_route(
+                route.path,
+                route.endpoint,
+                methods=["HEAD"],
+                include_in_schema=False,
+                response_class=route.response_class,
+            )
 
 
 @cache

@@ -15,6 +15,8 @@ from dckg.namespaces import DCKG, OWL, RDF, RDFS, graph
 from dckg.store.base import Store
 
 ONTOLOGY_GRAPH = graph("ontology")
+#: Where the ontology's modules (each an owl:Ontology) are named.
+ONTOLOGY_MODULES = "https://w3id.org/dckg/ontology/"
 _DEFINED_BY = NamedNode(RDFS + "isDefinedBy")
 _ONTOLOGY = NamedNode(OWL + "Ontology")
 CLASS_TYPES = (NamedNode(OWL + "Class"), NamedNode(RDFS + "Class"))
@@ -102,8 +104,6 @@ class Vocabulary:
 
     def module(self, name: str) -> NamedNode | None:
         """The module IRI ``…/ontology/{name}``, if it is an owl:Ontology here."""
-        from dckg.api.pages import ONTOLOGY_MODULES
-
         iri = NamedNode(ONTOLOGY_MODULES + name)
         return iri if _ONTOLOGY in self.objects(iri, TYPE) else None
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from dckg.api.pages import render
+from dckg.api.pages import allow_head, render
 from dckg.namespaces import DCKG, ID
 
 router = APIRouter(tags=["web page"])
@@ -164,3 +164,6 @@ def index(request: Request) -> HTMLResponse:
     }
     page = render("index.html", root=root, queries=queries, config=config)
     return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+
+
+allow_head(router)
