@@ -23,7 +23,8 @@ import uvicorn
 from fastapi import FastAPI
 from pyoxigraph import NamedNode
 
-from dckg.api import describe, linked, web
+from dckg.api import create_app, describe
+from dckg.api.settings import Settings
 from dckg.bootstrap import initialise
 from dckg.store import EmbeddedStore, Store
 
@@ -41,17 +42,7 @@ PAGES = [
 
 
 def make_app(store: Store) -> FastAPI:
-    """The full application if the server core is installed, else the web routers alone."""
-    try:
-        from dckg.api.settings import Settings
-
-        from dckg.api import create_app
-    except ImportError:
-        app = FastAPI()
-        app.include_router(linked.router)
-        app.include_router(web.router)
-        app.state.store = store
-        return app
+    """The whole application over ``store``."""
     return create_app(Settings(store="memory"), store=store)
 
 

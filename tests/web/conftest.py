@@ -1,5 +1,5 @@
 """Fixtures of the web area: a store with the reference data and a few partnerships, and
-the app serving it (in process, and as a real server on loopback)."""
+the whole application serving it from a real server on loopback."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import uvicorn
 from fastapi import FastAPI
 from pyoxigraph import RdfFormat
 
+from dckg.api import create_app
+from dckg.api.settings import Settings
 from dckg.bootstrap import initialise
 from dckg.namespaces import graph
 from dckg.store import EmbeddedStore, Store
@@ -36,14 +38,9 @@ def web_store() -> Iterator[Store]:
 
 
 def make_app(store: Store) -> FastAPI:
-    """An app serving the web area's routers over ``store``."""
-    from dckg.api import linked, web
-
-    app = FastAPI()
-    app.include_router(linked.router)
-    app.include_router(web.router)
-    app.state.store = store
-    return app
+    """The whole application over ``store``."""
+    settings = Settings(store="memory", query_timeout=20.0, query_workers=2)
+    return create_app(settings, store=store)
 
 
 def free_port() -> int:

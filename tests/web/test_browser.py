@@ -70,7 +70,7 @@ def runnable_example(store: Store, examples: list[dict[str, str]]) -> tuple[str,
 def test_editor_runs_an_example_query(
     browser: Browser, base_url: str, web_store: Store, shots: Path
 ) -> None:
-    pytest.importorskip("dckg.api.sparql", reason="the /sparql endpoint is not merged yet")
+    pytest.importorskip("dckg.queries", reason="the named-query library is not merged yet")
     browser.requests.clear()
     browser.open(base_url + "/")
     browser.wait_for("document.querySelector('#yasgui .CodeMirror') !== null")
@@ -107,7 +107,7 @@ def test_editor_runs_an_example_query(
 def test_named_query_form_submits_to_the_api(
     browser: Browser, base_url: str, web_store: Store
 ) -> None:
-    pytest.importorskip("dckg.api.sparql", reason="the /sparql endpoint is not merged yet")
+    pytest.importorskip("dckg.queries", reason="the named-query library is not merged yet")
     from dckg.queries import load_library
 
     library = load_library()

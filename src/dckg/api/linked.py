@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
 from dckg.api import describe as facts
+from dckg.api.deps import get_store
 from dckg.api.pages import Linker, allow_head, local_path, map_view, render
 from dckg.api.vocabulary import ONTOLOGY_GRAPH, Vocabulary
 from dckg.namespaces import DCKG, ID, PREFIXES, RDFS
 from dckg.store.base import Store
 
 router = APIRouter(tags=["linked data"])
+StoreDep = Annotated[Store, Depends(get_store)]
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,6 @@ _CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-
-
-def get_store(request: Request) -> Store:
-    """The app's store."""
-    return request.app.state.store
 
 
 # -- content negotiation ---------------------------------------------------------------
@@ -201,7 +199,7 @@ def entity_iri(path: str) -> tuple[NamedNode, RdfType | None] | None:
         406: {"description": "None of the accepted media types is offered"},
     },
 )
-def entity(path: str, request: Request) -> Response:
+def entity(path: str, request: Request, store: StoreDep) -> Response:
     """One entity of the graph."""
     parsed = entity_iri(path)
     if parsed is None:
@@ -212,7 +210,6 @@ def entity(path: str, request: Request) -> Response:
     )
     if media_type is None:
         return _not_acceptable()
-    store = get_store(request)
     description = facts.describe(store, iri)
     if not description.exists:
         return not_found(request, f"the graph holds nothing about <{iri.value}>")
@@ -298,9 +295,9 @@ def _names(terms: set[NamedNode]) -> set[str]:
     response_class=HTMLResponse,
     responses={200: {"content": {t.media_type: {} for t in RDF_TYPES}}},
 )
-def ontology(request: Request) -> Response:
+def ontology(request: Request, store: StoreDep) -> Response:
     """The whole ontology."""
-    return _ontology(request, negotiate(request.headers.get("accept")))
+    return _ontology(request, store, negotiate(request.headers.get("accept")))
 
 
 @router.get(
@@ -308,17 +305,17 @@ def ontology(request: Request) -> Response:
     summary="The ontology as RDF",
     responses={200: {"content": {t.media_type: {} for t in RDF_TYPES}}, 404: {}},
 )
-def ontology_file(extension: str, request: Request) -> Response:
+def ontology_file(extension: str, request: Request, store: StoreDep) -> Response:
     """The whole ontology in the format an extension names (ttl, nt, jsonld, rdf)."""
     if extension not in BY_EXTENSION:
         return not_found(request, f"no ontology serialisation with the extension {extension!r}")
-    return _ontology(request, BY_EXTENSION[extension].media_type)
+    return _ontology(request, store, BY_EXTENSION[extension].media_type)
 
 
-def _ontology(request: Request, media_type: str | None) -> Response:
+def _ontology(request: Request, store: Store, media_type: str | None) -> Response:
     if media_type is None:
         return _not_acceptable()
-    vocabulary = Vocabulary.load(get_store(request))
+    vocabulary = Vocabulary.load(store)
     if not vocabulary.triples:
         return not_found(request, f"the store holds no ontology (graph <{ONTOLOGY_GRAPH.value}>)")
     root = _root(request)
@@ -331,7 +328,7 @@ def _ontology(request: Request, media_type: str | None) -> Response:
     mentioned: list[object] = []
     for t in vocabulary.triples:
         mentioned += [t.predicate, t.object]
-    linker = Linker(root, facts.labels(get_store(request), mentioned))
+    linker = Linker(root, facts.labels(store, mentioned))
     terms = {}
     for module in modules:
         for term in module.classes + module.properties:
@@ -357,7 +354,7 @@ def _term_rows(vocabulary: Vocabulary, iri: NamedNode, linker: Linker) -> list[o
     response_class=HTMLResponse,
     responses={200: {"content": {t.media_type: {} for t in RDF_TYPES}}, 404: {}, 406: {}},
 )
-def ontology_term(name: str, request: Request) -> Response:
+def ontology_term(name: str, request: Request, store: StoreDep) -> Response:
     """One class, property or module of the ontology."""
     stem, dot, extension = name.rpartition(".")
     rdf_type = BY_EXTENSION.get(extension) if dot else None
@@ -368,7 +365,7 @@ def ontology_term(name: str, request: Request) -> Response:
     media_type = rdf_type.media_type if rdf_type else negotiate(request.headers.get("accept"))
     if media_type is None:
         return _not_acceptable()
-    vocabulary = Vocabulary.load(get_store(request))
+    vocabulary = Vocabulary.load(store)
     term = vocabulary.term(name)
     root = _root(request)
     if term is None:
@@ -399,7 +396,7 @@ def ontology_term(name: str, request: Request) -> Response:
     in_domain = vocabulary.subjects_with(NamedNode(RDFS + "domain"), term.iri)
     in_range = vocabulary.subjects_with(NamedNode(RDFS + "range"), term.iri)
     mentioned += subclasses + in_domain + in_range
-    linker = Linker(root, facts.labels(get_store(request), mentioned))
+    linker = Linker(root, facts.labels(store, mentioned))
     page = render(
         "term.html",
         root=root,
