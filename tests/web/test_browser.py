@@ -104,6 +104,41 @@ def test_editor_runs_an_example_query(
     only_this_server(browser, base_url)
 
 
+PARTNERS = """PREFIX dckg: <https://w3id.org/dckg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?city ?label WHERE { ?p dckg:partner ?city . ?city rdfs:label ?label } ORDER BY ?label"""
+
+
+def test_editor_runs_a_query_on_this_server(
+    browser: Browser, base_url: str, web_store: Store
+) -> None:
+    browser.requests.clear()
+    browser.open(base_url + "/")
+    browser.wait_for("document.querySelector('#yasgui .CodeMirror') !== null")
+    browser.evaluate(f"void window.dckgYasgui.getTab().setQuery({json.dumps(PARTNERS)})")
+    browser.evaluate("document.querySelector('.yasqe_queryButton').click()")
+    browser.wait_for("document.querySelectorAll('.yasr .dataTable tbody tr').length", timeout=60)
+    cells = browser.evaluate(
+        "[...document.querySelectorAll('.yasr .dataTable tbody tr')]"
+        ".map(tr => [...tr.querySelectorAll('td')].slice(-2).map(td => td.innerText.trim()))"
+    )
+    expected = [[f"<{row['city'].value}>", row["label"].value] for row in web_store.query(PARTNERS)]
+    assert cells == expected
+    # The query went to this server's /sparql, answered as SPARQL JSON.
+    answers = [r for r in browser.responses if r[0] == base_url + "/sparql"]
+    assert answers and answers[-1][1] == 200 and "sparql-results+json" in answers[-1][2]
+    # IRIs of the graph open their page here, not at w3id.org.
+    href = browser.evaluate(
+        """(() => {
+          const link = document.querySelector('.yasr .dataTable tbody a[href*="/dckg/id/"]');
+          link.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+          return link.getAttribute('href');
+        })()"""
+    )
+    assert href == "/id/city/geonames-276781"
+    only_this_server(browser, base_url)
+
+
 def test_named_query_form_submits_to_the_api(
     browser: Browser, base_url: str, web_store: Store
 ) -> None:
