@@ -154,9 +154,8 @@ def world(topojson: Path, output: Path) -> None:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-180 -90 360 180" '
         'preserveAspectRatio="none">\n'
         "<!-- Natural Earth 1:110m (public domain), via the world-atlas npm package (ISC) -->\n"
-        '<path fill="#dfe6d8" stroke="#ffffff" stroke-width="0.15" fill-rule="evenodd" d="'
-        + "".join(commands)
-        + '"/>\n</svg>\n'
+        '<path fill="#dfe6d8" stroke="#ffffff" stroke-width="0.06" '
+        'stroke-linejoin="round" fill-rule="evenodd" d="' + "".join(commands) + '"/>\n</svg>\n'
     )
     output.write_text(svg, encoding="utf-8")
 

@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
 from dckg.api import describe as facts
 from dckg.api.deps import get_store
-from dckg.api.pages import Linker, allow_head, local_path, map_view, render
+from dckg.api.pages import Linker, Row, allow_head, local_path, map_view, render
 from dckg.api.vocabulary import ONTOLOGY_GRAPH, Vocabulary
 from dckg.namespaces import DCKG, ID, PREFIXES, RDFS
 from dckg.store.base import Store
@@ -243,6 +243,7 @@ def _entity_page(store: Store, description: facts.Description, root: str) -> str
     comment = next(
         (v for p in facts.COMMENTS if (v := facts.best_literal(description.objects(p)))), None
     )
+    rows = _without_value(rows, {c.value for c in facts.COMMENTS}, comment)
     title = labels.get(iri.value) or iri.value.rsplit("/", 1)[-1]
     alt_labels = sorted(
         {
@@ -276,6 +277,19 @@ def _entity_page(store: Store, description: facts.Description, root: str) -> str
         formats=[(t.extension, t.media_type) for t in RDF_TYPES],
         page_path=root + (local_path(iri.value) or ""),
     )
+
+
+def _without_value(rows: list[Row], properties: set[str], text: str | None) -> list[Row]:
+    """The rows, less the value ``text`` of ``properties`` (shown elsewhere on the page)."""
+    kept = []
+    for row in rows:
+        if row.property.iri in properties:
+            values = [v for v in row.values if v.text != text or v.href or v.nested]
+            if not values:
+                continue
+            row = Row(row.property, values)
+        kept.append(row)
+    return kept
 
 
 def _names(terms: set[NamedNode]) -> set[str]:

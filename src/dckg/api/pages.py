@@ -197,8 +197,8 @@ def map_view(own: list[Point], near: list[Point], linker: Linker) -> MapView | N
     lats = [p.lat for p in everything]
     mid_lat = (max(lats) + min(lats)) / 2
     k = max(math.cos(math.radians(mid_lat)), 0.3)
-    width = max((max(lons) - min(lons)) * k * 1.3, 24.0)
-    height = max((max(lats) - min(lats)) * 1.3, 12.0)
+    width = max((max(lons) - min(lons)) * k * 1.4 + 4, 24.0)
+    height = max((max(lats) - min(lats)) * 1.4 + 2, 12.0)
     # Keep a 2:1 frame.
     width, height = max(width, height * 2), max(height, width / 2)
     cx = (max(lons) + min(lons)) / 2 * k
