@@ -64,6 +64,7 @@ class Browser:
         self.failed: list[str] = []
         self.console: list[tuple[str, str]] = []
         self.exceptions: list[str] = []
+        self._finished: set[str] = set()
         self._next_id = 0
         self._events: list[dict[str, Any]] = []
         self._stack = contextlib.ExitStack()
@@ -130,6 +131,8 @@ class Browser:
             self.responses.append(
                 (response["url"], response["status"], response["mimeType"], params["requestId"])
             )
+        elif method == "Network.loadingFinished":
+            self._finished.add(params["requestId"])
         elif method == "Network.loadingFailed":
             self.failed.append(f"{params.get('errorText')} {params.get('blockedReason', '')}")
         elif method == "Runtime.consoleAPICalled":
@@ -153,6 +156,14 @@ class Browser:
 
     # -- what tests use --------------------------------------------------------------------
 
+    def reset(self) -> None:
+        """Forget what was recorded so far."""
+        self.requests.clear()
+        self.responses.clear()
+        self.failed.clear()
+        self.console.clear()
+        self.exceptions.clear()
+
     def open(self, url: str, *, timeout: float = 30) -> None:
         """Load ``url`` and wait for its load event."""
         self._events.clear()
@@ -162,6 +173,11 @@ class Browser:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{url} did not load in {timeout} s")
             self._pump(0.1)
+        # A load event of an earlier navigation may have come late: wait for this page.
+        self.wait_for(
+            f"location.href === {json.dumps(url)} && document.readyState === 'complete'",
+            timeout=timeout,
+        )
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (promises awaited)."""
@@ -184,8 +200,11 @@ class Browser:
                 raise TimeoutError(f"still false after {timeout} s: {expression}")
             self._pump(0.1)
 
-    def body(self, request_id: str) -> str:
-        """The body of a response the page received."""
+    def body(self, request_id: str, *, timeout: float = 30) -> str:
+        """The body of a response the page received (once it has arrived whole)."""
+        deadline = time.monotonic() + timeout
+        while request_id not in self._finished and time.monotonic() < deadline:
+            self._pump(0.1)
         result = self.send("Network.getResponseBody", {"requestId": request_id})
         if result.get("base64Encoded"):
             return base64.b64decode(result["body"]).decode("utf-8")

@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from browser import Browser, find_chromium
@@ -26,13 +27,44 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def chromium() -> Iterator[Browser]:
     assert CHROMIUM is not None
     b = Browser(CHROMIUM)
     try:
         yield b
     finally:
         b.close()
+
+
+@pytest.fixture
+def browser(chromium: Browser) -> Browser:
+    """The module's browser, with nothing recorded yet."""
+    chromium.reset()
+    return chromium
+
+
+def run_in_editor(browser: Browser, base_url: str) -> list[str]:
+    """Press the editor's run button, wait for this run's answer and table; its header."""
+    before = len([r for r in browser.responses if r[0] == base_url + "/sparql"])
+    browser.evaluate("document.querySelector('.yasqe_queryButton').click()")
+    for _ in range(600):
+        answers = [r for r in browser.responses if r[0] == base_url + "/sparql"]
+        if len(answers) > before:
+            break
+        browser.pump(0.1)
+    else:
+        raise AssertionError("the editor sent no query")
+    assert answers[-1][1] == 200, browser.body(answers[-1][3])
+    assert "sparql-results+json" in answers[-1][2]
+    browser.wait_for(
+        "document.querySelector('.yasr .dataTable tbody tr') !== null"
+        " && !document.querySelector('.yasr .dataTable tbody td.dt-empty')",
+        timeout=30,
+    )
+    return browser.evaluate(
+        "[...document.querySelectorAll('.yasr .dataTable thead th')]"
+        ".map(th => th.innerText.trim()).filter(t => t)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +103,6 @@ def test_editor_runs_an_example_query(
     browser: Browser, base_url: str, web_store: Store, shots: Path
 ) -> None:
     pytest.importorskip("dckg.queries", reason="the named-query library is not merged yet")
-    browser.requests.clear()
     browser.open(base_url + "/")
     browser.wait_for("document.querySelector('#yasgui .CodeMirror') !== null")
     config = json.loads(browser.evaluate("document.getElementById('dckg-config').textContent"))
@@ -87,20 +118,16 @@ def test_editor_runs_an_example_query(
     )
     shown = browser.evaluate("window.dckgYasgui.getTab().getQuery()")
     assert shown == next(e["text"] for e in config["examples"] if e["name"] == name)
-    browser.evaluate("document.querySelector('.yasqe_queryButton').click()")
-    rows = browser.wait_for(
-        "document.querySelectorAll('.yasr .dataTable tbody tr').length", timeout=60
-    )
-    assert rows == min(expected_rows, rows) and rows > 0
-    info = browser.evaluate(
-        "(document.querySelector('.yasr .dt-info, .yasr .dataTables_info') || {}).textContent || ''"
-    )
-    total = (
-        int(re.sub(r"[^0-9]", "", re.findall(r"of ([0-9,]+)", info)[-1])) if "of" in info else rows
-    )
-    assert total == expected_rows
-    # The first row holds what the store itself answers for the first variable.
-    browser.screenshot(shots / "index.png")
+    result = web_store.query(shown)
+    assert isinstance(result, QuerySolutions)
+    assert run_in_editor(browser, base_url) == [v.value for v in result.variables]
+    rows = browser.evaluate("document.querySelectorAll('.yasr .dataTable tbody tr').length")
+    info = browser.evaluate("document.querySelector('.yasr .dt-info').textContent")
+    total = int(re.findall(r"of ([0-9,]+)", info)[-1].replace(",", ""))
+    assert total == expected_rows and 0 < rows <= total
+    browser.evaluate("window.scrollTo(0, 0)")
+    browser.screenshot(shots / "index.png", full_page=False)
+    browser.screenshot(shots / "index-full.png")
     only_this_server(browser, base_url)
 
 
@@ -112,21 +139,16 @@ SELECT ?city ?label WHERE { ?p dckg:partner ?city . ?city rdfs:label ?label } OR
 def test_editor_runs_a_query_on_this_server(
     browser: Browser, base_url: str, web_store: Store
 ) -> None:
-    browser.requests.clear()
     browser.open(base_url + "/")
     browser.wait_for("document.querySelector('#yasgui .CodeMirror') !== null")
     browser.evaluate(f"void window.dckgYasgui.getTab().setQuery({json.dumps(PARTNERS)})")
-    browser.evaluate("document.querySelector('.yasqe_queryButton').click()")
-    browser.wait_for("document.querySelectorAll('.yasr .dataTable tbody tr').length", timeout=60)
+    assert run_in_editor(browser, base_url) == ["city", "label"]
     cells = browser.evaluate(
         "[...document.querySelectorAll('.yasr .dataTable tbody tr')]"
         ".map(tr => [...tr.querySelectorAll('td')].slice(-2).map(td => td.innerText.trim()))"
     )
     expected = [[f"<{row['city'].value}>", row["label"].value] for row in web_store.query(PARTNERS)]
     assert cells == expected
-    # The query went to this server's /sparql, answered as SPARQL JSON.
-    answers = [r for r in browser.responses if r[0] == base_url + "/sparql"]
-    assert answers and answers[-1][1] == 200 and "sparql-results+json" in answers[-1][2]
     # IRIs of the graph open their page here, not at w3id.org.
     href = browser.evaluate(
         """(() => {
@@ -174,16 +196,21 @@ def test_named_query_form_submits_to_the_api(
         browser.pump(0.1)
     url, status, _, request_id = answers[0]
     assert status == 200, browser.body(request_id)
-    # Empty fields were left out: only the given values and the format were sent.
-    sent = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))
-    assert set(sent) == {*raw, "format"} and sent["format"] == "json"
+    # Empty fields were left out: sent are the values given, the defaults the form
+    # showed, and the format.
+    sent = dict(parse_qsl(urlsplit(url).query))
+    defaults = {
+        p.name
+        for p in named.params
+        if p.default is not None and (p.type != "boolean" or p.default.lower() == "true")
+    }
+    assert set(sent) == {*raw, *defaults, "format"} and sent.pop("format") == "json"
     got = json.loads(browser.body(request_id))
-    expected = named.run(web_store, raw)
+    expected = named.run(web_store, sent)
     assert len(got["results"]["bindings"]) == len(list(expected))
 
 
 def test_city_page_with_its_map(browser: Browser, base_url: str, shots: Path) -> None:
-    browser.requests.clear()
     browser.open(base_url + "/id/city/geonames-2996944")
     assert browser.evaluate("document.querySelector('h1').textContent") == "Lyon"
     box = browser.evaluate(
@@ -197,7 +224,7 @@ def test_city_page_with_its_map(browser: Browser, base_url: str, shots: Path) ->
     )
     assert own > 2
     assert base_url + "/static/world.svg" in browser.requests
-    browser.screenshot(shots / "city.png")
+    browser.screenshot(shots / "city.png", full_page=False)
     only_this_server(browser, base_url)
 
 
