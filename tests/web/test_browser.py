@@ -133,7 +133,10 @@ def test_editor_runs_an_example_query(
 
 PARTNERS = """PREFIX dckg: <https://w3id.org/dckg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?city ?label WHERE { ?p dckg:partner ?city . ?city rdfs:label ?label } ORDER BY ?label"""
+SELECT ?city ?label WHERE {
+  GRAPH <https://w3id.org/dckg/graph/contribution/web-test> { ?p dckg:partner ?city }
+  ?city rdfs:label ?label
+} ORDER BY ?label"""
 
 
 def test_editor_runs_a_query_on_this_server(

@@ -71,15 +71,35 @@ def test_city_page_lists_partnerships_with_the_other_partners(client: httpx.Clie
     assert ">Lyon</a>" not in section
 
 
-def test_city_page_has_a_map_with_its_point_and_its_partners(client: httpx.Client) -> None:
+CO_PARTNERS = """
+PREFIX dckg: <https://w3id.org/dckg/ontology#>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+SELECT DISTINCT ?city ?other WHERE {
+  { ?p dckg:partner ?city } UNION { ?p dckg:participation ?x . ?x dckg:agent ?city }
+  { ?p dckg:partner ?other } UNION { ?p dckg:participation ?y . ?y dckg:agent ?other }
+  FILTER (?other != ?city)
+  ?other geo:hasGeometry ?g . ?g geo:asWKT ?wkt .
+}
+"""
+
+
+def test_city_page_has_a_map_with_its_point_and_its_partners(
+    client: httpx.Client, web_store: Store
+) -> None:
     page = html(client, "/id/city/geonames-2996944")
     svg = page.split('<svg class="map"', 1)[1].split("</svg>", 1)[0]
     own = re.findall(r'<circle class="own" cx="([-0-9.]+)" cy="([-0-9.]+)"', svg)
-    near = re.findall(r'<circle class="near" cx="([-0-9.]+)" cy="([-0-9.]+)"', svg)
-    assert len(own) == 1 and len(near) == 2  # Beirut and Dakar
+    near = re.findall(r'<a href="(/id/[^"]+)"><circle class="near"', svg)
+    assert len(own) == 1
     # y is minus the latitude; x is the longitude scaled by cos(mid latitude) (< 1).
     assert float(own[0][1]) == pytest.approx(-45.74906, abs=1e-3)
     assert 0 < float(own[0][0]) < 4.85
+    # Every partner with a point is on the map, Beirut and Dakar (the fixture's) among them.
+    partners = {
+        row["other"].value for row in web_store.query(CO_PARTNERS, substitutions={"city": LYON})
+    }
+    assert {BEIRUT.value, DAKAR.value} <= partners
+    assert {"https://w3id.org/dckg" + href for href in near} == partners
     # The world map comes from this server, not from a tile service.
     assert 'href="/static/world.svg"' in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
