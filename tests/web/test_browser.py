@@ -17,6 +17,7 @@ import pytest
 from browser import Browser, find_chromium
 from pyoxigraph import QuerySolutions
 
+from dckg.queries import load_library
 from dckg.store import Store
 
 CHROMIUM = find_chromium()
@@ -102,7 +103,6 @@ def runnable_example(store: Store, examples: list[dict[str, str]]) -> tuple[str,
 def test_editor_runs_an_example_query(
     browser: Browser, base_url: str, web_store: Store, shots: Path
 ) -> None:
-    pytest.importorskip("dckg.queries", reason="the named-query library is not merged yet")
     browser.open(base_url + "/")
     browser.wait_for("document.querySelector('#yasgui .CodeMirror') !== null")
     config = json.loads(browser.evaluate("document.getElementById('dckg-config').textContent"))
@@ -167,8 +167,6 @@ def test_editor_runs_a_query_on_this_server(
 def test_named_query_form_submits_to_the_api(
     browser: Browser, base_url: str, web_store: Store
 ) -> None:
-    pytest.importorskip("dckg.queries", reason="the named-query library is not merged yet")
-    from dckg.queries import load_library
 
     # A query with parameters that answers rows when each required one gets its example.
     named, raw = next(

@@ -10,9 +10,7 @@ import httpx
 import pytest
 
 from dckg.api.web import STATIC, field_for
-
-queries = pytest.importorskip("dckg.queries", reason="the named-query library is not merged yet")
-Param, load_library = queries.Param, queries.load_library
+from dckg.queries import Param, load_library
 
 INPUT_TYPES = {
     "integer": "number",
