@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from browser import Browser, find_chromium
 from pyoxigraph import QuerySolutions
+from web_browser import Browser, find_chromium
 
 from dckg.queries import load_library
 from dckg.store import Store
