@@ -136,3 +136,9 @@ def test_static_serves_its_own_files_only(
     status, data = raw_get(target)
     assert status == 404
     assert b"import" not in data and b"root:" not in data
+
+
+def test_favicon(client: httpx.Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")

@@ -157,7 +157,9 @@ class Browser:
     # -- what tests use --------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget what was recorded so far."""
+        """Forget what was recorded so far (after letting late events arrive)."""
+        self.send("Page.navigate", {"url": "about:blank"})
+        self._pump(0.3)
         self.requests.clear()
         self.responses.clear()
         self.failed.clear()

@@ -70,6 +70,12 @@ def static(name: str) -> Response:
     )
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """The icon browsers ask for on every page, the API's JSON included."""
+    return static("favicon.svg")
+
+
 @dataclass(frozen=True)
 class Field:
     """One form input for a named-query parameter."""
