@@ -68,6 +68,14 @@ class Browser:
         self._next_id = 0
         self._events: list[dict[str, Any]] = []
         self._stack = contextlib.ExitStack()
+        try:
+            self._connect(width, height)
+        except BaseException:
+            self.close()  # never leave a browser behind
+            raise
+
+    def _connect(self, width: int, height: int) -> None:
+        """Attach to the browser's DevTools and open one page of the given size."""
         self._socket: ClientConnection = self._stack.enter_context(
             connect(self._devtools_url(), max_size=None)
         )
@@ -96,7 +104,6 @@ class Browser:
                 # Keep reading its log, so a full pipe never blocks the browser.
                 threading.Thread(target=self._drain, daemon=True).start()
                 return match.group(1)
-        self.close()
         raise RuntimeError("chromium did not start:\n" + "".join(lines[-20:]))
 
     def _drain(self) -> None:
