@@ -84,7 +84,8 @@ def create_app(
         expose_headers=["Content-Disposition"],
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    _include_routers(app, _library() if library is None else library)
+    app.state.library = _library() if library is None else library
+    _include_routers(app, app.state.library)
     return app
 
 
