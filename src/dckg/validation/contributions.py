@@ -102,7 +102,7 @@ def contribute(
             "nothing was written",
             report,
         )
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = datetime.now(UTC)  # microseconds keep contributions of one second in order
     contribution_id = new_id(now)
     target = contribution_graph(contribution_id)
     data = {(t.subject, t.predicate, t.object) for item in parsed for t in item.triples}
