@@ -51,8 +51,16 @@ def oxigraph_binary() -> str:
 class OxigraphServer:
     """An ``oxigraph serve`` process on a loopback port, data in ``location``."""
 
-    def __init__(self, location: Path, *, port: int | None = None, timeout_s: int | None = None):
+    def __init__(
+        self,
+        location: Path,
+        *,
+        port: int | None = None,
+        timeout_s: int | None = None,
+        union: bool = True,
+    ) -> None:
         self.location = location
+        self.union = union
         self.port = port or free_port()
         self.timeout_s = timeout_s
         self.process: subprocess.Popen[bytes] | None = None
@@ -99,8 +107,9 @@ class OxigraphServer:
             str(self.location),
             "--bind",
             f"127.0.0.1:{self.port}",
-            "--union-default-graph",
         ]
+        if self.union:
+            command.append("--union-default-graph")
         if self.timeout_s:
             command += ["--timeout-s", str(self.timeout_s)]
         with self.log.open("ab") as log:

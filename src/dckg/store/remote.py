@@ -48,6 +48,7 @@ from pyoxigraph import (
     DefaultGraph,
     NamedNode,
     Quad,
+    QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
@@ -368,6 +369,18 @@ class RemoteStore(Store):
 
     def _send(self, wrapper: SPARQLWrapper) -> tuple[bytes, str]:
         try:
+            return self._send_once(wrapper)
+        except _Failure as failure:
+            # SPARQLWrapper leaves the failed HTTP response open.
+            context = failure.__context__
+            while context is not None:
+                if isinstance(context, urllib.error.HTTPError):
+                    context.close()
+                context = context.__context__
+            raise
+
+    def _send_once(self, wrapper: SPARQLWrapper) -> tuple[bytes, str]:
+        try:
             with wrapper.query().response as response:
                 self._server = response.headers.get("Server", self._server)
                 return response.read(), response.headers.get("Content-Type", "")
@@ -387,7 +400,8 @@ class RemoteStore(Store):
             raise _Failure("fatal", None, str(error)) from None
         except urllib.error.HTTPError as error:
             kind = "dropped" if error.code in (502, 503, 504) else "fatal"
-            raise _Failure(kind, error.code, _clip(error.read())) from None
+            with error:
+                raise _Failure(kind, error.code, _clip(error.read())) from None
         except urllib.error.URLError as error:
             reason = error.reason
             if isinstance(reason, TimeoutError):
@@ -529,7 +543,7 @@ class RemoteStore(Store):
             return
         operations = [f"DROP SILENT GRAPH {g}" for g in replace]
         if quads:
-            operations.append(f"INSERT DATA {{ {_data_block(quads)} }}")
+            operations.append(_insert(_data_block(quads), quads))
         if not operations:
             return
         # Re-running DROP + INSERT, or an INSERT without blank nodes, changes nothing.
@@ -537,7 +551,17 @@ class RemoteStore(Store):
         self._run_update(" ;\n".join(operations), idempotent=idempotent)
 
     def _graph_exists(self, graph: NamedNode) -> bool:
-        return bool(self._select("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": graph}))
+        return self._ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
+
+    def _ask(self, text: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        """An internal ASK. Some engines (Virtuoso) answer it as a one-row table."""
+        result = self._select(text, bindings)
+        if isinstance(result, QueryBoolean):
+            return bool(result)
+        for row in result:
+            value = row[0]
+            return value is not None and value.value in ("1", "true")
+        return False
 
     def _put_graph(self, graph: NamedNode, triples: list[Triple], *, bulk: bool = True) -> None:
         """Make ``graph`` hold exactly ``triples``, idempotently (so retried when safe)."""
@@ -551,7 +575,8 @@ class RemoteStore(Store):
                 self._raise(failure, self.gsp_url, query=False)
             return
         block = triples_block(triples)
-        text = f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {block} }} }}"
+        insert = _insert(f"GRAPH {graph} {{ {block} }}", triples)
+        text = f"DROP SILENT GRAPH {graph} ;\n{insert}"
         self._run_update(text, idempotent=True)
 
     def _add_to_graph(self, graph: NamedNode, triples: list[Triple], *, idempotent: bool) -> None:
@@ -566,7 +591,7 @@ class RemoteStore(Store):
             except _Failure as failure:
                 self._raise(failure, self.gsp_url, query=False)
             return
-        text = f"INSERT DATA {{ GRAPH {graph} {{ {triples_block(triples)} }} }}"
+        text = _insert(f"GRAPH {graph} {{ {triples_block(triples)} }}", triples)
         self._run_update(text, idempotent=idempotent)
 
 
@@ -588,6 +613,17 @@ def _data_block(quads: Iterable[Quad]) -> str:
         block = triples_block(triples)
         parts.append(block if isinstance(graph, DefaultGraph) else f"GRAPH {graph} {{ {block} }}")
     return " ".join(parts)
+
+
+def _insert(block: str, statements: Sequence[Quad] | Sequence[Triple]) -> str:
+    """``INSERT DATA``, or ``INSERT … WHERE {}`` for data with blank nodes.
+
+    Both are SPARQL 1.1 and mean the same here (one solution, so each blank-node label is
+    one new node); Virtuoso refuses blank nodes in ``INSERT DATA``.
+    """
+    if any(has_blank_node(s) for s in statements):
+        return f"INSERT {{ {block} }} WHERE {{}}"
+    return f"INSERT DATA {{ {block} }}"
 
 
 def _fresh_blank_nodes(triples: Iterable[Triple]) -> Iterator[Triple]:
