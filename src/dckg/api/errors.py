@@ -1,0 +1,186 @@
+"""The one place where errors become HTTP statuses.
+
+::
+
+    dckg.errors.DckgError
+    ├── UsageError, InputError, QueryError       400 Bad Request
+    │   └── QueryTimeout                         504 Gateway Timeout
+    ├── ValidationFailed                         422 Unprocessable Content
+    ├── NotFound                                 404 Not Found
+    ├── StoreError                               503 Service Unavailable
+    └── HTTPProblem (raised by the API only)
+        ├── NotAcceptable                        406 Not Acceptable
+        ├── PayloadTooLarge                      413 Content Too Large
+        ├── UnsupportedMediaType                 415 Unsupported Media Type
+        ├── Unauthorized                         401 Unauthorized
+        ├── Forbidden                            403 Forbidden
+        └── Busy                                 503 Service Unavailable
+
+The body is the message as plain text (what SPARQL clients show their users), or a JSON
+object ``{"error": class, "message": text}`` when the client prefers JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from dckg.api.federation import ServiceRefused
+from dckg.errors import (
+    DckgError,
+    InputError,
+    NotFound,
+    QueryError,
+    QueryTimeout,
+    StoreError,
+    UsageError,
+    ValidationFailed,
+)
+
+log = logging.getLogger("dckg.api")
+
+
+class HTTPProblem(DckgError):
+    """An error that only exists over HTTP."""
+
+    status = 400
+    headers: dict[str, str] | None = None
+
+
+class NotAcceptable(HTTPProblem):
+    """No representation the client accepts."""
+
+    status = 406
+
+
+class PayloadTooLarge(HTTPProblem):
+    """A request body over the configured limit."""
+
+    status = 413
+
+
+class UnsupportedMediaType(HTTPProblem):
+    """A request body of a media type the route does not read."""
+
+    status = 415
+
+
+class Unauthorized(HTTPProblem):
+    """Writing without the right bearer token."""
+
+    status = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="dckg"'}  # noqa: RUF012
+
+
+class Forbidden(HTTPProblem):
+    """Something the server's settings do not allow (writing disabled, SERVICE refused)."""
+
+    status = 403
+
+
+class Busy(HTTPProblem):
+    """No query worker became free in time."""
+
+    status = 503
+    headers = {"Retry-After": "5"}  # noqa: RUF012
+
+
+#: The status of each error class; the first match in order wins.
+STATUSES: list[tuple[type[Exception], int]] = [
+    (QueryTimeout, 504),
+    (ServiceRefused, 403),
+    (ValidationFailed, 422),
+    (NotFound, 404),
+    (StoreError, 503),
+    (QueryError, 400),
+    (InputError, 400),
+    (UsageError, 400),
+    (DckgError, 500),
+]
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status of an error.
+
+    >>> status_of(QueryTimeout("slow")), status_of(NotFound("x")), status_of(NotAcceptable("y"))
+    (504, 404, 406)
+    """
+    if isinstance(error, HTTPProblem):
+        return error.status
+    for cls, status in STATUSES:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def error_response(request: Request, error: Exception, status: int | None = None) -> Response:
+    """The response for an error, as text or JSON by the request's Accept header."""
+    status = status or status_of(error)
+    message = str(error) or type(error).__name__
+    headers = dict(getattr(error, "headers", None) or {})
+    if status >= 500 and not isinstance(error, QueryTimeout | HTTPProblem | StoreError):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+    report = getattr(error, "report", None)
+    if _wants_json(request):
+        body: dict[str, object] = {"error": type(error).__name__, "message": message}
+        if report is not None and hasattr(report, "to_json"):
+            body["report"] = report.to_json()
+        return JSONResponse(body, status_code=status, headers=headers)
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "sparql-results+json" not in accept
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn errors into responses."""
+
+    async def on_dckg_error(request: Request, error: Exception) -> Response:
+        return error_response(request, error)
+
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()))
+            problems.append(f"{where}: {item.get('msg')}")
+        return error_response(request, UsageError("bad request: " + "; ".join(problems)), 400)
+
+    async def on_http_exception(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        problem = HTTPProblem(str(error.detail))
+        problem.headers = dict(error.headers or {})
+        return error_response(request, problem, error.status_code)
+
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+        return error_response(request, DckgError("internal error (see the server log)"), 500)
+
+    app.add_exception_handler(DckgError, on_dckg_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_exception)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+def error_from_worker(class_name: str, message: str) -> DckgError:
+    """Rebuild an error reported by a query worker (errors cross processes as text)."""
+    classes: dict[str, type[DckgError]] = {
+        cls.__name__: cls
+        for cls in (
+            QueryTimeout,
+            QueryError,
+            StoreError,
+            UsageError,
+            NotFound,
+            NotAcceptable,
+            Forbidden,
+        )
+    }
+    cls = classes.get(class_name, QueryError)
+    return cls(message)

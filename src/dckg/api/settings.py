@@ -1,0 +1,111 @@
+"""The server's settings: one frozen value, read from the environment only when asked.
+
+Every setting is also an option of ``dckg serve``; the option wins over the variable.
+
+=========================  =====================================================  ==========
+variable                   meaning                                                default
+=========================  =====================================================  ==========
+``DCKG_STORE``             the store (directory, ``memory`` or an endpoint URL)   user dir
+``DCKG_HOST``              the address to listen on                               127.0.0.1
+``DCKG_PORT``              the port to listen on                                  8000
+``DCKG_QUERY_TIMEOUT``     seconds a query may run before it is stopped           30
+``DCKG_MAX_RESULTS``       rows (or triples) a query may return                   100000
+``DCKG_MAX_BODY_BYTES``    the largest request body accepted                      10 MiB
+``DCKG_SERVICE_ALLOWLIST`` comma-separated endpoints ``SERVICE`` may call         (none)
+``DCKG_WRITE_TOKEN``       bearer token for writing over HTTP (unset: disabled)   (unset)
+``DCKG_QUERY_WORKERS``     processes that run queries (0: one per core, min. 2)  0
+=========================  =====================================================  ==========
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from dckg.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``create_app`` needs to know.
+
+    >>> Settings(store="memory").query_timeout
+    30.0
+    >>> Settings.from_env({"DCKG_SERVICE_ALLOWLIST": "http://a/sparql, http://b/sparql"},
+    ...                   store="memory").service_allowlist
+    ('http://a/sparql', 'http://b/sparql')
+    """
+
+    store: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = 30.0
+    max_results: int = 100_000
+    max_body_bytes: int = 10 * 1024 * 1024
+    service_allowlist: tuple[str, ...] = ()
+    write_token: str | None = None
+    query_workers: int = 0
+
+    def __post_init__(self) -> None:
+        if self.query_timeout <= 0:
+            raise UsageError(f"the query timeout must be positive, not {self.query_timeout}")
+        for name in ("max_results", "max_body_bytes"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.query_workers < 0:
+            raise UsageError(
+                f"query_workers must be 0 (automatic) or more, not {self.query_workers}"
+            )
+        if not 0 <= self.port <= 65535:
+            raise UsageError(f"not a TCP port: {self.port}")
+        if self.write_token is not None and len(self.write_token) < 16:
+            raise UsageError("the write token must be at least 16 characters long")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``DCKG_*`` variables, then ``overrides`` (``None`` values ignored)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            variable = "DCKG_" + field.name.upper()
+            raw = env.get(variable)
+            if raw is not None and raw.strip() != "":
+                values[field.name] = _PARSERS.get(field.name, str)(raw.strip(), variable)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "service_allowlist" in values:
+            values["service_allowlist"] = _allowlist(values["service_allowlist"])
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some settings changed."""
+        return replace(self, **changes)
+
+
+def _number(kind: Callable[[str], Any]) -> Callable[[str, str], Any]:
+    def parse(raw: str, variable: str) -> Any:
+        try:
+            return kind(raw)
+        except ValueError:
+            raise UsageError(f"{variable}={raw!r} is not a valid {kind.__name__}") from None
+
+    return parse
+
+
+def _allowlist(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(item.strip() for item in items if item.strip())
+
+
+_PARSERS: dict[str, Callable[[str, str], Any]] = {
+    "port": _number(int),
+    "query_timeout": _number(float),
+    "max_results": _number(int),
+    "max_body_bytes": _number(int),
+    "query_workers": _number(int),
+    "service_allowlist": lambda raw, _variable: _allowlist(raw),
+    "store": lambda raw, _variable: raw,
+    "host": lambda raw, _variable: raw,
+    "write_token": lambda raw, _variable: raw,
+}

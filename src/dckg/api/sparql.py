@@ -1,0 +1,238 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, read-only.
+
+* ``GET /sparql?query=…``, ``POST`` form-encoded (``query=…``), ``POST`` with
+  ``Content-Type: application/sparql-query``; ``default-graph-uri`` and
+  ``named-graph-uri`` name the dataset (otherwise: the union of all graphs).
+* Results by ``Accept`` (or ``format=``): SPARQL JSON, XML, CSV, TSV for SELECT and ASK;
+  Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE; 406 otherwise.
+* ``GET /sparql`` without a query: the SPARQL Service Description (Turtle).
+* An update (``update=`` or ``application/sparql-update``) is refused with 400: this is
+  a read-only query service (SPARQL 1.1 Protocol §2.2 is not offered here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pyoxigraph import NamedNode
+from starlette.concurrency import run_in_threadpool
+
+from dckg.api import negotiation
+from dckg.api.dataset import base_url, inventory, rdf_response, service_description
+from dckg.api.deps import get_engine, get_settings
+from dckg.api.engine import Engine, Run
+from dckg.api.errors import NotAcceptable, UnsupportedMediaType
+from dckg.api.federation import check_services, may_call_out
+from dckg.api.settings import Settings
+from dckg.api.worker import Job
+from dckg.errors import QueryError, UsageError
+
+router = APIRouter(tags=["sparql"])
+
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+_READ_ONLY = (
+    "this endpoint is read-only: SPARQL Update is not accepted "
+    "(send a query with 'query=' or Content-Type application/sparql-query)"
+)
+
+_DOC = {
+    "description": "SPARQL query results, by content negotiation.",
+    "content": {
+        media: {}
+        for media in [
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+            "text/turtle",
+            "application/n-triples",
+            "application/ld+json",
+            "application/rdf+xml",
+        ]
+    },
+}
+
+
+@router.get(
+    "/sparql", summary="SPARQL query (GET), or the service description", responses={200: _DOC}
+)
+async def sparql_get(
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+) -> Response:
+    """Run a query given in the URL; without one, describe the service (Turtle)."""
+    queries = request.query_params.getlist("query")
+    if request.query_params.getlist("update"):
+        raise UsageError(_READ_ONLY)
+    if not queries:
+        inv = await run_in_threadpool(inventory, request)
+        triples = service_description(
+            inv, base_url(request), federated=bool(settings.service_allowlist)
+        )
+        return rdf_response(request, triples)
+    if len(queries) > 1:
+        raise UsageError("give exactly one 'query' parameter")
+    return await answer(
+        request, engine, settings, queries[0], default_graph_uri or [], named_graph_uri or []
+    )
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query (POST form or application/sparql-query)",
+    responses={200: _DOC},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/sparql-query": {"schema": {"type": "string"}},
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "query": {"type": "string"},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["query"],
+                    }
+                },
+            }
+        }
+    },
+)
+async def sparql_post(
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
+    """Run a query sent in the body."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if media == "application/sparql-update":
+        raise UsageError(_READ_ONLY)
+    if media == "application/sparql-query":
+        text = _decode(body, "the query")
+        params = request.query_params
+        return await answer(
+            request,
+            engine,
+            settings,
+            text,
+            params.getlist("default-graph-uri"),
+            params.getlist("named-graph-uri"),
+        )
+    if media == "application/x-www-form-urlencoded":
+        form = parse_qs(_decode(body, "the form"), keep_blank_values=True)
+        if "update" in form:
+            raise UsageError(_READ_ONLY)
+        queries = form.get("query", [])
+        if len(queries) != 1:
+            raise UsageError("give exactly one 'query' field in the form")
+        return await answer(
+            request,
+            engine,
+            settings,
+            queries[0],
+            form.get("default-graph-uri", []),
+            form.get("named-graph-uri", []),
+        )
+    raise UnsupportedMediaType(
+        f"cannot read a {media or 'body without Content-Type'}: send "
+        "application/sparql-query or application/x-www-form-urlencoded"
+    )
+
+
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{what} is not UTF-8 (byte {error.start})") from None
+
+
+def _graphs(values: list[str], parameter: str) -> list[NamedNode]:
+    graphs = []
+    for value in values:
+        try:
+            graphs.append(NamedNode(value))
+        except ValueError:
+            raise UsageError(f"{parameter}: not an IRI: {value!r}") from None
+    return graphs
+
+
+async def answer(
+    request: Request,
+    engine: Engine,
+    settings: Settings,
+    query: str,
+    default_graphs: list[str],
+    named_graphs: list[str],
+) -> Response:
+    """Check a query, run it on the engine and stream its results."""
+    if not query.strip():
+        raise UsageError("the query is empty")
+    if _UPDATE.match(query):
+        raise UsageError(_READ_ONLY)
+    accept = negotiation.parse_accept(request.headers.get("accept"))
+    format_name = request.query_params.get("format")
+    if not negotiation.acceptable_at_all(accept, format_name):
+        raise NotAcceptable(
+            f"no result format matches {format_name or request.headers.get('accept')!r}; "
+            "available: application/sparql-results+json, application/sparql-results+xml, "
+            "text/csv, text/tab-separated-values, text/turtle, application/n-triples, "
+            "application/ld+json, application/rdf+xml"
+        )
+    if may_call_out(query):
+        await run_in_threadpool(check_services, query, settings.service_allowlist)
+    default = _graphs(default_graphs, "default-graph-uri")
+    named = _graphs(named_graphs, "named-graph-uri")
+    job = Job(
+        query=query,
+        default_graph=default if (default or named) else None,
+        named_graphs=named or None,
+        accept=accept,
+        format_name=format_name,
+        max_results=settings.max_results,
+    )
+    return await stream(engine, job, settings.query_timeout)
+
+
+async def stream(engine: Engine, job: Job, timeout: float) -> Response:
+    """Start a job and answer with its results as they come."""
+    run = await run_in_threadpool(engine.start, job, timeout)
+    assert run.head is not None
+    media = run.head.media_type
+    if media.startswith("text/") or media.endswith(("+xml", "+json")):
+        media += "; charset=utf-8"
+    headers = {"Vary": "Accept"}
+    if run.done:  # the whole (small) result came with the head
+        return Response(run.first, media_type=media, headers=headers)
+    return StreamingResponse(_body(run), media_type=media, headers=headers)
+
+
+async def _body(run: Run) -> AsyncIterator[bytes]:
+    try:
+        if run.first:
+            yield run.first
+        while True:
+            chunk = await run_in_threadpool(run.next_chunk)
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        run.close()
+
+
+__all__ = ["QueryError", "answer", "router", "stream"]

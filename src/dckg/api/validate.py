@@ -1,0 +1,153 @@
+"""``/validate`` and ``/contributions``: SHACL validation over HTTP, and writing.
+
+``POST /validate`` reads a contribution (Turtle, JSON-LD, N-Triples, RDF/XML or CSV, by
+``Content-Type``) and answers with the SHACL report (JSON, or Turtle by ``Accept``); it
+writes nothing. ``POST /contributions`` validates and merges, and needs
+``Authorization: Bearer <DCKG_WRITE_TOKEN>``; with no token configured, writing over HTTP
+is disabled (403).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from dckg.api import negotiation
+from dckg.api.deps import get_engine, get_settings, get_store
+from dckg.api.engine import Engine
+from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
+from dckg.api.settings import Settings
+from dckg.store.base import Store
+
+router = APIRouter(tags=["validation"])
+
+#: Contribution formats by request media type (names as ``bytes_input`` takes them).
+FORMATS = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/json": "jsonld",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+    "text/csv": "csv",
+}
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {media: {"schema": {"type": "string"}} for media in FORMATS},
+    }
+}
+
+
+async def _read(request: Request) -> tuple[bytes, str]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fmt = FORMATS.get(media)
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"cannot validate {media or 'a body without Content-Type'}: send one of "
+            + ", ".join(FORMATS)
+        )
+    return await request.body(), fmt
+
+
+class NotInstalled(HTTPProblem):
+    """A part of dckg that this installation lacks."""
+
+    status = 501
+
+
+def _validation() -> Any:
+    try:
+        import dckg.validation as module
+    except ModuleNotFoundError as error:
+        if error.name != "dckg.validation":
+            raise
+        raise NotInstalled("SHACL validation is not available in this installation") from None
+    return module
+
+
+def _sources(body: bytes, fmt: str, name: str) -> list[Any]:
+    return [_validation().bytes_input(body, fmt=fmt, name=name)]
+
+
+def _report_response(request: Request, report: Any) -> Response:
+    accept = negotiation.parse_accept(request.headers.get("accept"))
+    for media in accept:
+        if media in ("text/turtle", "application/x-turtle"):
+            return Response(report.to_turtle(), media_type="text/turtle")
+        if media in ("application/json", "*/*", "application/*"):
+            break
+    body = report.to_json()
+    if isinstance(body, str):
+        body = json.loads(body)
+    return JSONResponse(body)
+
+
+@router.post("/validate", summary="Validate a contribution (writes nothing)", openapi_extra=_BODY)
+async def validate(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    name: Annotated[str, Query(description="A name for the input, used in messages.")] = "body",
+) -> Response:
+    """The SHACL report of a contribution checked against the shapes and the graph."""
+    body, fmt = await _read(request)
+    run_validation = _validation().validate
+
+    def check() -> Any:
+        return run_validation(store, _sources(body, fmt, name))
+
+    report = await run_in_threadpool(check)
+    return _report_response(request, report)
+
+
+def check_token(request: Request, settings: Settings) -> None:
+    """Allow a write only with the configured bearer token."""
+    if settings.write_token is None:
+        raise Forbidden("writing over HTTP is disabled on this server (DCKG_WRITE_TOKEN is unset)")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        token.strip().encode(), settings.write_token.encode()
+    ):
+        raise Unauthorized("a valid 'Authorization: Bearer <token>' header is required to write")
+
+
+@router.post(
+    "/contributions",
+    summary="Validate and merge a contribution (needs the write token)",
+    status_code=201,
+    openapi_extra=_BODY,
+)
+async def contribute(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    by: Annotated[str, Query(description="Who contributes (name or IRI).", min_length=1)],
+    name: Annotated[str, Query(description="A name for the input.")] = "body",
+    source_url: Annotated[str | None, Query(description="Where the data comes from.")] = None,
+    note: Annotated[str | None, Query(description="A note kept with the provenance.")] = None,
+) -> Response:
+    """Merge a contribution into its own named graph, with provenance; all or nothing."""
+    check_token(request, settings)
+    body, fmt = await _read(request)
+    merge = _validation().contribute
+
+    sources = await run_in_threadpool(_sources, body, fmt, name)
+
+    def write() -> Any:
+        with engine.paused():
+            record = merge(store, sources, by=by, source_url=source_url, note=note)
+            request.app.state.data_version = getattr(request.app.state, "data_version", 0) + 1
+            return record
+
+    record = await run_in_threadpool(write)
+    return JSONResponse(
+        {"id": str(getattr(record, "id", "")), "graph": str(getattr(record, "graph", ""))},
+        status_code=201,
+    )

@@ -1,0 +1,90 @@
+"""``dckg import-twinnings``: build the twinnings data set from the Wikidata TSV files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dckg.errors import InputError
+
+
+@click.command("import-twinnings")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("data/twinnings.nt.gz"),
+    show_default=True,
+    help="The N-Triples file to write (.gz compresses).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the import report (Markdown) here, e.g. docs/twinnings-import.md.",
+)
+@click.option(
+    "--skip-malformed",
+    is_flag=True,
+    help="Skip malformed rows (listed in the report) instead of stopping at them.",
+)
+def import_twinnings(
+    paths: tuple[Path, ...], out: Path, report_path: Path | None, skip_malformed: bool
+) -> None:
+    """Import town twinnings from Wikidata TSV files (or folders of them).
+
+    Both cities of each row are reconciled by name, coordinates and country against
+    the shipped GeoNames cities and the smaller GeoNames lists; A→B and B→A are merged
+    into one dckg:Twinning. The output is sorted N-Triples: the same input always gives
+    the same file. `dckg init` loads data/*.nt.gz into graph/reference/{name}.
+    """
+    from dckg.importers import twinnings as importer
+
+    result = importer.import_twinnings(list(paths), skip_malformed=skip_malformed)
+    data = importer.ntriples(result)
+    if out.suffix == ".gz":
+        importer.write_gzip(data, out)
+    else:
+        _write(out, data)
+    if report_path is not None:
+        command = "dckg import-twinnings " + " ".join(
+            [*(_shown(p) for p in paths), "--out", _shown(out), "--report", _shown(report_path)]
+        )
+        if skip_malformed:
+            command += " --skip-malformed"
+        _write(report_path, importer.report_markdown(result, command=command).encode("utf-8"))
+    counts = result.side_counts()
+    click.echo(
+        f"{result.rows_read:,} rows: {result.rows_matched:,} matched, "
+        f"{result.rows_ambiguous:,} ambiguous, {result.rows_unmatched:,} unmatched, "
+        f"{len(result.malformed):,} malformed; {len(result.twinnings):,} twinnings "
+        f"({result.pairs_both_directions:,} listed both ways); places: "
+        f"{counts['matched']:,} matched, {counts['ambiguous']:,} ambiguous, "
+        f"{counts['unknown']:,} unmatched",
+        err=True,
+    )
+    for malformed in result.malformed:
+        click.echo(f"skipped malformed row {malformed}", err=True)
+    click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)", err=True)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path.name if path.is_file() else str(path)
+
+
+def _write(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {error.strerror}", source=path) from None
+
+
+COMMANDS = [import_twinnings]

@@ -1,0 +1,107 @@
+"""``dckg serve``: the HTTP API (SPARQL endpoint, named queries, dataset, validation)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from dckg.cli.context import Session, end_progress, pass_session, progress_printer
+
+if TYPE_CHECKING:
+    from dckg.store import Store
+
+
+@click.command()
+@click.option(
+    "--host", default=None, help="Address to listen on.  [default: 127.0.0.1; $DCKG_HOST]"
+)
+@click.option("--port", type=int, default=None, help="Port.  [default: 8000; $DCKG_PORT]")
+@click.option(
+    "--store",
+    "store_spec",
+    metavar="PATH|memory|URL",
+    default=None,
+    help="The store to serve.  [default: the global --store, $DCKG_STORE, the user data dir]",
+)
+@click.option(
+    "--query-timeout",
+    type=float,
+    default=None,
+    help="Seconds a query may run before it is stopped.  [default: 30; $DCKG_QUERY_TIMEOUT]",
+)
+@click.option(
+    "--max-results",
+    type=int,
+    default=None,
+    help="Rows or triples a query may return.  [default: 100000; $DCKG_MAX_RESULTS]",
+)
+@click.option(
+    "--max-body-bytes",
+    type=int,
+    default=None,
+    help="Largest request body accepted.  [default: 10 MiB; $DCKG_MAX_BODY_BYTES]",
+)
+@click.option(
+    "--service-allowlist",
+    default=None,
+    metavar="URL,URL…",
+    help="Endpoints SERVICE may call, comma-separated.  [default: none; $DCKG_SERVICE_ALLOWLIST]",
+)
+@click.option(
+    "--write-token",
+    default=None,
+    help="Bearer token that allows writing over HTTP.  [default: unset = writing disabled; "
+    "$DCKG_WRITE_TOKEN]",
+)
+@click.option(
+    "--query-workers",
+    type=int,
+    default=None,
+    help="Processes that run queries.  [default: one per core, at least 2; $DCKG_QUERY_WORKERS]",
+)
+@pass_session
+def serve(session: Session, store_spec: str | None, **options: object) -> None:
+    """Serve the graph over HTTP: /sparql, /queries, /.well-known/void, /dumps, /validate.
+
+    An empty store is first filled with the ontology and the shipped reference data.
+    """
+    import uvicorn
+
+    from dckg.api import create_app
+    from dckg.api.settings import Settings
+
+    settings = Settings.from_env(**options, store=store_spec or session.spec)
+    store = session.store if settings.store == session.spec else _open(settings.store)
+    _initialise_if_empty(store)
+    app = create_app(settings, store=store)
+    click.echo(
+        f"dckg: serving {settings.store} on http://{settings.host}:{settings.port}/", err=True
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def _open(spec: str | None) -> Store:
+    from dckg.store import open_store
+
+    return open_store(spec)
+
+
+def _initialise_if_empty(store: Store) -> None:
+    """Load the ontology and reference data into an empty embedded store, with progress."""
+    from dckg.bootstrap import initialise, is_initialised
+    from dckg.store import EmbeddedStore
+
+    if not isinstance(store, EmbeddedStore) or is_initialised(store) or store.count() > 0:
+        return
+    click.echo("dckg: the store is empty; loading the ontology and reference data…", err=True)
+
+    def report(graph: str, state: str, count: int) -> None:
+        end_progress()
+        click.echo(f"  {state:9} {count:>9,} quads  {graph}", err=True)
+
+    initialise(store, report=report, progress=progress_printer)
+    end_progress()
+
+
+COMMANDS = [serve]

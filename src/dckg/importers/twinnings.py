@@ -1,0 +1,803 @@
+"""Import town twinnings from the Wikidata TSV extracts (P190, July 2017).
+
+Each TSV row is one twinning as Wikidata recorded it: an origin city of an EU member
+state and a partner anywhere, each with an English label, a country name and
+coordinates (see ``COLUMNS``). The importer
+
+1. reads every row, refusing a file whose header is not ``COLUMNS`` and reporting each
+   malformed row (wrong number of columns, a number that does not parse, coordinates out
+   of range) with file and line — the import stops there unless malformed rows are
+   explicitly skipped, and then they are listed in the report;
+2. drops exact duplicate rows;
+3. reconciles both sides with :mod:`dckg.reconcile` (name + coordinates + country,
+   against the shipped GeoNames cities and the smaller GeoNames lists); labels that are
+   bare Wikidata Q-identifiers are not guessed at;
+4. merges the rows of one pair of cities (A→B and B→A, or the same direction twice) into
+   one ``dckg:Twinning`` with IRI ``id/partnership/twinning-geonames-{min}-geonames-{max}``;
+5. writes sorted N-Triples (deterministic: the same input gives the same bytes), with
+   the triples of every partner city that the shipped city list does not hold, and a
+   description of the data set with the counts.
+
+Reconciliation runs against a store holding exactly the shipped reference cities (not
+the user's store), so the output does not depend on what a store already holds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import math
+import random
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from dckg.errors import InputError, UsageError
+from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
+from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Match, Place, Reconciler, parse_country
+from dckg.reconcile import distance_km as great_circle
+
+#: The header every file must have, in this order.
+COLUMNS = (
+    "origincityLabel",
+    "origincountry",
+    "originlat",
+    "originlong",
+    "originpopulation",
+    "sistercityLabel",
+    "destinationlat",
+    "destinationlong",
+    "destinationpopulation",
+    "destination_countryLabel",
+    "dist",
+    "eu",
+)
+#: The Wikidata property the relations come from.
+P190 = NamedNode("https://www.wikidata.org/wiki/Property:P190")
+#: The named graph ``dckg init`` loads ``data/twinnings.nt.gz`` into.
+DATASET = graph("reference/twinnings")
+#: The retrieval the TSV files are (one entity), and one entity per file.
+SOURCE = thing("source", "wikidata-twinnings-2017")
+CC0 = NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")
+#: Files larger than this are refused (bytes).
+MAX_FILE_BYTES = 50_000_000
+
+_QID = re.compile(r"^Q\d+$")
+_REGION_WORDS = re.compile(
+    r"\b(district|region|county|province|provincia|oblast|voivodeship|department|"
+    r"prefecture|canton|borough|arrondissement|kraj|okres|powiat|raion|rayon|governorate|"
+    r"state|land|municipality|regional unit|metropolitan|area)\b",
+    re.IGNORECASE,
+)
+_A = NamedNode(RDF + "type")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One end of a row: what Wikidata says about a city."""
+
+    label: str
+    country: str
+    lat: float
+    lon: float
+    population: float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One well-formed TSV row."""
+
+    source: str
+    line: int
+    origin: Side
+    partner: Side
+    distance: float | None
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A row that could not be read, and why."""
+
+    source: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}"
+
+
+@dataclass
+class Resolved:
+    """The reconciliation of one distinct side (label, country, coordinates)."""
+
+    side: Side
+    status: str
+    match: Match | None
+    reason: str
+    rows: int = 0
+
+
+@dataclass
+class Twinning:
+    """One twinning between two matched cities, merged from one or more rows."""
+
+    a: Place
+    b: Place
+    sources: set[str] = field(default_factory=set)
+    directions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rows: int = 0
+
+    @property
+    def iri(self) -> NamedNode:
+        return thing(
+            "partnership", f"twinning-geonames-{self.a.geonames_id}-geonames-{self.b.geonames_id}"
+        )
+
+    @property
+    def distance_km(self) -> float:
+        return great_circle(self.a.lat, self.a.lon, self.b.lat, self.b.lon)  # type: ignore[arg-type]
+
+
+@dataclass
+class ImportResult:
+    """Everything the import found, counted, and produced."""
+
+    files: list[str]
+    rows_read: int = 0
+    malformed: list[Malformed] = field(default_factory=list)
+    duplicate_rows: int = 0
+    rows_matched: int = 0
+    rows_ambiguous: int = 0
+    rows_unmatched: int = 0
+    same_city_rows: int = 0
+    same_labels_rows: int = 0
+    repeated_rows: int = 0
+    reversed_rows: int = 0
+    unknown_countries: Counter[str] = field(default_factory=Counter)
+    sides: dict[tuple, Resolved] = field(default_factory=dict)
+    twinnings: dict[str, Twinning] = field(default_factory=dict)
+    new_cities: dict[str, Place] = field(default_factory=dict)
+    wikidata_distance_gaps: list[float] = field(default_factory=list)
+
+    @property
+    def pairs_both_directions(self) -> int:
+        """Twinnings listed from both sides (A→B and B→A)."""
+        return sum(1 for t in self.twinnings.values() if len(t.directions) == 2)
+
+    def side_counts(self) -> Counter[str]:
+        return Counter(r.status for r in self.sides.values())
+
+    def reasons(self) -> Counter[str]:
+        return Counter(r.reason for r in self.sides.values() if r.status != MATCHED)
+
+    def offsets_km(self) -> list[float]:
+        """Distance between the Wikidata position and the matched GeoNames city, per side."""
+        found = []
+        for resolved in self.sides.values():
+            if resolved.status == MATCHED and resolved.match and resolved.match.candidates:
+                distance = resolved.match.candidates[0].distance_km
+                if distance is not None:
+                    found.append(distance)
+        return sorted(found)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """The TSV files named, folders expanded to their ``*.tsv``, sorted by name."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.tsv"))
+            if not found:
+                raise InputError("no .tsv files in this folder", source=path)
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError("no such file or folder", source=path)
+    return sorted(set(files), key=lambda p: (p.name, str(p)))
+
+
+def read_tsv(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Row], list[Malformed]]:
+    """The rows of one file and the malformed lines in it.
+
+    Raises :class:`~dckg.errors.InputError` for a file that cannot be read at all: missing,
+    too large, not UTF-8, empty, or with a header other than :data:`COLUMNS`.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    if size > max_bytes:
+        raise InputError(
+            f"file too large ({size:,} bytes; the limit is {max_bytes:,})", source=path
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 (byte {error.start})", source=path, line=line) from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InputError("empty file: expected a header line", source=path, line=1)
+    header = tuple(lines[0].lstrip("\ufeff").split("\t"))
+    if header != COLUMNS:
+        raise InputError(
+            f"unexpected header; expected the {len(COLUMNS)} columns {', '.join(COLUMNS)}",
+            source=path,
+            line=1,
+        )
+    rows: list[Row] = []
+    malformed: list[Malformed] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        try:
+            rows.append(_parse_row(line, path.name, number))
+        except ValueError as error:
+            malformed.append(Malformed(path.name, number, str(error)))
+    return rows, malformed
+
+
+def _parse_row(line: str, source: str, number: int) -> Row:
+    cells = line.split("\t")
+    if len(cells) != len(COLUMNS):
+        raise ValueError(f"{len(cells)} columns instead of {len(COLUMNS)}")
+    values = dict(zip(COLUMNS, cells, strict=True))
+    origin = Side(
+        label=_text(values, "origincityLabel"),
+        country=values["origincountry"].strip(),
+        lat=_coordinate(values, "originlat", 90),
+        lon=_coordinate(values, "originlong", 180),
+        population=_population(values, "originpopulation"),
+    )
+    partner = Side(
+        label=_text(values, "sistercityLabel"),
+        country=values["destination_countryLabel"].strip(),
+        lat=_coordinate(values, "destinationlat", 90),
+        lon=_coordinate(values, "destinationlong", 180),
+        population=_population(values, "destinationpopulation"),
+    )
+    distance = _number(values, "dist") if values["dist"].strip() else None
+    return Row(source, number, origin, partner, distance)
+
+
+def _text(values: dict[str, str], column: str) -> str:
+    text = values[column].strip()
+    if not text:
+        raise ValueError(f"empty {column}")
+    return text
+
+
+def _number(values: dict[str, str], column: str) -> float:
+    raw = values[column].strip()
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValueError(f"{column}: not a number: {raw!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{column}: not a finite number: {raw!r}")
+    return number
+
+
+def _coordinate(values: dict[str, str], column: str, limit: float) -> float:
+    number = _number(values, column)
+    if abs(number) > limit:
+        raise ValueError(f"{column}: {number} is out of range")
+    return number
+
+
+def _population(values: dict[str, str], column: str) -> float | None:
+    """A population: a number (Wikidata has a few fractional ones); not used for matching."""
+    raw = values[column].strip()
+    if not raw:
+        return None
+    number = _number(values, column)
+    if number < 0:
+        raise ValueError(f"{column}: negative population {raw!r}")
+    return number
+
+
+# -- importing -------------------------------------------------------------------------------
+
+
+def reference_reconciler(*, max_km: float = MAX_KM) -> Reconciler:
+    """A reconciler over exactly the shipped reference cities (and the GeoNames lists)."""
+    return Reconciler.shipped(max_km=max_km)
+
+
+def import_twinnings(
+    paths: Sequence[Path],
+    *,
+    reconciler: Reconciler | None = None,
+    skip_malformed: bool = False,
+) -> ImportResult:
+    """Read, reconcile and merge the twinnings of the given files or folders.
+
+    Raises :class:`~dckg.errors.InputError` listing every malformed row (file and line)
+    unless ``skip_malformed``, in which case they are counted and listed in the result.
+    """
+    files = collect_files(paths)
+    result = ImportResult(files=[f.name for f in files])
+    rows: list[Row] = []
+    for path in files:
+        found, malformed = read_tsv(path)
+        rows.extend(found)
+        result.malformed.extend(malformed)
+        result.rows_read += len(found) + len(malformed)
+    if result.malformed and not skip_malformed:
+        listed = "; ".join(str(m) for m in result.malformed[:20])
+        more = len(result.malformed) - 20
+        raise InputError(
+            f"{len(result.malformed)} malformed row(s): {listed}"
+            + (f"; and {more} more" if more > 0 else ""),
+            source=result.malformed[0].source,
+            line=result.malformed[0].line,
+        )
+    reconciler = reconciler or reference_reconciler()
+    seen: set[tuple] = set()
+    labels: set[tuple[str, ...]] = set()
+    for row in rows:
+        key = (row.origin, row.partner, row.distance)
+        if key in seen:
+            result.duplicate_rows += 1
+            continue
+        seen.add(key)
+        names = (row.origin.label, row.origin.country, row.partner.label, row.partner.country)
+        if names in labels:
+            result.same_labels_rows += 1
+        labels.add(names)
+        _add_row(result, reconciler, row)
+    return result
+
+
+def _add_row(result: ImportResult, reconciler: Reconciler, row: Row) -> None:
+    origin = _resolve(result, reconciler, row.origin)
+    partner = _resolve(result, reconciler, row.partner)
+    statuses = {origin.status, partner.status}
+    if statuses == {MATCHED}:
+        result.rows_matched += 1
+    elif statuses <= {MATCHED, AMBIGUOUS}:
+        result.rows_ambiguous += 1
+        return
+    else:
+        result.rows_unmatched += 1
+        return
+    assert origin.match is not None and partner.match is not None
+    a = reconciler.place(origin.match.iri)  # type: ignore[arg-type]
+    b = reconciler.place(partner.match.iri)  # type: ignore[arg-type]
+    assert a is not None and b is not None
+    if a.key == b.key:
+        result.same_city_rows += 1
+        return
+    first, second = sorted((a, b), key=lambda p: p.geonames_id or 0)
+    twinning = Twinning(first, second)
+    twinning = result.twinnings.setdefault(twinning.iri.value, twinning)
+    direction = (a.key, b.key)
+    if twinning.directions[direction]:
+        result.repeated_rows += 1
+    elif twinning.rows:
+        result.reversed_rows += 1
+    twinning.rows += 1
+    twinning.sources.add(row.source)
+    twinning.directions[direction] += 1
+    for place in (a, b):
+        if not place.in_store:
+            result.new_cities[place.key] = place
+    if row.distance is not None:
+        result.wikidata_distance_gaps.append(abs(row.distance - twinning.distance_km))
+
+
+def _resolve(result: ImportResult, reconciler: Reconciler, side: Side) -> Resolved:
+    key = (side.label, side.country, side.lat, side.lon)
+    resolved = result.sides.get(key)
+    if resolved is None:
+        resolved = _reconcile_side(result, reconciler, side)
+        result.sides[key] = resolved
+    resolved.rows += 1
+    return resolved
+
+
+def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) -> Resolved:
+    if _QID.match(side.label):
+        return Resolved(side, "unknown", None, "label is a Wikidata Q-identifier")
+    try:
+        country: str | None = parse_country(side.country)
+    except UsageError:
+        result.unknown_countries[side.country] += 1
+        country = None
+    match = reconciler.reconcile(side.label, country=country, lat=side.lat, lon=side.lon)
+    if match.status == MATCHED:
+        reason = "matched outside the given country" if match.note.startswith("found only") else ""
+        return Resolved(side, MATCHED, match, reason)
+    if match.status == AMBIGUOUS:
+        return Resolved(side, AMBIGUOUS, match, "several places of that name at that position")
+    if _REGION_WORDS.search(side.label):
+        reason = "looks like a region or district"
+    elif any(c.distance_km is not None and c.score > 0 for c in match.candidates) or (
+        "km away" in match.note
+    ):
+        reason = f"no place of that name within {reconciler.max_km:g} km"
+    else:
+        reason = "no place of that name"
+    return Resolved(side, "unknown", match, reason)
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def triples(result: ImportResult) -> Iterator[Triple]:
+    """The RDF of an import: data set description, twinnings, and cities not shipped."""
+    yield from _dataset_triples(result)
+    for twinning in result.twinnings.values():
+        yield from _twinning_triples(twinning)
+    for place in result.new_cities.values():
+        yield from _city_triples(place)
+
+
+def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
+    counts = result.side_counts()
+    description = (
+        f"Town twinnings (Wikidata property P190) of cities of the EU member states, from "
+        f"Wikidata query results of July 2017: {result.rows_read:,} rows read, "
+        f"{result.duplicate_rows:,} duplicate rows dropped, {len(result.twinnings):,} twinnings "
+        f"({result.pairs_both_directions:,} of them listed from both sides); "
+        f"{result.rows_matched:,} rows matched both cities to GeoNames, "
+        f"{result.rows_ambiguous:,} rows ambiguous and {result.rows_unmatched:,} unmatched "
+        f"(distinct places: {counts[MATCHED]:,} matched, {counts[AMBIGUOUS]:,} ambiguous, "
+        f"{counts['unknown']:,} unmatched); {len(result.new_cities):,} partner cities of fewer "
+        f"than 15,000 people added from GeoNames."
+    )
+    yield Triple(DATASET, _A, NamedNode(DCAT + "Dataset"))
+    yield Triple(
+        DATASET, NamedNode(DCT + "title"), Literal("Town twinnings (Wikidata, 2017)", language="en")
+    )
+    yield Triple(DATASET, NamedNode(DCT + "description"), Literal(description, language="en"))
+    yield Triple(DATASET, NamedNode(DCT + "source"), P190)
+    yield Triple(DATASET, NamedNode(DCT + "license"), CC0)
+    yield Triple(DATASET, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
+    yield Triple(SOURCE, _A, NamedNode(PROV + "Entity"))
+    yield Triple(
+        SOURCE,
+        NamedNode(RDFS + "label"),
+        Literal("Wikidata twinning relations of EU cities, July 2017", language="en"),
+    )
+    yield Triple(SOURCE, NamedNode(DCT + "source"), P190)
+    yield Triple(SOURCE, NamedNode(DCT + "license"), CC0)
+    yield Triple(
+        SOURCE,
+        NamedNode(DCT + "created"),
+        Literal("2017-07", datatype=NamedNode(XSD + "gYearMonth")),
+    )
+    for name in result.files:
+        part = file_iri(name)
+        yield Triple(part, _A, NamedNode(PROV + "Entity"))
+        yield Triple(part, NamedNode(RDFS + "label"), Literal(name))
+        yield Triple(part, NamedNode(DCT + "isPartOf"), SOURCE)
+
+
+def file_iri(name: str) -> NamedNode:
+    """The IRI of one source file, e.g. ``france.tsv``.
+
+    >>> file_iri("france.tsv").value
+    'https://w3id.org/dckg/id/source/wikidata-twinnings-2017-france'
+    """
+    stem = re.sub(r"[^a-z0-9]+", "-", name.rsplit(".", 1)[0].lower()).strip("-")
+    return thing("source", f"wikidata-twinnings-2017-{stem}")
+
+
+def _twinning_triples(twinning: Twinning) -> Iterator[Triple]:
+    iri = twinning.iri
+    yield Triple(iri, _A, NamedNode(DCKG + "Twinning"))
+    yield Triple(
+        iri, NamedNode(RDFS + "label"), Literal(f"{twinning.a.label} – {twinning.b.label}")
+    )
+    yield Triple(iri, NamedNode(DCKG + "partner"), twinning.a.iri)
+    yield Triple(iri, NamedNode(DCKG + "partner"), twinning.b.iri)
+    yield Triple(
+        iri,
+        NamedNode(DCKG + "distanceKm"),
+        Literal(f"{twinning.distance_km:.1f}", datatype=NamedNode(XSD + "decimal")),
+    )
+    yield Triple(iri, NamedNode(DCT + "source"), P190)
+    for name in sorted(twinning.sources):
+        yield Triple(iri, NamedNode(PROV + "wasDerivedFrom"), file_iri(name))
+
+
+def _city_triples(place: Place) -> Iterator[Triple]:
+    from dckg.reconcile import geonames_city_triples
+
+    return geonames_city_triples(place)
+
+
+def ntriples(result: ImportResult) -> bytes:
+    """The import as N-Triples, one statement a line, sorted, without repeats."""
+    lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples(result)}
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+def write_gzip(data: bytes, out: Path) -> None:
+    """Write gzip-compressed bytes reproducibly (no time stamp, no file name), atomically."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+        gz.write(data)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(buffer.getvalue())
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {error.strerror}", source=out) from None
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted values.
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 0.5), percentile([1.0, 2.0, 3.0, 4.0], 0.95)
+    (2.0, 4.0)
+    """
+    if not values:
+        return float("nan")
+    rank = max(1, math.ceil(fraction * len(values)))
+    return values[rank - 1]
+
+
+def sample_matches(result: ImportResult, n: int = 30, *, seed: int = 2017) -> list[Resolved]:
+    """A reproducible random sample of matched places (for checking by hand)."""
+    matched = [r for _, r in sorted(result.sides.items()) if r.status == MATCHED]
+    return random.Random(seed).sample(matched, min(n, len(matched)))
+
+
+def report_markdown(result: ImportResult, *, command: str = "dckg import-twinnings") -> str:
+    """The import report, in Markdown."""
+    out: list[str] = []
+    add = out.append
+    add("# Twinnings import report\n")
+    add(f"Generated by `{command}`; regenerate rather than edit.\n")
+    add(f"Source: Wikidata property P190 ({P190.value}), query results of July 2017, ")
+    add(f"{len(result.files)} files: {', '.join(result.files)}.\n")
+    add(_counts_section(result))
+    add(_checks_section(result))
+    add(_sample_section(result))
+    add(_problems_section(result))
+    return "\n".join(out)
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        cells = [str(c).replace("|", "\\|") for c in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _counts_section(result: ImportResult) -> str:
+    counts = result.side_counts()
+    rows = [
+        ("rows read", result.rows_read),
+        ("malformed rows (skipped, listed below)", len(result.malformed)),
+        ("exact duplicate rows dropped", result.duplicate_rows),
+        (
+            "duplicate rows: same two labels and countries as an earlier row, "
+            "other coordinates or population",
+            result.same_labels_rows,
+        ),
+        ("rows with both cities matched", result.rows_matched),
+        ("rows with an ambiguous city (none unmatched)", result.rows_ambiguous),
+        ("rows with an unmatched city", result.rows_unmatched),
+        ("matched rows with the same city on both sides (dropped)", result.same_city_rows),
+        ("matched rows repeating a pair in the same direction (merged)", result.repeated_rows),
+        ("matched rows giving a pair in the other direction, B→A (merged)", result.reversed_rows),
+        ("twinnings written", len(result.twinnings)),
+        ("… of which listed from both sides (A→B and B→A)", result.pairs_both_directions),
+        ("partner cities of < 15,000 people added from GeoNames", len(result.new_cities)),
+    ]
+    text = "## Counts\n\nRows (after dropping exact duplicates, each row counted once):\n\n"
+    text += _table(["", "count"], [(k, f"{v:,}") for k, v in rows])
+    text += "\nDistinct places (label + country + coordinates as written in the rows):\n\n"
+    text += _table(
+        ["status", "places"],
+        [(s, f"{counts[s]:,}") for s in (MATCHED, AMBIGUOUS, "unknown")],
+    )
+    text += "\nWhy places were not matched (or were matched with a remark):\n\n"
+    reasons = Counter(r.reason for r in result.sides.values() if r.reason)
+    text += _table(["reason", "places"], [(k, f"{v:,}") for k, v in reasons.most_common()])
+    return text
+
+
+def _distribution(values: Sequence[float]) -> list[tuple[str, str]]:
+    if not values:
+        return [("n", "0")]
+    return [
+        ("n", f"{len(values):,}"),
+        ("median", f"{statistics.median(values):.2f}"),
+        ("p90", f"{percentile(values, 0.90):.2f}"),
+        ("p95", f"{percentile(values, 0.95):.2f}"),
+        ("p99", f"{percentile(values, 0.99):.2f}"),
+        ("max", f"{values[-1]:.2f}"),
+    ]
+
+
+def _checks_section(result: ImportResult) -> str:
+    offsets = result.offsets_km()
+    text = "\n## How the matches were checked\n\n"
+    text += (
+        "1. Position: for every matched place, the distance (km) between the coordinates "
+        "Wikidata gives and the GeoNames city it was matched to. A match is only accepted "
+        "within 30 km; most should be within a few km.\n\n"
+    )
+    text += _table(["statistic", "km"], _distribution(offsets))
+    buckets = [(0, 1), (1, 2), (2, 5), (5, 10), (10, 20), (20, 30.0001)]
+    text += "\n" + _table(
+        ["distance", "places"],
+        [
+            (f"{lo:g}–{hi:.0f} km", f"{sum(1 for d in offsets if lo <= d < hi):,}")
+            for lo, hi in buckets
+        ],
+    )
+    gaps = sorted(result.wikidata_distance_gaps)
+    text += (
+        "\n2. Distance between partners: for every matched row, the difference (km) between "
+        "the distance Wikidata computed (`dist`) and `dckg:distanceKm` computed from the two "
+        "matched GeoNames cities.\n\n"
+    )
+    text += _table(["statistic", "km"], _distribution(gaps))
+    text += _consistency(result)
+    text += (
+        "\n5. By hand: a random sample of 30 matches (below) was checked against the GeoNames "
+        "record (name, alternate names, first-level region, population) and the Wikidata "
+        "row; the verdicts are in `docs/importers.md`.\n"
+    )
+    return text
+
+
+def _consistency(result: ImportResult) -> str:
+    by_label: dict[tuple[str, str], list[Resolved]] = {}
+    for (label, country, _, _), resolved in result.sides.items():
+        if resolved.status == MATCHED and resolved.match and resolved.match.iri:
+            by_label.setdefault((label, country), []).append(resolved)
+    several = {k: v for k, v in by_label.items() if len(v) > 1}
+    same_place, split = 0, []
+    for key, group in sorted(several.items()):
+        spread = max(
+            great_circle(a.side.lat, a.side.lon, b.side.lat, b.side.lon)
+            for a in group
+            for b in group
+        )
+        if spread <= MAX_KM:
+            same_place += 1
+            if len({r.match.iri.value for r in group if r.match and r.match.iri}) > 1:
+                split.append(key)
+    text = (
+        "\n3. Consistency: the same label and country written with several positions less "
+        f"than {MAX_KM:g} km apart should match one GeoNames city. {same_place:,} matched labels "
+        f"come with several such positions; {len(split):,} of them matched more than one city"
+    )
+    text += (
+        ": " + "; ".join(f"{label} ({country})" for label, country in split[:15]) if split else ""
+    )
+    text += ".\n"
+    outside = Counter(
+        (r.side.country, r.match.candidates[0].country or "?")
+        for r in result.sides.values()
+        if r.reason == "matched outside the given country" and r.match and r.match.candidates
+    )
+    text += (
+        "\n4. Country: a place within reach but in another country than the row says is "
+        f"accepted only when none is found in that country ({sum(outside.values()):,} places). "
+        "The row's country and the matched city's country:\n\n"
+    )
+    text += _table(
+        ["row says", "matched in", "places"],
+        [(a, b, n) for (a, b), n in sorted(outside.items(), key=lambda kv: (-kv[1], kv[0]))[:12]],
+    )
+    return text
+
+
+def _sample_section(result: ImportResult) -> str:
+    text = "\n## Sample of 30 matches (random, seed 2017)\n\n"
+    rows = []
+    for resolved in sample_matches(result):
+        side, match = resolved.side, resolved.match
+        assert match is not None and match.iri is not None
+        best = match.candidates[0]
+        rows.append(
+            (
+                side.label,
+                side.country,
+                f"{side.lat:.4f}, {side.lon:.4f}",
+                best.label,
+                best.country or "",
+                match.iri.value.rsplit("-", 1)[-1],
+                f"{best.distance_km:.2f}" if best.distance_km is not None else "",
+            )
+        )
+    return text + _table(
+        ["Wikidata label", "country", "lat, lon", "GeoNames", "cc", "geonames id", "km"], rows
+    )
+
+
+def _far_matches(result: ImportResult, km: float = 10.0) -> str:
+    far = sorted(
+        (
+            (r.match.candidates[0].distance_km or 0.0, r)
+            for r in result.sides.values()
+            if r.status == MATCHED and r.match and r.match.candidates
+            if (r.match.candidates[0].distance_km or 0.0) > km
+        ),
+        key=lambda dr: (-dr[0], dr[1].side.label),
+    )
+    text = (
+        f"\n## Matches more than {km:g} km from the Wikidata position ({len(far)}, to review)\n\n"
+        "Errors concentrate here: a municipality whose coordinates are those of another town "
+        "(its seat) can match a same-name village farther away.\n\n"
+    )
+    return text + _table(
+        ["Wikidata label", "country", "GeoNames", "geonames id", "km"],
+        [
+            (
+                r.side.label,
+                r.side.country,
+                r.match.candidates[0].label,
+                r.match.candidates[0].iri.value.rsplit("-", 1)[-1],
+                f"{d:.1f}",
+            )
+            for d, r in far
+            if r.match
+        ],
+    )
+
+
+def _problems_section(result: ImportResult) -> str:
+    text = _far_matches(result)
+    text += "\n## Ambiguous places (most rows first, up to 25)\n\n"
+    ambiguous = sorted(
+        (r for r in result.sides.values() if r.status == AMBIGUOUS),
+        key=lambda r: (-r.rows, r.side.label),
+    )[:25]
+    text += _table(
+        ["label", "country", "rows", "candidates"],
+        [
+            (
+                r.side.label,
+                r.side.country,
+                r.rows,
+                "; ".join(
+                    f"{c.label} ({c.iri.value.rsplit('-', 1)[-1]}, {c.distance_km:.1f} km)"
+                    for c in (r.match.candidates if r.match else [])[:3]
+                    if c.distance_km is not None
+                ),
+            )
+            for r in ambiguous
+        ],
+    )
+    text += "\n## Unmatched places (most rows first, up to 40)\n\n"
+    unknown = sorted(
+        (r for r in result.sides.values() if r.status == "unknown"),
+        key=lambda r: (-r.rows, r.side.label),
+    )[:40]
+    text += _table(
+        ["label", "country", "rows", "reason"],
+        [(r.side.label, r.side.country, r.rows, r.reason) for r in unknown],
+    )
+    if result.unknown_countries:
+        text += "\n## Country names not recognised (reconciled by position and name only)\n\n"
+        text += _table(
+            ["country", "places"], sorted(result.unknown_countries.items(), key=lambda kv: kv[0])
+        )
+    if result.malformed:
+        text += "\n## Malformed rows (skipped)\n\n"
+        text += "".join(f"- {m}\n" for m in result.malformed)
+    return text
