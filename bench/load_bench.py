@@ -23,10 +23,9 @@ from pyoxigraph import RdfFormat, serialize
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic import synthetic_quads
-
 from dckg.bootstrap import initialise
 from dckg.store import EmbeddedStore
+from synthetic import synthetic_quads
 
 #: Partnerships between cities of two different countries, counted per country pair.
 JOIN = """

@@ -1,0 +1,90 @@
+"""``dckg queries`` and ``dckg query`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dckg.cli import main
+
+HERE = Path(__file__).resolve().parent.parent / "data" / "queries"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(done.value.code or 0), out, err
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    path = tmp_path / "store"
+    fixture = tmp_path / "partnerships.ttl"
+    shutil.copy(HERE / "partnerships.ttl", fixture)
+    code, _, err = run(capsys, "--store", str(path), "load", str(fixture))
+    assert code == 0, err
+    return str(path)
+
+
+def test_queries_lists_every_query_with_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--store", "memory", "queries")
+    assert code == 0
+    assert "partnerships-by-theme" in out and "Number of partnerships per theme" in out
+    assert len(out.splitlines()) >= 20
+    code, out, _ = run(capsys, "--store", "memory", "queries", "--tag", "funding")
+    assert "funding-by-call" in out and "sdg-coverage" not in out
+
+
+def test_query_runs_with_parameters_in_every_format(
+    capsys: pytest.CaptureFixture[str], store_dir: str
+) -> None:
+    args = ["--store", store_dir, "query", "most-connected-cities", "--param", "min_partners=3"]
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and "(3 rows)" in out and "Berlin" in out
+    code, out, _ = run(capsys, *args, "--format", "json")
+    rows = json.loads(out)["results"]["bindings"]
+    assert [r["cityLabel"]["value"] for r in rows] == ["Berlin", "Dakar", "Rabat"]
+    code, out, _ = run(capsys, *args, "--format", "csv")
+    assert out.splitlines()[0].startswith("city,cityLabel,cityCountry,partners")
+    code, out, _ = run(capsys, *args, "--format", "tsv")
+    assert out.splitlines()[0].startswith("?city\t?cityLabel")
+
+
+def test_explain_prints_the_query_and_the_bound_terms(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "query",
+        "partnerships",
+        "--explain",
+        "-p",
+        "country=country/SEN",
+        "-p",
+        "from_year=1990",
+    )
+    assert code == 0
+    assert "?country (iri) = <https://w3id.org/dckg/id/country/SEN>" in out
+    assert '?from_year (year) = "1990"^^<http://www.w3.org/2001/XMLSchema#gYear>' in out
+    assert "?theme (iri) = (unbound)" in out
+    assert "SELECT DISTINCT ?partnership" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "network-members"], "'network' is required"),
+        (["query", "partnerships", "-p", "colour=red"], "has no parameter 'colour'"),
+        (["query", "partnerships", "-p", "from_year=nineteen"], "expected a year"),
+        (["query", "partnerships", "-p", "from_year"], "NAME=VALUE"),
+        (["query", "no-such-query"], "no named query 'no-such-query'"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_clear_message(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "--store", "memory", *args)
+    assert code == 2
+    assert message in err and out == ""
