@@ -9,6 +9,14 @@ import pytest
 
 from dckg.bootstrap import initialise
 from dckg.store import EmbeddedStore, Store
+from tests.servers import (  # noqa: F401 - fixtures for every test module
+    any_reference_store,
+    any_store,
+    oxigraph_server,
+    remote_env,
+    remote_reference_store,
+    remote_store,
+)
 
 DATA = Path(__file__).parent / "data"
 

@@ -64,9 +64,17 @@ def small_quads(reference_store: Store) -> list[Quad]:
     return quads
 
 
-@pytest.fixture
-def shipped_copy(small_quads: list[Quad]) -> Iterator[Store]:
-    """A fresh writable in-memory store: the shipped data, with only the cities tests use."""
+@pytest.fixture(params=["embedded", "remote"])
+def shipped_copy(small_quads: list[Quad], request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh writable store: the shipped data, with only the cities tests use.
+
+    Once in memory, once on an Oxigraph server through the remote backend.
+    """
+    if request.param == "remote":
+        remote = request.getfixturevalue("remote_store")
+        remote.add_quads(small_quads)
+        yield remote
+        return
     with EmbeddedStore() as copy:
         copy.add_quads(small_quads)
         yield copy

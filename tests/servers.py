@@ -1,0 +1,202 @@
+"""Real SPARQL servers on loopback for the tests, and fixtures to run any test on them.
+
+The Oxigraph server comes from the ``oxigraph`` package (a test dependency). Fixtures:
+
+``oxigraph_server``         a session-wide writable server (union default graph)
+``remote_store``            an empty :class:`RemoteStore` on it (emptied before each test)
+``any_store``               an empty store, once embedded and once remote (parametrized)
+``remote_reference_store``  an initialised remote store on its own server, read-only
+``any_reference_store``     the initialised store, once embedded and once remote
+``remote_env``              the ``DCKG_*`` variables that point the CLI at ``oxigraph_server``
+
+To run a test module on both backends, ask for ``any_store`` / ``any_reference_store``
+instead of ``store`` / ``reference_store``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dckg.bootstrap import initialise
+from dckg.store import EmbeddedStore, Store
+from dckg.store.remote import RemoteStore
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command installed beside this Python (the PyPI package)."""
+    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
+    if not found:
+        raise RuntimeError("the oxigraph server is missing: pip install -e '.[test]'")
+    return found
+
+
+class OxigraphServer:
+    """An ``oxigraph serve`` process on a loopback port, data in ``location``."""
+
+    def __init__(
+        self,
+        location: Path,
+        *,
+        port: int | None = None,
+        timeout_s: int | None = None,
+        union: bool = True,
+    ) -> None:
+        self.location = location
+        self.union = union
+        self.port = port or free_port()
+        self.timeout_s = timeout_s
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = location.parent / f"{location.name}.log"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base}/update"
+
+    @property
+    def gsp_url(self) -> str:
+        return f"{self.base}/store"
+
+    def env(self) -> dict[str, str]:
+        """The settings that point dckg at this server."""
+        return {
+            "DCKG_STORE": self.query_url,
+            "DCKG_UPDATE_URL": self.update_url,
+            "DCKG_GSP_URL": self.gsp_url,
+        }
+
+    def store(self, *, gsp: bool = True, **options: object) -> RemoteStore:
+        """A RemoteStore on this server (Graph Store Protocol on unless ``gsp=False``)."""
+        return RemoteStore(
+            self.query_url,
+            update_url=self.update_url,
+            gsp_url=self.gsp_url if gsp else None,
+            **options,  # type: ignore[arg-type]
+        )
+
+    def start(self) -> OxigraphServer:
+        command = [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(self.location),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
+        if self.union:
+            command.append("--union-default-graph")
+        if self.timeout_s:
+            command += ["--timeout-s", str(self.timeout_s)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self._wait()
+        return self
+
+    def _wait(self, limit: float = 20.0) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve stopped: {self.log.read_text()[-2000:]}")
+            try:
+                answer = httpx.post(self.query_url, data={"query": "ASK {}"}, timeout=1.0)
+                if answer.status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"oxigraph serve did not answer on {self.base} within {limit} s")
+
+    def kill(self) -> None:
+        """Stop the server abruptly, as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A writable Oxigraph server for the whole session."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def remote_store(oxigraph_server: OxigraphServer) -> Iterator[RemoteStore]:
+    """An empty remote store (the session server, emptied first)."""
+    with oxigraph_server.store() as s:
+        s.update("DROP SILENT ALL")
+        yield s  # type: ignore[misc]
+
+
+@pytest.fixture
+def remote_env(oxigraph_server: OxigraphServer) -> Iterator[dict[str, str]]:
+    """``DCKG_*`` settings for the CLI, on an emptied session server."""
+    with oxigraph_server.store() as s:
+        s.update("DROP SILENT ALL")
+    yield oxigraph_server.env()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def any_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store, on each backend in turn."""
+    if request.param == "embedded":
+        with EmbeddedStore() as s:
+            yield s
+    else:
+        yield request.getfixturevalue("remote_store")
+
+
+@pytest.fixture(scope="session")
+def remote_reference_store(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[RemoteStore]:
+    """An Oxigraph server holding the ontology and reference data. Read-only."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-reference") / "db").start()
+    with server.store() as s:
+        initialise(s)
+        yield s  # type: ignore[misc]
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def any_reference_store(request: pytest.FixtureRequest) -> Store:
+    """The initialised reference store, on each backend in turn. Read-only."""
+    name = "reference_store" if request.param == "embedded" else "remote_reference_store"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
