@@ -180,6 +180,8 @@ BOUND_QUERIES = [
     "SELECT ?x ?o WHERE { ?x ?p ?o } ORDER BY ?o LIMIT 1",
     "SELECT * WHERE { ?x ?p ?o }",
     "SELECT ?x ?y WHERE { VALUES ?y { 1 2 } }",
+    # a sub-select that projects the bound variable sees its value, one that does not, not
+    "SELECT ?x ?o WHERE { { SELECT DISTINCT ?x ?o WHERE { ?x ?p ?o } } }",
     "SELECT ?x ?o WHERE { # a comment with { braces\n ?x <https://example.org/p> ?o }",
     'SELECT ?x WHERE { ?x ?p "}" }',
     "ASK { ?x ?p ?o }",

@@ -8,7 +8,8 @@ neither, so before a query is sent:
   line, so that line numbers in the server's error messages still match the caller's text;
 * bound variables become one ``VALUES`` row of terms serialised by pyoxigraph, placed at the
   start of the outermost ``WHERE`` group (where it joins before any grouping, as a
-  substitution does) — never pasted-in user text.
+  substitution does) and of every sub-select that projects one of them (a substitution
+  reaches those too) — never pasted-in user text.
 
 A small tokenizer finds those places; it knows strings, IRIs and comments, so a brace in a
 literal or a ``#`` in an IRI does not mislead it.
@@ -198,9 +199,13 @@ def where_group(toks: list[Token]) -> int | None:
     return braces[0] if braces else None
 
 
-def projection(toks: list[Token]) -> set[str] | None:
-    """The variables a SELECT projects (``None`` for ``SELECT *`` or another form)."""
-    form_at = next((i for i, t in enumerate(toks) if t.keyword in QUERY_FORMS), None)
+def projection(toks: list[Token], form_at: int | None = None) -> set[str] | None:
+    """The variables a SELECT projects (``None`` for ``SELECT *`` or another form).
+
+    ``form_at`` is the index of the query form's keyword (default: the first one).
+    """
+    if form_at is None:
+        form_at = next((i for i, t in enumerate(toks) if t.keyword in QUERY_FORMS), None)
     if form_at is None or toks[form_at].keyword != "SELECT":
         return None
     names: set[str] = set()
@@ -232,8 +237,9 @@ def bind(
     When ``strict``, a SELECT must project every bound variable, as with the embedded store.
 
     >>> from pyoxigraph import NamedNode
-    >>> bind("SELECT * { SELECT ?s { ?s ?p ?o } }", {"s": NamedNode("http://a")})
-    'SELECT * { VALUES (?s) { (<http://a>) } { SELECT ?s { ?s ?p ?o } } }'
+    >>> bound = bind("SELECT * { SELECT ?s { ?s ?p ?o } }", {"s": NamedNode("http://a")})
+    >>> bound.count("VALUES"), bound.startswith("SELECT * { VALUES (?s) { (<http://a>) } {")
+    (2, True)
     """
     if not bindings:
         return text
@@ -249,12 +255,45 @@ def bind(
     opening = where_group(toks)
     if opening is None:
         return f"{text}\n{block}"
-    after = toks[opening + 1] if opening + 1 < len(toks) else None
+    # As with a substitution, a sub-select that projects a bound variable sees its value.
+    inserts = _insertions(toks, opening, block)
+    for select_at, group_at in _subselect_groups(toks, opening):
+        projected = projection(toks, select_at)
+        inner = {k: v for k, v in bindings.items() if projected is None or k in projected}
+        if inner:
+            inserts += _insertions(toks, group_at, values_block(inner))
+    for position, piece in sorted(inserts, key=lambda item: item[0], reverse=True):
+        text = text[:position] + piece + text[position:]
+    return text
+
+
+def _insertions(toks: list[Token], opening: int, block: str) -> list[tuple[int, str]]:
+    """What to insert where so that the group opened at ``opening`` starts with ``block``."""
     cut = toks[opening].start + 1
+    after = toks[opening + 1] if opening + 1 < len(toks) else None
     if after is not None and after.keyword == "SELECT":  # a group holding only a sub-select
         closing = toks[_matching(toks, opening)].start
-        return f"{text[:cut]} {block} {{{text[cut:closing]}}} {text[closing:]}"
-    return f"{text[:cut]} {block}{text[cut:]}"
+        return [(cut, f" {block} {{"), (closing, "} ")]
+    return [(cut, f" {block}")]
+
+
+def _subselect_groups(toks: list[Token], outer: int) -> list[tuple[int, int]]:
+    """Every sub-select inside the outer group: its SELECT and the ``{`` of its group."""
+    found = []
+    end = _matching(toks, outer)
+    for i in range(outer + 1, end):
+        if toks[i].keyword != "SELECT":
+            continue
+        parens = 0
+        for j in range(i + 1, end):
+            if toks[j].text == "(":
+                parens += 1
+            elif toks[j].text == ")":
+                parens -= 1
+            elif toks[j].text == "{" and parens == 0:
+                found.append((i, j))
+                break
+    return found
 
 
 def prepare(
