@@ -31,7 +31,7 @@ from synthetic import synthetic_quads
 JOIN = """
 PREFIX dckg: <https://w3id.org/dckg/ontology#>
 SELECT ?c1 ?c2 (COUNT(DISTINCT ?p) AS ?n) WHERE {
-  ?p a dckg:Partnership ; dckg:partner ?a , ?b .
+  ?p dckg:partner ?a , ?b .
   ?a dckg:country ?c1 . ?b dckg:country ?c2 .
   FILTER(STR(?c1) < STR(?c2))
 } GROUP BY ?c1 ?c2 ORDER BY DESC(?n) LIMIT 10
@@ -153,7 +153,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--partnerships", type=int, default=120_000)
+    parser.add_argument("--partnerships", type=int, default=60_000)
     parser.add_argument("--rdflib-partnerships", type=int, default=2_000)
     parser.add_argument("--cap", type=float, default=120.0, help="seconds allowed to rdflib")
     args = parser.parse_args()

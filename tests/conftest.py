@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dckg.bootstrap import initialise
+from dckg.cli import main
 from dckg.store import EmbeddedStore, Store
 from tests.servers import (  # noqa: F401 - fixtures for every test module
     any_reference_store,
@@ -43,3 +45,30 @@ def reference_store() -> Iterator[Store]:
 def data_dir() -> Path:
     """The folder of test fixtures."""
     return DATA
+
+
+@dataclass
+class Run:
+    """What one ``dckg`` invocation did."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def dckg(capfd: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Call the real ``dckg ARGS…`` entry point in-process; its exit code, stdout, stderr."""
+
+    def run(*args: str) -> Run:
+        capfd.readouterr()
+        try:
+            main(list(args))
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capfd.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

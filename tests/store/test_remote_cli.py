@@ -4,37 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pyoxigraph import RdfFormat, parse
 
-from dckg.cli import main
 from dckg.store.remote import RemoteStore
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def dckg(capfd: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    def run(*args: str) -> Run:
-        capfd.readouterr()
-        try:
-            main(list(args))
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else 1
-        else:  # pragma: no cover - main always exits
-            code = 0
-        captured = capfd.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
+from tests.conftest import Run
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, store: RemoteStore) -> None:
