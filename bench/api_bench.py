@@ -102,22 +102,25 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(int(p / 100 * len(ordered)), len(ordered) - 1)] * 1000
 
 
-def named_query() -> tuple[str, dict[str, str]] | None:
-    """A named query that needs no parameter (the smallest such one), if the library exists."""
+def named_query(name: str) -> tuple[str, dict[str, str]] | None:
+    """The named query to measure, with the examples of its required parameters."""
     try:
         from dckg.queries import load_library
     except ModuleNotFoundError:
         return None
-    for query in load_library().values():
-        if not any(p.required for p in query.params):
-            return query.name, {}
-    return None
+    query = load_library().get(name)
+    if query is None:
+        return None
+    return query.name, {p.name: p.example for p in query.params if p.required and p.example}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per level")
     parser.add_argument("--clients", default="1,4,16")
+    parser.add_argument(
+        "--named", default="city-partners", help="the named query to measure (a small one)"
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
 
@@ -125,7 +128,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     process = start_server(port)
     targets = [("/sparql small SELECT", base + "/sparql", {"query": SMALL})]
-    found = named_query()
+    found = named_query(args.named)
     if found:
         targets.append((f"/queries/{found[0]}", f"{base}/queries/{found[0]}", found[1]))
     else:
