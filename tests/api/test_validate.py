@@ -45,3 +45,54 @@ def test_malformed_input_is_400(api: Server) -> None:
         timeout=60,
     )
     assert response.status_code == 400
+
+
+def test_contribution_over_http_is_merged_whole_once() -> None:
+    """With the token, a conforming CSV is merged into its own graph; the same CSV again is
+    a duplicate (422) and writes nothing; the new partnership is then queryable over /sparql."""
+    from dckg.api.settings import Settings
+    from dckg.bootstrap import initialise
+    from dckg.resources import resource_dir
+    from dckg.store import EmbeddedStore
+    from tests.api.conftest import serving
+
+    body = (resource_dir("templates") / "partnerships.csv").read_bytes()
+    token = "a-write-token-0123456789"
+    settings = Settings(store="memory", write_token=token, query_workers=2)
+    headers = {"Content-Type": "text/csv", "Authorization": f"Bearer {token}"}
+    with EmbeddedStore() as store:
+        initialise(store)
+        before = set(store.graphs())
+        with serving(settings, store) as server:
+            first = httpx.post(
+                server.url + "/contributions",
+                params={"by": "HTTP tester", "name": "partnerships.csv"},
+                content=body,
+                headers=headers,
+                timeout=120,
+            )
+            assert first.status_code == 201, first.text
+            added = set(store.graphs()) - before
+            assert {g.value for g in added} >= {first.json()["graph"]}
+            merged = store.count()
+            again = httpx.post(
+                server.url + "/contributions",
+                params={"by": "HTTP tester", "name": "partnerships.csv"},
+                content=body,
+                headers=headers,
+                timeout=120,
+            )
+            assert again.status_code == 422, again.text
+            assert store.count() == merged
+            graph_iri = first.json()["graph"]
+            answer = httpx.get(
+                server.url + "/sparql",
+                params={
+                    "query": "SELECT (COUNT(*) AS ?n) WHERE { ?p a ?t }",
+                    "default-graph-uri": graph_iri,
+                },
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=60,
+            )
+            assert answer.status_code == 200
+            assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 0

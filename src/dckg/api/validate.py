@@ -148,6 +148,6 @@ async def contribute(
 
     record = await run_in_threadpool(write)
     return JSONResponse(
-        {"id": str(getattr(record, "id", "")), "graph": str(getattr(record, "graph", ""))},
+        {"id": record.id, "graph": record.graph.value},
         status_code=201,
     )
