@@ -222,6 +222,8 @@ def test_cli_writes_data_and_report(tmp_path: Path) -> None:
         ],
     )
     assert done.exit_code == 0, done.output
+    # the output went through the contribution pipeline before it was written
+    assert "validation: 1 input(s)" in done.output and ": conforms (0 violation(s)" in done.output
     text = report.read_text()
     assert "| rows read | 15 |" in text
     assert "| twinnings written | 6 |" in text

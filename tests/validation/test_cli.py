@@ -46,6 +46,23 @@ def test_validate_exit_codes(
     assert code == 2 and "broken.csv:2: row 2 has 2 fields" in err
 
 
+def test_validate_with_the_reference_engine_agrees(
+    disk_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD)
+    reports = {}
+    for engine in ("dckg", "pyshacl"):
+        args = ("validate", str(bad), "--format", "json", "--engine", engine)
+        code, out, _ = run(disk_store, *args, capsys=capsys)
+        assert code == 1
+        found = json.loads(out)
+        reports[engine] = sorted(
+            (r["field"], r["severity"], r["message"]) for r in found["results"]
+        )
+    assert reports["dckg"] == reports["pyshacl"] != []
+
+
 def test_contribute_list_and_withdraw(
     disk_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

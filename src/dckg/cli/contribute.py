@@ -61,12 +61,20 @@ def _print(report, fmt: str) -> None:
     show_default=True,
     help="Report format; turtle is a standard SHACL validation report.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["dckg", "pyshacl"]),
+    default="dckg",
+    show_default=True,
+    help="SHACL engine: dckg's compiled one (fast), or pySHACL, the reference (slow).",
+)
 @_input_options
 @pass_session
 def validate(
     session: Session,
     files: tuple[Path, ...],
     fmt: str,
+    engine: str,
     input_format: str | None,
     template: str | None,
 ) -> None:
@@ -78,7 +86,7 @@ def validate(
     from dckg.validation import validate as run
 
     _warn_if_empty(session)
-    report = run(session.store, _inputs(files, input_format), template=template)
+    report = run(session.store, _inputs(files, input_format), template=template, engine=engine)
     _print(report, fmt)
     if not report.conforms:
         sys.exit(1)

@@ -29,8 +29,18 @@ from dckg.errors import InputError
     is_flag=True,
     help="Skip malformed rows (listed in the report) instead of stopping at them.",
 )
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Validate the output against the shapes and the reference data before writing it.",
+)
 def import_twinnings(
-    paths: tuple[Path, ...], out: Path, report_path: Path | None, skip_malformed: bool
+    paths: tuple[Path, ...],
+    out: Path,
+    report_path: Path | None,
+    skip_malformed: bool,
+    validate: bool,
 ) -> None:
     """Import town twinnings from Wikidata TSV files (or folders of them).
 
@@ -43,6 +53,8 @@ def import_twinnings(
 
     result = importer.import_twinnings(list(paths), skip_malformed=skip_malformed)
     data = importer.ntriples(result)
+    if validate:
+        _validate(data, out.name)
     if out.suffix == ".gz":
         importer.write_gzip(data, out)
     else:
@@ -67,6 +79,29 @@ def import_twinnings(
     for malformed in result.malformed:
         click.echo(f"skipped malformed row {malformed}", err=True)
     click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)", err=True)
+
+
+def _validate(data: bytes, name: str) -> None:
+    """Run the output through the contribution pipeline: shapes, references, duplicates.
+
+    The reference store holds the ontology and every shipped data set but the twinnings,
+    which are what is being made. Violations stop the import; nothing is written.
+    """
+    from dckg.bootstrap import initialise
+    from dckg.errors import ValidationFailed
+    from dckg.namespaces import graph
+    from dckg.store import EmbeddedStore
+    from dckg.validation import validate
+    from dckg.validation.sources import bytes_input
+
+    with EmbeddedStore() as store:
+        initialise(store)
+        store.drop_graph(graph("reference/twinnings"))
+        report = validate(store, [bytes_input(data, fmt="nt", name=name, max_bytes=len(data))])
+    click.echo(f"validation: {report.summary()}", err=True)
+    if not report.conforms:
+        click.echo(report.to_text(), err=True)
+        raise ValidationFailed("the imported data does not conform: nothing written", report)
 
 
 def _shown(path: Path) -> str:
