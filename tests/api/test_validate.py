@@ -64,24 +64,22 @@ def test_contribution_over_http_is_merged_whole_once() -> None:
         initialise(store)
         before = set(store.graphs())
         with serving(settings, store) as server:
-            first = httpx.post(
-                server.url + "/contributions",
-                params={"by": "HTTP tester", "name": "partnerships.csv"},
-                content=body,
-                headers=headers,
-                timeout=120,
-            )
+
+            def post() -> httpx.Response:
+                return httpx.post(
+                    server.url + "/contributions",
+                    params={"by": "HTTP tester", "name": "partnerships.csv"},
+                    content=body,
+                    headers=headers,
+                    timeout=120,
+                )
+
+            first = post()
             assert first.status_code == 201, first.text
             added = set(store.graphs()) - before
             assert {g.value for g in added} >= {first.json()["graph"]}
             merged = store.count()
-            again = httpx.post(
-                server.url + "/contributions",
-                params={"by": "HTTP tester", "name": "partnerships.csv"},
-                content=body,
-                headers=headers,
-                timeout=120,
-            )
+            again = post()
             assert again.status_code == 422, again.text
             assert store.count() == merged
             graph_iri = first.json()["graph"]

@@ -149,10 +149,14 @@ class Store(ABC):
         graph: NamedNode | None,
         progress: Progress | None,
     ) -> int:
-        """Write input already known to parse. Backends override with a faster path."""
+        """Write input already known to parse, in ``graph`` when one is given."""
         quads = rdfio.parse_quads(data, rdf_format)
         if graph is not None:
             quads = (_in_graph(q, graph) for q in quads)
+        return self._write_loaded(quads, progress)
+
+    def _write_loaded(self, quads: Iterator[Quad], progress: Progress | None) -> int:
+        """Write the quads of a checked load. Backends override with a faster path."""
         return self.add_quads(quads, progress=progress)
 
     # -- life cycle ----------------------------------------------------------------

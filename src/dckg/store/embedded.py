@@ -163,19 +163,9 @@ class EmbeddedStore(Store):
         self.drop_graph(graph)
         return self._bulk(iter(quads), progress)
 
-    def _load_checked(
-        self,
-        data: bytes,
-        rdf_format: RdfFormat,
-        *,
-        graph: NamedNode | None,
-        progress: Progress | None,
-    ) -> int:
+    def _write_loaded(self, quads: Iterator[Quad], progress: Progress | None) -> int:
         # The input has parsed once already, so the bulk loader cannot stop half-way
         # on a syntax error; only an I/O failure could.
-        quads = pyoxigraph.parse(data, rdf_format)
-        if graph is not None:
-            quads = (Quad(q.subject, q.predicate, q.object, graph) for q in quads)
         return self._bulk(quads, progress)
 
     def _bulk(self, quads: Iterator[Quad], progress: Progress | None) -> int:
