@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import os
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +14,7 @@ from dckg.api.engine import ProcessEngine
 from dckg.api.settings import Settings
 from dckg.store import EmbeddedStore, Store
 from tests.api.conftest import CARTESIAN, Server, serving
+from tests.servers import recording_server
 
 
 def _worker_pids(server: Server) -> set[int]:
@@ -77,42 +76,17 @@ def test_result_cap(reference_store: Store) -> None:
         assert len(small.json()["results"]["bindings"]) == 3
 
 
-class _Canary(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []  # noqa: RUF012
-
-    def do_GET(self) -> None:
-        self._answer()
-
-    def do_POST(self) -> None:
-        self._answer()
-
-    def _answer(self) -> None:
-        type(self).hits.append(self.path)
-        body = (
-            b'{"head":{"vars":["x"]},"results":{"bindings":'
-            b'[{"x":{"type":"literal","value":"leaked"}}]}}'
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+#: What the canary answers, should a SERVICE call ever reach it.
+_LEAKED = (
+    b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"leaked"}}]}}'
+)
 
 
 @pytest.fixture
-def canary() -> Iterator[str]:
-    _Canary.hits = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+def canary() -> Iterator[tuple[str, list[str]]]:
+    """A loopback SPARQL endpoint that records every request reaching it."""
+    with recording_server(_LEAKED, "application/sparql-results+json") as (url, hits):
+        yield url + "/sparql", hits
 
 
 def _service_queries(url: str) -> list[str]:
@@ -130,29 +104,35 @@ def _service_queries(url: str) -> list[str]:
     ]
 
 
-def test_service_to_a_host_not_allowed_is_refused(api: Server, canary: str) -> None:
+def test_service_to_a_host_not_allowed_is_refused(
+    api: Server, canary: tuple[str, list[str]]
+) -> None:
+    endpoint, hits = canary
     with httpx.Client(base_url=api.url, timeout=30) as client:
-        for query in _service_queries(canary):
+        for query in _service_queries(endpoint):
             response = client.post("/sparql", data={"query": query})
             assert response.status_code == 403, (query, response.text)
             assert "not allowed" in response.text
-    assert _Canary.hits == []
+    assert hits == []
 
 
-def test_service_on_the_allowlist_is_called(reference_store: Store, canary: str) -> None:
-    settings = Settings(store="memory", service_allowlist=(canary,), query_workers=2)
+def test_service_on_the_allowlist_is_called(
+    reference_store: Store, canary: tuple[str, list[str]]
+) -> None:
+    endpoint, hits = canary
+    settings = Settings(store="memory", service_allowlist=(endpoint,), query_workers=2)
     with serving(settings, reference_store) as server, httpx.Client(base_url=server.url) as c:
-        query = f"SELECT ?x WHERE {{ SERVICE <{canary}> {{ ?x ?y ?z }} }}"
+        query = f"SELECT ?x WHERE {{ SERVICE <{endpoint}> {{ ?x ?y ?z }} }}"
         response = c.get("/sparql", params={"query": query})
         assert response.status_code == 200, response.text
         assert response.json()["results"]["bindings"] == [
             {"x": {"type": "literal", "value": "leaked"}}
         ]
         # Another endpoint on the same host is still refused.
-        other = canary.replace("/sparql", "/other")
-        refused = c.get("/sparql", params={"query": query.replace(canary, other)})
+        other = endpoint.replace("/sparql", "/other")
+        refused = c.get("/sparql", params={"query": query.replace(endpoint, other)})
         assert refused.status_code == 403
-    assert len(_Canary.hits) == 1
+    assert len(hits) == 1
 
 
 def test_the_word_service_elsewhere_is_harmless(api: Server) -> None:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import gzip
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from dckg.errors import InputError
 from dckg.store import Store
 from dckg.validation import bytes_input, open_input, read_contribution, validate
+from tests.servers import recording_server
 
 HEADER = "id,type,label,partner_1,partner_2,start_date\n"
 ROW = "p1,twinning,Lyon–Dakar,city:geonames-2996944,city:geonames-2253354,2020\n"
@@ -120,34 +118,12 @@ def test_unknown_extension_and_missing_file(tmp_path: Path) -> None:
 # -- parsers never reach out -------------------------------------------------------------
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        type(self).requests.append(self.path)
-        body = b'{"@context": {"name": "http://xmlns.com/foaf/0.1/name"}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def server() -> Iterator[tuple[str, list[str]]]:
     """A loopback HTTP server that records every request it gets."""
-    _Recorder.requests = []
-    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", _Recorder.requests
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    body = b'{"@context": {"name": "http://xmlns.com/foaf/0.1/name"}}'
+    with recording_server(body, "application/ld+json") as found:
+        yield found
 
 
 def test_server_fixture_does_see_requests(server: tuple[str, list[str]]) -> None:
