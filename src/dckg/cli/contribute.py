@@ -29,6 +29,13 @@ def _input_options(command):
     )(command)
 
 
+def _report_format(help_text: str):
+    """The ``--format`` option of the report a command prints."""
+    return click.option(
+        "--format", "fmt", type=_FORMATS, default="text", show_default=True, help=help_text
+    )
+
+
 def _inputs(files: tuple[Path, ...], input_format: str | None) -> list:
     from dckg.validation import open_input
 
@@ -53,14 +60,7 @@ def _print(report, fmt: str) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=_FORMATS,
-    default="text",
-    show_default=True,
-    help="Report format; turtle is a standard SHACL validation report.",
-)
+@_report_format("Report format; turtle is a standard SHACL validation report.")
 @click.option(
     "--engine",
     type=click.Choice(["dckg", "pyshacl"]),
@@ -97,14 +97,7 @@ def validate(
 @click.option("--by", "by", required=True, metavar="NAME", help="Who contributes.")
 @click.option("--source", "source_url", metavar="URL", help="Where the data comes from.")
 @click.option("--note", metavar="TEXT", help="A note kept with the contribution.")
-@click.option(
-    "--format",
-    "fmt",
-    type=_FORMATS,
-    default="text",
-    show_default=True,
-    help="Format of the validation report printed on failure.",
-)
+@_report_format("Format of the validation report printed on failure.")
 @_input_options
 @pass_session
 def contribute(
