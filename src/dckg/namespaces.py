@@ -71,8 +71,3 @@ def graph(name: str) -> NamedNode:
     'https://w3id.org/dckg/graph/ontology'
     """
     return NamedNode(GRAPH + name)
-
-
-def term(prefix_iri: str, local: str) -> NamedNode:
-    """A term of any namespace above."""
-    return NamedNode(prefix_iri + local)

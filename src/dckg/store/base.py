@@ -6,7 +6,6 @@ care where the graph lives.
 
 from __future__ import annotations
 
-import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -25,7 +24,7 @@ from pyoxigraph import (
 )
 
 from dckg import rdfio
-from dckg.errors import InputError, UsageError
+from dckg.errors import UsageError
 from dckg.namespaces import PREFIXES
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -182,13 +181,4 @@ def _in_graph(statement: Quad | Triple, graph: NamedNode) -> Quad:
     return Quad(statement.subject, statement.predicate, statement.object, graph)
 
 
-def serialise_to_bytes(
-    store: Store, rdf_format: RdfFormat, *, graph: NamedNode | None = None
-) -> bytes:
-    """A whole dump as bytes (small graphs only)."""
-    buffer = io.BytesIO()
-    store.dump(buffer, rdf_format, graph=graph)
-    return buffer.getvalue()
-
-
-__all__ = ["InputError", "Progress", "QueryResult", "Store", "Term", "serialise_to_bytes"]
+__all__ = ["Progress", "QueryResult", "Store", "Term"]

@@ -184,10 +184,6 @@ class EmbeddedStore(Store):
         """Make sure everything written is on disk."""
         self._store.flush()
 
-    def optimize(self) -> None:
-        """Compact the on-disk files after a large load."""
-        self._store.optimize()
-
     def close(self) -> None:
         if self.path is not None:
             with contextlib.suppress(OSError):
