@@ -92,3 +92,19 @@ def test_formula_cell_is_refused_with_the_reason(
     response = post(server.url + "/contributions", FORMULA_CSV, "text/csv", by="tester")
     assert response.status_code == 422, response.text
     assert set(store.quads()) == before
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/list\n", "https://example.org/a b", "https://example.org/<x>"]
+)
+def test_a_bad_source_url_is_400_naming_the_field(
+    writable: tuple[Server, EmbeddedStore], url: str
+) -> None:
+    server, store = writable
+    before = set(store.quads())
+    response = post(
+        server.url + "/contributions", JSONLD, "application/ld+json", by="t", source_url=url
+    )
+    assert response.status_code == 400, response.text
+    assert "source_url" in response.text and "Traceback" not in response.text
+    assert set(store.quads()) == before
