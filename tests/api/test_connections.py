@@ -1,5 +1,6 @@
 """A real ``dckg serve`` with a small connection limit and idle timeout: idle sockets
-cannot pile up, one over the limit gets a clean 503, the refusal is logged once."""
+cannot pile up, one over the limit gets a clean 503, the refusal is logged once; and the
+server's own peak memory does not move under an XML entity expansion attack."""
 
 from __future__ import annotations
 
@@ -26,6 +27,13 @@ IDLE = 1.0
 class Served:
     port: int
     log: Path
+    pid: int
+
+    def peak_rss_kib(self) -> int:
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        return int(
+            next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]
+        )
 
     def connect(self) -> socket.socket:
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
@@ -62,7 +70,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                     raise RuntimeError(log.read_text()) from None
                 time.sleep(0.1)
         time.sleep(IDLE + 0.5)  # the probe connection has timed out
-        yield Served(port, log)
+        yield Served(port, log, process.pid)
     finally:
         process.terminate()
         process.wait(30)
@@ -141,3 +149,19 @@ def test_a_request_in_progress_is_not_cut(served: Served) -> None:
     answer = read_all(sock)
     sock.close()
     assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_billion_laughs_leaves_the_server_memory_as_it_was(served: Served) -> None:
+    url = f"http://127.0.0.1:{served.port}/validate"
+    headers = {"Content-Type": "application/rdf+xml"}
+    empty = (
+        b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+    )
+    assert httpx.post(url, content=empty, headers=headers, timeout=30).status_code == 400
+    before = served.peak_rss_kib()
+    attack = (Path(__file__).parents[1] / "data" / "inputs" / "billion-laughs.rdf").read_bytes()
+    for _ in range(5):
+        response = httpx.post(url, content=attack, headers=headers, timeout=30)
+        assert response.status_code == 400 and "XML entity expansion" in response.text
+    assert served.peak_rss_kib() - before < 20 * 1024

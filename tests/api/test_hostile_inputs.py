@@ -3,7 +3,6 @@ expansion, JSON-LD that would lose a partner, spreadsheet formulas."""
 
 from __future__ import annotations
 
-import resource
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,20 +44,13 @@ def post(url: str, body: bytes, media: str, **params: str) -> httpx.Response:
     return httpx.post(url, content=body, headers=headers, params=params, timeout=60)
 
 
-def test_billion_laughs_on_validate_is_400_without_growing_the_server(api: Server) -> None:
-    # a first small RDF/XML body loads what validation needs, so that only the attack is measured
-    warm_up = (
-        b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
-    )
-    post(api.url + "/validate", warm_up, "application/rdf+xml")
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def test_billion_laughs_on_validate_is_400(api: Server) -> None:
+    """The server's memory under the same attack: ``test_connections.py`` (a quiet process)."""
     response = post(
         api.url + "/validate", (DATA / "billion-laughs.rdf").read_bytes(), "application/rdf+xml"
     )
     assert response.status_code == 400, response.text
     assert "XML entity expansion" in response.text and "body:4" in response.text
-    # the server runs in this process: its peak memory did not move
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024
     assert httpx.get(api.url + "/queries", timeout=30).status_code == 200
 
 
