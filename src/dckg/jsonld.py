@@ -72,7 +72,7 @@ def expand_checked(data: bytes, *, source: str | Path, base_iri: str | None = No
 
     def no_remote(url: str, options: object = None) -> dict[str, Any]:
         remote.append(url)
-        raise InputError(f"the remote @context {url} is not fetched")
+        raise InputError(f"the remote @context {url} is not fetched", source=source)
 
     try:
         _refuse_nulls(document)

@@ -165,3 +165,30 @@ def test_billion_laughs_leaves_the_server_memory_as_it_was(served: Served) -> No
         response = httpx.post(url, content=attack, headers=headers, timeout=30)
         assert response.status_code == 400 and "XML entity expansion" in response.text
     assert served.peak_rss_kib() - before < 20 * 1024
+
+
+def test_the_bounds_are_settings_with_defaults() -> None:
+    from dckg.api.settings import Settings
+    from dckg.errors import UsageError
+
+    assert (Settings().max_connections, Settings().idle_timeout) == (1000, 10.0)
+    env = {"DCKG_MAX_CONNECTIONS": "50", "DCKG_IDLE_TIMEOUT": "2.5"}
+    chosen = Settings.from_env(env)
+    assert (chosen.max_connections, chosen.idle_timeout) == (50, 2.5)
+    for bad in ({"max_connections": 0}, {"idle_timeout": 0}):
+        with pytest.raises(UsageError):
+            Settings(**bad)  # type: ignore[arg-type]
+
+
+def test_the_limit_fits_under_the_open_file_limit() -> None:
+    script = (
+        "import resource\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (300, 300))\n"
+        "from dckg.api.connections import fit_to_open_files\n"
+        "print(fit_to_open_files(1000), fit_to_open_files(10))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split() == ["44", "10"], done.stderr
+    assert "the open-file limit is 300" in done.stderr
