@@ -10,6 +10,7 @@ import click
 from pyoxigraph import NamedNode
 
 from dckg import rdfio
+from dckg.bootstrap import record_modified
 from dckg.cli.context import Session, end_progress, pass_session, progress_printer
 from dckg.errors import InputError, UsageError
 from dckg.namespaces import GRAPH
@@ -69,6 +70,7 @@ def load(session: Session, files: tuple[Path, ...], graph_iri: str | None, fmt: 
             progress=progress_printer(path.name),
         )
         end_progress()
+        record_modified(session.store, graph)
         click.echo(
             f"loaded {n:,} quads from {path} into {graph.value if graph else 'its graphs'}",
             err=True,
