@@ -423,3 +423,25 @@ def test_modified_and_validators_follow_a_load(tmp_path: Path, dckg: Callable[..
     after_modified, after_etag = look()
     assert after_modified > before_modified
     assert after_etag != before_etag
+
+
+def test_browser_page_shows_each_source_and_its_licence(
+    portal: tuple[Server, EmbeddedStore],
+) -> None:
+    server, _store = portal
+    page = httpx.get(
+        server.url + "/dataset",
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    for text in (
+        "Test twinnings",
+        '<a href="https://creativecommons.org/licenses/by-sa/4.0/" rel="license">CC BY-SA 4.0</a>',
+        "Test source, CC BY-SA 4.0",
+        '<a href="http://spdx.org/licenses/EUPL-1.2" rel="license">EUPL-1.2</a>',
+        "GeoNames: 1 links",
+    ):
+        assert text in page.text, text
+    # Without HTML in Accept, the description stays RDF.
+    assert httpx.get(server.url + "/dataset").headers["content-type"].startswith("text/turtle")

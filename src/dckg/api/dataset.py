@@ -1,9 +1,10 @@
-"""The dataset's description (VoID, DCAT in the DCAT-AP style, SPARQL Service
-Description) and its dumps.
+"""The dataset's description (DCAT-AP 3.0.1 and VoID, SPARQL Service Description) and
+its dumps.
 
 ``/.well-known/void`` (also ``/dataset``) describes the catalogue, the dataset, one
-``void:subset`` per named graph and the distributions; ``/dumps/{file}`` streams the
-whole store:
+``void:subset`` per named graph, one ``dcat:Dataset`` per graph that describes itself
+(with its licence and attribution), the linksets and the distributions. ``/dumps/{file}``
+serves the whole store, written once per state of the store:
 
 =================  ==============================================================
 ``dckg.nq.gz``     every quad, graphs kept (N-Quads, gzip)
@@ -818,10 +819,66 @@ def rdf_response(request: Request, triples: list[Triple]) -> Response:
 
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
 async def well_known_void(request: Request) -> Response:
-    """The dataset described with VoID and DCAT-AP 3.0.1; Turtle by default."""
+    """The dataset described with VoID and DCAT-AP 3.0.1; Turtle by default, an HTML page
+    of the sources and their licences for a browser."""
     inv = await run_in_threadpool(inventory, request)
     files = await run_in_threadpool(all_dump_files, request, inv)
+    if _wants_html(request):
+        return _page(request, inv, files)
     return rdf_response(request, void_description(inv, base_url(request), files))
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser's request: HTML named in ``Accept`` and preferred, no ``format``."""
+    from dckg.api.linked import HTML, negotiate
+
+    accept = request.headers.get("accept") or ""
+    return HTML in accept and "format" not in request.query_params and negotiate(accept) == HTML
+
+
+#: Names of the licences the sources use, by IRI (the source's or the EU table's).
+LICENCE_NAMES = {
+    EU_LICENCE + "CC_BY_4_0": "CC BY 4.0",
+    EU_LICENCE + "CC_BYSA_4_0": "CC BY-SA 4.0",
+    EU_LICENCE + "CC0": "CC0 1.0",
+    EU_LICENCE + "EUPL_1_2": "EUPL-1.2",
+}
+
+
+def _page(request: Request, inv: Inventory, files: dict[str, DumpFile]) -> Response:
+    from dckg.api.pages import render
+
+    sources = [
+        {
+            "graph": s.graph.value,
+            "title": s.title or s.graph.value,
+            "triples": f"{s.triples:,}",
+            "page": s.source.value if s.source else None,
+            "licence": s.licence.value if s.licence else None,
+            "licence_name": LICENCE_NAMES.get(eu_licence(s.licence).value, s.licence.value)
+            if s.licence
+            else None,
+            "citation": s.citation.value if s.citation else None,
+        }
+        for s in inv.sources
+    ]
+    dumps = [
+        {"name": name, "title": DUMPS[name].title, "size": f"{f.size:,}", "sha256": f.sha256}
+        for name, f in files.items()
+    ]
+    body = render(
+        "dataset.html",
+        root=str(request.scope.get("root_path", "")).rstrip("/"),
+        total=f"{inv.total:,}",
+        modified=inv.modified,
+        sources=sources,
+        linksets=[
+            {"title": ls.title, "triples": f"{ls.triples:,}", "predicate": ls.predicate.value}
+            for ls in inv.linksets
+        ],
+        dumps=dumps,
+    )
+    return Response(body, media_type="text/html", headers={"Vary": "Accept"})
 
 
 @router.get("/dataset", summary="VoID and DCAT description of the dataset")
