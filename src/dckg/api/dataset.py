@@ -24,7 +24,7 @@ import hashlib
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -223,21 +223,23 @@ class Inventory:
 _LOCK = threading.Lock()
 
 
-def inventory(request: Request) -> Inventory:
-    """The store's inventory, recomputed only after a write (blocking)."""
+def inventory(request: Request, *, full: bool = False) -> Inventory:
+    """The store's inventory, recomputed only after a write (blocking). ``full`` adds what
+    only the dataset description needs (sources, linksets, countries, period)."""
     state = request.app.state
     version = getattr(state, "data_version", 0)
     with _LOCK:
         cached = getattr(state, "inventory", None)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        found = take_inventory(state.store)
-        state.inventory = (version, found)
+        if cached is not None and cached[0] == version and (cached[1] or not full):
+            return cached[2]
+        found = take_inventory(state.store, full=full)
+        state.inventory = (version, full, found)
         return found
 
 
-def take_inventory(store: Store) -> Inventory:
-    """Count the store's graphs, read their self-descriptions, dates, links and countries."""
+def take_inventory(store: Store, *, full: bool = True) -> Inventory:
+    """Count the store's graphs and read its dates; with ``full``, also the graphs'
+    self-descriptions, the links to other datasets, the countries and the period."""
     result = store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     )
@@ -258,14 +260,18 @@ def take_inventory(store: Store) -> Inventory:
         if isinstance(q.object, Literal)
     ]
     modified = max([*dates[-1:], *contributed], default=None, key=_instant)
-    state = store_state(store, total, graphs)
-    return Inventory(
+    found = Inventory(
         total=total,
         graphs=graphs,
         default_graph=max(total - sum(n for _g, n in graphs), 0),
         issued=dates[0] if dates else None,
         modified=modified,
-        state=state,
+        state=store_state(store, total, graphs),
+    )
+    if not full:
+        return found
+    return replace(
+        found,
         sources=tuple(_sources(store, graphs)),
         linksets=tuple(_linksets(store)),
         countries=tuple(_countries(store)),
@@ -821,7 +827,7 @@ def rdf_response(request: Request, triples: list[Triple]) -> Response:
 async def well_known_void(request: Request) -> Response:
     """The dataset described with VoID and DCAT-AP 3.0.1; Turtle by default, an HTML page
     of the sources and their licences for a browser."""
-    inv = await run_in_threadpool(inventory, request)
+    inv = await run_in_threadpool(lambda: inventory(request, full=True))
     files = await run_in_threadpool(all_dump_files, request, inv)
     if _wants_html(request):
         return _page(request, inv, files)
