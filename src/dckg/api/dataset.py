@@ -19,8 +19,10 @@ readers keep it once).
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import hashlib
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -64,6 +66,7 @@ from dckg.namespaces import (
     XSD,
 )
 from dckg.store.base import Store
+from dckg.store.state import state_digest
 
 router = APIRouter(tags=["dataset"])
 
@@ -266,7 +269,7 @@ def take_inventory(store: Store, *, full: bool = True) -> Inventory:
         default_graph=max(total - sum(n for _g, n in graphs), 0),
         issued=dates[0] if dates else None,
         modified=modified,
-        state=store_state(store, total, graphs),
+        state=state_digest(store, total, graphs),
     )
     if not full:
         return found
@@ -282,18 +285,6 @@ def take_inventory(store: Store, *, full: bool = True) -> Inventory:
 def _instant(value: str) -> str:
     """A sortable form of an ``xsd:dateTime`` (UTC offsets written as ``Z``)."""
     return value.replace("+00:00", "Z")
-
-
-def store_state(store: Store, total: int, graphs: list[tuple[NamedNode, int]]) -> str:
-    """A digest of the store's state: its size per graph and what ``dckg init`` and the
-    contributions recorded (load dates and checksums in the meta graph). Any load or
-    contribution changes it; it names the cached dumps and is their ``ETag``."""
-    digest = hashlib.sha256(str(total).encode())
-    for graph_iri, count in graphs:
-        digest.update(f"{graph_iri} {count}\n".encode())
-    for quad in sorted(str(q) for q in store.quads(None, None, None, META_GRAPH)):
-        digest.update(quad.encode())
-    return digest.hexdigest()[:32]
 
 
 def _sources(store: Store, graphs: list[tuple[NamedNode, int]]) -> Iterator[Source]:
@@ -726,6 +717,7 @@ def _dump_folder(app_state: Any) -> Path:
     folder = app_state.__dict__.get("dump_folder")
     if folder is None:
         folder = Path(tempfile.mkdtemp(prefix="dckg-dumps-"))
+        atexit.register(shutil.rmtree, folder, True)
         app_state.dump_folder = folder
     return folder
 
