@@ -58,8 +58,9 @@ from dckg.importers.twinnings import (
     reference_reconciler,
 )
 from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
-from dckg.reconcile import AMBIGUOUS, MATCHED, Place, Reconciler, parse_country
+from dckg.reconcile import AMBIGUOUS, MATCHED, Match, Place, Reconciler, normalise, parse_country
 from dckg.reconcile import distance_km as great_circle
+from dckg.reconcile.names import squeeze
 
 #: The header the file must have, in this order.
 COLUMNS = ("city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2")
@@ -80,6 +81,8 @@ ATTRIBUTION = (
     "English Wikipedia, CC BY-SA 4.0; compiled and geocoded in the Hekman/twincities "
     "repository (commit 84ebdec, February 2026)."
 )
+#: The remark on a place matched as the only GeoNames entry of its name with a population.
+DUPLICATE_ENTRY = "several GeoNames entries of that name there: the only one with a population"
 #: Files larger than this are refused (bytes).
 MAX_FILE_BYTES = 50_000_000
 
@@ -250,8 +253,6 @@ def list_country(text: str) -> str | None:
     for part in parts:
         if not part:
             continue
-        from dckg.reconcile import normalise
-
         alias = COUNTRY_NAMES.get(normalise(part))
         if alias:
             return alias
@@ -483,6 +484,9 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
             f"the only place of that name in reach is in {found}, not the list's country",
         )
     if match.status == AMBIGUOUS:
+        entry = _duplicate_entry(match)
+        if entry is not None:
+            return Resolved(side, MATCHED, entry, DUPLICATE_ENTRY)
         return Resolved(side, AMBIGUOUS, match, "several places of that name at that position")
     if _REGION_WORDS.search(side.label):
         reason = "looks like a region or district"
@@ -491,6 +495,26 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
     else:
         reason = "no place of that name"
     return Resolved(side, "unknown", match, reason)
+
+
+def _duplicate_entry(match: Match) -> Match | None:
+    """One GeoNames entry among several of one name at one position, when only it has a
+    population (the others are duplicates without one, such as a seat entered twice):
+    ``Fuzhou`` at 26.07 N 119.30 E is Fuzhou (1810821, 3.7 million people), not the entry
+    without a population 1.2 km nearer. None when that does not single one out."""
+    found = [c for c in match.candidates if c.distance_km is not None]
+    if len(found) < 2:
+        return None
+    reach = 2 * (found[0].distance_km or 0.0) + 1.0
+    close = [c for c in found if (c.distance_km or 0.0) <= reach]
+    if len({squeeze(normalise(c.label)) for c in close}) != 1:
+        return None
+    peopled = [c for c in close if c.population]
+    if len(peopled) != 1:
+        return None
+    chosen = peopled[0]
+    ranked = [chosen] + [c for c in match.candidates if c is not chosen]
+    return Match(MATCHED, chosen.iri, ranked, "the only entry of that name with a population")
 
 
 # -- writing ---------------------------------------------------------------------------------
