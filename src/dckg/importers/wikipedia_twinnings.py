@@ -51,11 +51,13 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from dckg.errors import InputError, UsageError
 from dckg.importers.twinnings import (
+    NOT_A_SPELLING,
     Malformed,
     Resolved,
     Side,
     percentile,
     reference_reconciler,
+    spelling_only,
 )
 from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Match, Place, Reconciler, normalise, parse_country
@@ -465,11 +467,17 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
         result.unknown_countries[side.country] += 1
     match = reconciler.reconcile(side.label, country=country, lat=side.lat, lon=side.lon)
     part = _DASH.split(side.label)
-    if match.status != MATCHED and len(part) == 2 and part[1]:
+    if (match.status != MATCHED or match.reason) and len(part) == 2 and part[1]:
         # "Tukums – Kandava": the town Kandava, listed under its municipality or city.
         inner = reconciler.reconcile(part[1], country=country, lat=side.lat, lon=side.lon)
-        if inner.status == MATCHED and not inner.note.startswith("found only"):
+        if (
+            inner.status == MATCHED
+            and not inner.note.startswith("found only")
+            and spelling_only(reconciler, part[1], inner)
+        ):
             return Resolved(side, MATCHED, inner, "matched on the name after the dash")
+    if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
+        return Resolved(side, "unknown", match, NOT_A_SPELLING)
     if match.status == MATCHED:
         if not match.note.startswith("found only"):
             return Resolved(side, MATCHED, match, "")
