@@ -213,3 +213,36 @@ def test_geonames_near_wraps_around_the_antimeridian(index: Reconciler) -> None:
 
 def test_suggest_without_a_store() -> None:
     assert suggest(None, "Ouagadougu", "BF")[0].label == "Ouagadougou"
+
+
+# -- small towns ---------------------------------------------------------------------------
+
+
+def test_small_towns_as_municipalities(index: Reconciler) -> None:
+    # Covenant of Mayors rows: a municipality of fewer than 2,000 people, and names with an
+    # administrative prefix or suffix
+    match = index.reconcile("SEREN DEL GRAPPA", country="IT", lat=45.99, lon=11.85, kind="lrg")
+    assert match.iri == city_iri(gid("Seren del Grappa", "IT"))
+    assert SMALL[str(gid("Seren del Grappa", "IT"))]["population"] < 2_000
+    antalya = index.reconcile(
+        "Antalya Metropolitan Municipality", country="TR", lat=36.88, lon=30.71, kind="lrg"
+    )
+    assert antalya.iri == city_iri(gid("Antalya", "TR"))
+    dimos = index.reconcile(
+        "Municipality of Zografou", country="GR", lat=37.9776, lon=23.7718, kind="municipality"
+    )
+    assert dimos.iri == city_iri(gid("Zográfos", "GR"))
+    assert "Municipality of" not in index.place(dimos.iri).label  # type: ignore[union-attr]
+
+
+def test_whole_degree_coordinates_match_on_name_and_country(index: Reconciler) -> None:
+    # the Covenant gives some signatories as (45.0, 11.0): a position only to the degree
+    match = index.reconcile("Seren del Grappa", country="IT", lat=45.0, lon=11.0)
+    assert match.iri == city_iri(gid("Seren del Grappa", "IT"))
+    assert "whole-degree" in match.note
+    assert match.candidates[0].distance_km is not None
+    assert match.candidates[0].distance_km < 160
+    # not without a country, and not far away
+    assert index.reconcile("Seren del Grappa", country=None, lat=45.0, lon=11.0).status == UNKNOWN
+    far = index.reconcile("Seren del Grappa", country="IT", lat=40.0, lon=16.0)
+    assert far.status == UNKNOWN

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.namespaces import DCKG, DCT, GEO, GEONAMES, OWL, RDF, RDFS, XSD, thing
@@ -187,6 +186,8 @@ def _write(path: Path) -> None:
             "CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);"
             "CREATE VIRTUAL TABLE point USING rtree(id, x0, x1, y0, y1, z0, z1);"
         )
+        import numpy as np
+
         places, names = [], []
         ids: list[int] = []
         points: list[tuple[float, float]] = []
@@ -282,6 +283,8 @@ class Gazetteer:
 
     def near(self, lat: float, lon: float, km: float) -> list[tuple[float, int]]:
         """(distance km, GeoNames id) of the places within ``km``, nearest first."""
+        import numpy as np
+
         x, y, z = unit_vectors(np.array([lat]), np.array([lon]))[0].tolist()
         r = chord(km) * (1 + 1e-6)
         rows = self._rows(

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Mean radius of the Earth (km), as the haversine formula uses it.
 EARTH_KM = 6371.0
@@ -34,6 +36,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """(n, 3) unit vectors of positions in degrees."""
+    import numpy as np
+
     lat, lon = np.radians(lats), np.radians(lons)
     cos = np.cos(lat)
     return np.column_stack((cos * np.cos(lon), cos * np.sin(lon), np.sin(lat)))
@@ -49,6 +53,8 @@ class PointSet:
     thousand points; the large GeoNames index has its own R*Tree)."""
 
     def __init__(self, points: Sequence[tuple[float, float]] | np.ndarray) -> None:
+        import numpy as np
+
         array = np.asarray(points, dtype=float).reshape(-1, 2)
         self.size = len(array)
         self._vectors = unit_vectors(array[:, 0], array[:, 1])
@@ -57,6 +63,8 @@ class PointSet:
         """(distance km, index) of the points within ``km`` of a position, nearest first."""
         if not self.size:
             return []
+        import numpy as np
+
         centre = unit_vectors(np.array([lat]), np.array([lon]))[0]
         gap = np.linalg.norm(self._vectors - centre, axis=1)
         found = np.flatnonzero(gap <= chord(km) * (1 + 1e-9))
@@ -67,6 +75,8 @@ class PointSet:
 
 def chord_km(gap: np.ndarray) -> np.ndarray:
     """Great-circle distances (km) of chord lengths on the unit sphere."""
+    import numpy as np
+
     return 2.0 * EARTH_KM * np.arcsin(np.clip(gap / 2.0, 0.0, 1.0))
 
 

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,9 +94,13 @@ class StorePlaces:
             if place.lat is not None and place.lon is not None:
                 located.append(place)
         self._located = located
-        self._points = PointSet([(p.lat, p.lon) for p in located])
+        self._points: PointSet | None = None
 
     def near(self, lat: float, lon: float, km: float) -> list[tuple[float, Place]]:
+        if not self._located:
+            return []
+        if self._points is None:
+            self._points = PointSet([(p.lat, p.lon) for p in self._located])
         return [(d, self._located[i]) for d, i in self._points.near(lat, lon, km)]
 
 
@@ -194,7 +199,7 @@ def persisted_path(store: Store) -> Path | None:
     return None
 
 
-def load_places(store: Store, classes: set[str], digest: str) -> StorePlaces:
+def load_places(store: Store, classes: Callable[[], set[str]], digest: str) -> StorePlaces:
     """The places of a store: from the persisted file of this fingerprint, or read from
     the store and persisted."""
     folder = persisted_path(store)
@@ -202,7 +207,7 @@ def load_places(store: Store, classes: set[str], digest: str) -> StorePlaces:
     if target is not None and target.exists():
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             return _decode(json.loads(target.read_text("utf-8")))
-    places = read_places(store, classes)
+    places = read_places(store, classes())
     if target is not None:
         with contextlib.suppress(OSError):
             _save(target, places)

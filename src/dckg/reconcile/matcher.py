@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode, Triple
 
@@ -37,6 +37,8 @@ PARTIAL_KM = 10.0
 FUZZY_KM = 5.0
 #: A same-name match farther than this is checked against nearer places of a similar name.
 NEAR_KM = 5.0
+#: Whole-degree coordinates are only trusted to this distance (km).
+COARSE_KM = 160.0
 #: The smallest similarity (0-100, rapidfuzz) of a fuzzy match.
 FUZZY_MIN = 90.0
 GEONAMES_MIN_POPULATION = gz.GEONAMES_MIN_POPULATION
@@ -151,7 +153,7 @@ class Reconciler:
         self._geonames = gz.gazetteer() if geonames_min_population is not None else None
         if _places is None:
             _places = (
-                load_places(store, _actor_classes(store), fingerprint(store))
+                load_places(store, lambda: _actor_classes(store), fingerprint(store))
                 if store is not None
                 else StorePlaces([], shipped_cities=False)
             )
@@ -258,6 +260,8 @@ class Reconciler:
         tiers = self._name_tiers(name, classes, kind)
         if lat is None or lon is None:
             return self._administrative(name, alpha2, self._by_country(tiers, alpha2))
+        if alpha2 is not None and lat == int(lat) and lon == int(lon):
+            return self._administrative(name, alpha2, self._coarse(tiers, alpha2, lat, lon))
         match = self._by_position(tiers, alpha2, lat, lon)
         if match.status == MATCHED and match.candidates:
             d = match.candidates[0].distance_km or 0.0
@@ -331,6 +335,25 @@ class Reconciler:
             return Match(MATCHED, group[0][0].iri, candidates)
         note = f"{len(group)} places of that name; give coordinates to choose"
         return Match(AMBIGUOUS, None, candidates[:_MAX_CANDIDATES], note, SEVERAL)
+
+    def _coarse(self, tiers: dict[str, tuple], alpha2: str, lat: float, lon: float) -> Match:
+        """Whole-degree coordinates say only roughly where: the name and the country decide
+        (as without coordinates), and the place must lie within ``COARSE_KM``."""
+        match = self._by_country(tiers, alpha2)
+        measured = [
+            replace(c, distance_km=round(distance_km(lat, lon, p.lat, p.lon), 3))
+            if (p := self.place(c.iri)) is not None and p.lat is not None and p.lon is not None
+            else c
+            for c in match.candidates
+        ]
+        note = "whole-degree coordinates, matched on name and country"
+        if match.status != MATCHED:
+            return replace(match, candidates=measured)
+        d = measured[0].distance_km
+        if d is not None and d > COARSE_KM:
+            note = f"the only place of that name in {alpha2} is {d:.0f} km away"
+            return Match(UNKNOWN, None, measured, note, NOT_NEAR)
+        return replace(match, candidates=measured, note=note)
 
     def _by_position(
         self, tiers: dict[str, tuple], alpha2: str | None, lat: float, lon: float
@@ -574,8 +597,12 @@ def _similarity(key: str, other: str) -> float:
 
 
 def _fits(place: Place, classes: frozenset[str], allow_geonames: bool) -> bool:
+    """Whether a place is of the kind wanted: GeoNames places (held or not) are populated
+    places, so they fit every kind that searches GeoNames (a municipality is one too)."""
     if not place.in_store:
         return allow_geonames
+    if allow_geonames and place.geonames_id is not None and place.classes <= _CITY:
+        return True
     return bool(place.classes & classes)
 
 
@@ -632,7 +659,7 @@ def reconciler_for(store: Store) -> Reconciler:
         cached = _CACHE.get(store)
     if cached is not None and cached[0] == digest:
         return cached[1]
-    places = load_places(store, _actor_classes(store), digest)
+    places = load_places(store, lambda: _actor_classes(store), digest)
     index = Reconciler(store, _places=places)
     with _CACHE_LOCK:
         _CACHE[store] = (digest, index)

@@ -45,8 +45,13 @@ SAINT_FORMS = {
 _NON_WORD = re.compile(r"[\W_]+")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
 _AFFIXES = re.compile(
-    r"^(?:city of|town of|municipality of|commune of|gmina|comune di|stadt)\s+"
-    r"|\s+(?:municipality|municipal|kommune|kommun|city|town|commune|urban municipality|spa)$"
+    r"^(?:city of|town of|municipality of|commune of|gmina|comune di|stadt|dimos|dhimos|"
+    r"municipio de|municipio|ayuntamiento de|ajuntament de|ajuntament d|concello de|"
+    r"administration communale de|commune de|ville de|gemeente|gemeinde|markt|"
+    r"city council of|mairie de|obshtina|opstina|opcina|grad)\s+"
+    r"|\s+(?:metropolitan municipality|municipality|municipal|kommune|kommun|city council|"
+    r"borough council|district council|county council|council|city|town|commune|"
+    r"urban municipality|territorial community|community|hromada|spa)$"
 )
 
 
@@ -95,8 +100,8 @@ def name_variants(name: str) -> list[str]:
         add(key)
     stems = [name.split(",")[0], _PAREN.sub(" ", name), name.split("/")[0]]
     for stem in stems:
-        for candidate in (stem, _AFFIXES.sub("", stem.strip().casefold())):
-            key = normalise(candidate)
+        folded = normalise(stem)
+        for key in (folded, _AFFIXES.sub("", folded).strip()):
             add(key)
             for other in _saint_forms(key):
                 add(other)
