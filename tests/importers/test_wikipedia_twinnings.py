@@ -1,13 +1,15 @@
 """The Wikipedia twin-towns importer, on a slice of the real CSV (tests/data/twin-towns-wikipedia).
 
-The slice holds 15 real rows, chosen for what they test: a pair listed from both towns'
+The slice holds 18 real rows, chosen for what they test: a pair listed from both towns'
 pages (Sherborne → Houffalize and back), four pairs the Wikidata slice
 (tests/data/twinnings) holds too (Houffalize with Bad Kötzting, Holstebro and Türi;
 Bocholt BE – Bocholt DE), a town geocoded to a namesake abroad (Birmingham, United States,
 placed in England), a town geocoded to the wrong region of its own country (Aprilia,
 Italy, placed in the Veneto), a Berlin district, a municipality – town name (Tukums –
 Kandava), towns of Réunion listed under France, country names such as
-"England, United Kingdom", and an Italian – African pair (Bologna – Saint-Louis).
+"England, United Kingdom", an Italian – African pair (Bologna – Saint-Louis), a name
+spelt otherwise than GeoNames spells it (Tiachiv / Tyachiv), a district only alike to
+its city's name (Prague 1), and a town GeoNames lists twice (Fuzhou).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from pyoxigraph import NamedNode, RdfFormat
 from dckg.cli import cli
 from dckg.errors import InputError
 from dckg.importers import twinnings as wikidata
+from dckg.importers.twinnings import NOT_A_SPELLING
 from dckg.importers.wikipedia_twinnings import (
     CC_BY_SA,
     DATASET,
+    DUPLICATE_ENTRY,
     WIKIDATA_DATASET,
     WIKIPEDIA_LISTS,
     ImportResult,
@@ -67,6 +71,7 @@ HOUFFALIZE, KOTZTING, HOLSTEBRO, TURI = 2795322, 2885070, 2620046, 588153
 BOCHOLT_BE, BOCHOLT_DE, SHERBORNE, JUDENBURG = 2801754, 2947421, 2638033, 2775020
 BOLOGNA, SAINT_LOUIS, KANDAVA, BIEVRE = 3181928, 2246452, 459031, 2801949
 CILAOS, CHAMONIX, LA_POSSESSION, FOSHAN = 935975, 3027301, 935691, 1811103
+LIEGE, FUZHOU, BALMAZUJVAROS, TYACHIV = 2792413, 1810821, 722636, 690906
 
 
 @pytest.fixture(scope="module")
@@ -167,13 +172,13 @@ def test_oversized_and_missing_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_counts(result: ImportResult) -> None:
-    assert result.rows_read == 15
-    assert result.rows_matched == 11
-    assert result.rows_unmatched == 4  # a district, a namesake abroad, two unknown places
+    assert result.rows_read == 18
+    assert result.rows_matched == 13
+    assert result.rows_unmatched == 5  # two districts, a namesake abroad, two unknown places
     assert result.reversed_rows == 1  # Houffalize → Sherborne, and back
-    assert len(result.twinnings) == 10
+    assert len(result.twinnings) == 12
     assert len(result.in_both) == 4
-    assert len(result.only_here) == 6
+    assert len(result.only_here) == 8
 
 
 def test_matched_towns_checked_by_hand(result: ImportResult) -> None:
@@ -188,6 +193,8 @@ def test_matched_towns_checked_by_hand(result: ImportResult) -> None:
         twinning(KANDAVA, BIEVRE),
         twinning(CILAOS, CHAMONIX),
         twinning(LA_POSSESSION, FOSHAN),
+        twinning(LIEGE, FUZHOU),
+        twinning(BALMAZUJVAROS, TYACHIV),
     }
     assert set(result.twinnings) == expected
     assert {t.iri.value for t in result.in_both} == {
@@ -211,6 +218,11 @@ def test_unmatched_reasons(result: ImportResult) -> None:
     assert reasons["Charlottenburg-Wilmersdorf (Berlin)"][0] == "unknown"
     assert reasons["Tukums – Kandava"] == ("matched", "matched on the name after the dash")
     assert reasons["Cilaos"] == ("matched", "matched in a territory of the given country")
+    # a fuzzy match is kept as another spelling, never as a district taken for its city
+    assert reasons["Tiachiv"] == ("matched", "")
+    assert reasons["Prague 1"] == ("unknown", NOT_A_SPELLING)
+    # Fuzhou: two GeoNames entries 1.2 km apart, only the city's with a population
+    assert reasons["Fuzhou"] == ("matched", DUPLICATE_ENTRY)
 
 
 def test_only_towns_held_nowhere_else_are_added(result: ImportResult) -> None:
@@ -237,7 +249,7 @@ def test_a_pair_in_both_sources_is_one_twinning_with_two_sources(merged_store: S
 def test_counts_never_double(merged_store: Store, result: ImportResult) -> None:
     rows = merged_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?t a dckg:Twinning }")
     total = int(next(iter(rows))["n"].value)
-    assert total == len(result.merged.twinnings) + len(result.only_here) == 6 + 6
+    assert total == len(result.merged.twinnings) + len(result.only_here) == 6 + 8
     assert _count(merged_store, SHARED, a=WIKIDATA_DATASET, b=DATASET) == 0
 
 
@@ -277,7 +289,7 @@ def test_output_is_deterministic(geonames_index: Reconciler, wikidata_file: Path
 
 def test_report(result: ImportResult) -> None:
     text = report_markdown(result)
-    assert "| rows read | 15 |" in text
+    assert "| rows read | 18 |" in text
     assert "| … also in the Wikidata twinnings (one node, two sources) | 4 |" in text
     assert "| Birmingham | United States |" in text
     assert "| within 5 km |" in text
@@ -300,7 +312,7 @@ def test_cli_validates_then_writes_data_and_report(wikidata_file: Path, tmp_path
     )
     assert done.exit_code == 0, done.output
     assert "validation: 1 input(s)" in done.output and ": conforms (0 violation(s)" in done.output
-    assert "| twinnings | 10 |" in report.read_text()
+    assert "| twinnings | 12 |" in report.read_text()
     data = gzip.decompress(out.read_bytes()).decode()
     assert f"<{twinning(BOLOGNA, SAINT_LOUIS)}> <{DCKG}partner>" in data
 
@@ -319,7 +331,8 @@ def test_cli_refuses_malformed_rows_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_shipped_twinnings_after_merging(reference_store: Store) -> None:
     assert DATASET in reference_store.graphs()
-    assert _count(reference_store, "SELECT (COUNT(*) AS ?n) { ?t a dckg:Twinning }") >= 25_000
+    # 24,905: 11,376 from Wikidata, 13,529 more from Wikipedia (docs/twin-towns-wikipedia-import.md)
+    assert _count(reference_store, "SELECT (COUNT(*) AS ?n) { ?t a dckg:Twinning }") >= 24_900
     countries = (
         "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?t a dckg:Twinning ; dckg:partner/dckg:country ?c }"
     )
