@@ -40,6 +40,7 @@ import csv
 import gzip
 import io
 import math
+import random
 import re
 import statistics
 from collections import Counter
@@ -85,6 +86,8 @@ ATTRIBUTION = (
 )
 #: The remark on a place matched as the only GeoNames entry of its name with a population.
 DUPLICATE_ENTRY = "several GeoNames entries of that name there: the only one with a population"
+#: The remark on a place whose row gives whole-degree coordinates (too coarse to place it).
+COARSE = "whole-degree coordinates: matched on name and country, within 160 km"
 #: Files larger than this are refused (bytes).
 MAX_FILE_BYTES = 50_000_000
 
@@ -479,6 +482,8 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
     if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
         return Resolved(side, "unknown", match, NOT_A_SPELLING)
     if match.status == MATCHED:
+        if match.note.startswith("whole-degree"):
+            return Resolved(side, MATCHED, match, COARSE)
         if not match.note.startswith("found only"):
             return Resolved(side, MATCHED, match, "")
         place = reconciler.place(match.iri)  # type: ignore[arg-type]
@@ -685,10 +690,13 @@ def report_markdown(
     offsets = result.offsets_km()
     text += (
         "\n## Coordinate offsets\n\nFor every matched place, the distance (km) between the "
-        "coordinates of the row and the GeoNames town it was matched to (a match is only "
-        "accepted within 30 km):\n\n"
+        "coordinates of the row and the GeoNames town it was matched to. A match is only "
+        "accepted within 30 km, except where the row gives whole-degree coordinates (48, 22): "
+        "those are too coarse to place a town, so name and country decide, within 160 km "
+        f"({sum(1 for r in result.sides.values() if r.reason == COARSE):,} places):\n\n"
     )
     text += _table(["statistic", "km"], _distribution(offsets))
+    text += _sample_section(result)
     text += _far_section(result)
     text += _unmatched_section(result)
     if result.unknown_countries:
@@ -707,6 +715,35 @@ def _reason_group(reason: str) -> str:
     if reason.startswith("the only place of that name in reach is in"):
         return "the only place of that name in reach is in another country (geocoded namesake)"
     return reason
+
+
+def sample_matches(result: ImportResult, n: int = 30, *, seed: int = 2026) -> list[Resolved]:
+    """A reproducible random sample of matched places (for checking by hand)."""
+    matched = [r for _, r in sorted(result.sides.items()) if r.status == MATCHED]
+    return random.Random(seed).sample(matched, min(n, len(matched)))
+
+
+def _sample_section(result: ImportResult) -> str:
+    text = "\n## Sample of 30 matches (random, seed 2026)\n\n"
+    rows = []
+    for resolved in sample_matches(result):
+        side, match = resolved.side, resolved.match
+        assert match is not None and match.iri is not None
+        best = match.candidates[0]
+        rows.append(
+            (
+                side.label,
+                side.country,
+                f"{side.lat:.4f}, {side.lon:.4f}",
+                best.label,
+                best.country or "",
+                match.iri.value.rsplit("-", 1)[-1],
+                f"{best.distance_km:.2f}" if best.distance_km is not None else "",
+            )
+        )
+    return text + _table(
+        ["name", "country", "lat, lon", "GeoNames", "cc", "geonames id", "km"], rows
+    )
 
 
 def _far_section(result: ImportResult, km: float = 10.0) -> str:
