@@ -108,7 +108,7 @@ COUNTRY_NAMES = {
     "bosnia and hercegovina": "BA",
     "west bank": "PS",
     "micronesia": "FM",
-    "congo": "CG",
+    "congo": "CG",  # the lists' "Congo" rows are Brazzaville and Pointe-Noire
     "western sahara": "EH",
     "in italy": "IT",
 }
@@ -121,8 +121,6 @@ TERRITORIES = {
     "FI": frozenset({"AX"}),
     "NO": frozenset({"SJ"}),
     "US": frozenset("PR GU VI MP AS".split()),
-    "PT": frozenset(),
-    "ES": frozenset(),
     "CN": frozenset("HK MO".split()),
     "NZ": frozenset("CK NU".split()),
     "AU": frozenset("NF CX CC".split()),
@@ -134,7 +132,7 @@ _CITY = NamedNode(DCKG + "City")
 _REGION_WORDS = re.compile(
     r"\b(district|region|county|province|provincia|oblast|voivodeship|department|"
     r"prefecture|canton|borough|arrondissement|kraj|okres|powiat|raion|rayon|governorate|"
-    r"state|municipality|regional unit|metropolitan|area|prefecture)\b",
+    r"state|municipality|regional unit|metropolitan|area)\b",
     re.IGNORECASE,
 )
 
