@@ -21,6 +21,8 @@ AWAITING = {
     "network-members",
     "network-overlaps",
     "bridging-cities",
+    # Global Gateway projects localised by partnerships: no source lists them as data
+    "global-gateway-localisation",
     # start years of twinnings (Wikipedia twin towns): branch `twinnings`
     "twinnings-by-decade",
 }
@@ -30,9 +32,6 @@ COMBINED = {
     "funding-by-instrument",
     "funding-by-programme",
     "funding-by-region",
-    "partnerships-by-theme",
-    "partnerships-without-results",
-    "global-gateway-localisation",
     "global-gateway-priority-areas",
     "sdg-coverage",
     "objective-coverage",
