@@ -21,8 +21,6 @@ AWAITING = {
     "network-members",
     "network-overlaps",
     "bridging-cities",
-    # Global Gateway projects localised by partnerships: no source lists them as data
-    "global-gateway-localisation",
     # start years of twinnings (Wikipedia twin towns): branch `twinnings`
     "twinnings-by-decade",
 }
@@ -32,6 +30,7 @@ COMBINED = {
     "funding-by-instrument",
     "funding-by-programme",
     "funding-by-region",
+    "global-gateway-localisation",
     "global-gateway-priority-areas",
     "sdg-coverage",
     "objective-coverage",
