@@ -162,6 +162,45 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str | None, str]]]] = {
             (X + "f", d("funding"), W),
         },
     ),
+    "FundedActionShape": (
+        'x:a a dckg:FundedAction ; rdfs:label "A" ; dckg:funding x:f ; dckg:country country:SEN ;'
+        ' dckg:adoptionDate "2016-12-15"^^xsd:date . x:f a dckg:Funding ; dckg:amount 10 ;'
+        ' dckg:currency "EUR" .',
+        "x:a a dckg:FundedAction ; dckg:country theme:energy ;"
+        ' dckg:adoptionDate "2016"^^xsd:gYear .',
+        {
+            (X + "a", RDFS + "label", V),
+            (X + "a", d("funding"), V),
+            (X + "a", d("country"), V),
+            (X + "a", d("adoptionDate"), V),
+        },
+    ),
+    "CountryAllocationShape": (
+        'x:a a dckg:FundedAction ; rdfs:label "A" ; dckg:funding x:f ; dckg:allocation x:c .'
+        ' x:f a dckg:Funding ; dckg:amount 10 ; dckg:currency "EUR" .'
+        " x:c a dckg:CountryAllocation ; dckg:country country:SEN ; dckg:share 12.5 .",
+        "x:c a dckg:CountryAllocation ; dckg:share 120 .",
+        {(X + "c", d("country"), V), (X + "c", d("share"), V), (X + "c", d("allocation"), V)},
+    ),
+    "LotShape": (
+        'x:call a dckg:CallForProposals ; rdfs:label "C" ; dckg:programme programme:csos-las ;'
+        ' dckg:lot x:l . x:l a dckg:Lot ; rdfs:label "Lot 1" .',
+        "x:l a dckg:Lot .",
+        {(X + "l", RDFS + "label", V), (X + "l", d("lot"), V)},
+    ),
+    "ReportedFigureShape": (
+        'x:r a dckg:ReportedFigure ; dckg:about programme:csos-las ; dckg:attribute "budget" ;'
+        ' dckg:reportedText "~40" ; dckg:reportedValue 40 ;'
+        " <http://purl.org/dc/terms/source> <https://example.org/page> .",
+        'x:r a dckg:ReportedFigure ; dckg:about "PSC" ; dckg:reportedValue "forty" .',
+        {
+            (X + "r", d("about"), V),
+            (X + "r", d("attribute"), V),
+            (X + "r", d("reportedText"), V),
+            (X + "r", d("reportedValue"), V),
+            (X + "r", "http://purl.org/dc/terms/source", V),
+        },
+    ),
     "FundingInstrumentShape": (
         'x:fi a dckg:FundingInstrument ; rdfs:label "Fund" .',
         "x:fi a dckg:FundingInstrument ; dckg:managedBy country:FRA .",
@@ -213,6 +252,27 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str | None, str]]]] = {
         '<http://metadata.un.org/sdg/18> a dckg:SustainableDevelopmentGoal ; rdfs:label "18" ;'
         " dckg:framework framework:2030-agenda .",
         {("http://metadata.un.org/sdg/18", None, V)},
+    ),
+    "SDGTargetShape": (
+        'x:t11 a dckg:Commitment ; rdfs:label "T" ; dckg:framework framework:2030-agenda .'
+        " <http://metadata.un.org/sdg/11.3> a dckg:SDGTarget , skos:Concept ;"
+        ' rdfs:label "11.3"@en ; skos:prefLabel "11.3"@en ; skos:broader sdg:11 ;'
+        " skos:inScheme <http://metadata.un.org/sdg> ; dckg:framework framework:2030-agenda .",
+        '<http://metadata.un.org/sdg/11.x3> a dckg:SDGTarget , skos:Concept ; rdfs:label "x"@en ;'
+        ' skos:prefLabel "x"@en ; skos:inScheme <http://metadata.un.org/sdg> ;'
+        " dckg:framework framework:2030-agenda ; skos:broader <http://metadata.un.org/sdg/11.3> .",
+        {
+            ("http://metadata.un.org/sdg/11.x3", None, V),
+            ("http://metadata.un.org/sdg/11.x3", SKOS + "broader", V),
+        },
+    ),
+    "SDGIndicatorShape": (
+        "<http://metadata.un.org/sdg/C110301> a dckg:SDGIndicator , skos:Concept ;"
+        ' skos:prefLabel "11.3.1"@en ; skos:inScheme <http://metadata.un.org/sdg> ;'
+        " skos:broader <http://metadata.un.org/sdg/11.3> .",
+        'x:i a dckg:SDGIndicator , skos:Concept ; skos:prefLabel "i"@en ;'
+        " skos:inScheme <http://metadata.un.org/sdg> ; skos:broader sdg:11 .",
+        {(X + "i", SKOS + "broader", V)},
     ),
     "ConceptShape": (
         'x:k a skos:Concept ; skos:prefLabel "K" ; skos:inScheme scheme:themes .',
