@@ -447,20 +447,24 @@ def _add_implementers(
 
 
 def split_names(text: str, known: dict[str, str]) -> list[str]:
-    """Organisation names in a comma-separated list, known names (with commas) kept whole.
+    """Organisation names in a comma-separated list; known names (with commas) kept whole.
 
-    >>> split_names("DAI Global, LLC (DAI), Oxfam", {"DAI Global, LLC (DAI)": "70"})
-    ['DAI Global, LLC (DAI)', 'Oxfam']
+    A name that ``known`` holds in another case is given as ``known`` spells it.
+
+    >>> known = {"DAI Global, LLC (DAI)": "70", "CARE": "21"}
+    >>> split_names("DAI Global, LLC (DAI), Oxfam, care", known)
+    ['DAI Global, LLC (DAI)', 'Oxfam', 'CARE']
     """
+    spelled = {name.lower(): name for name in known}
     parts = [p.strip() for p in text.split(",")]
     names: list[str] = []
     i = 0
     while i < len(parts):
         for j in range(len(parts), i, -1):
             candidate = ", ".join(parts[i:j])
-            if candidate in known or j == i + 1:
+            if candidate.lower() in spelled or j == i + 1:
                 if candidate:
-                    names.append(candidate)
+                    names.append(spelled.get(candidate.lower(), candidate))
                 i = j
                 break
     return names

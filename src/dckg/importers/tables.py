@@ -41,8 +41,8 @@ class Row:
     def decimal(self, column: str, *, required: bool = False) -> Decimal | None:
         """A cell as a decimal number (``1e+06`` too), or None when empty.
 
-        >>> Row("a.csv", 2, {"budget": "1.5e+06"}).decimal("budget")
-        Decimal('1500000')
+        >>> Row("a.csv", 2, {"budget": "1.5e+06"}).decimal("budget") == 1_500_000
+        True
         """
         value = self.text(column)
         if not value:
@@ -55,7 +55,7 @@ class Row:
             raise self.error(f"not a number: {value!r}", column) from None
         if not number.is_finite():
             raise self.error(f"not a finite number: {value!r}", column)
-        return number.normalize() if number == number.to_integral() else number
+        return number
 
 
 def read_csv(path: Path, columns: Sequence[str], *, max_bytes: int = MAX_FILE_BYTES) -> list[Row]:
