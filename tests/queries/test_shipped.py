@@ -71,6 +71,12 @@ def test_funding_queries_sum_real_amounts(reference_store: Store) -> None:
             float(s["total"].value) for s in LIBRARY[name].run(reference_store, _examples(name))
         ]  # type: ignore[attr-defined]
         assert totals and max(totals) > 1_000_000, name
+    regions = {
+        s["region"].value.rsplit("/", 1)[1]: s
+        for s in LIBRARY["funding-by-region"].run(reference_store, {})  # type: ignore[attr-defined]
+    }
+    africa = regions["africa"]
+    assert 0 < float(africa["allocated"].value) <= float(africa["total"].value)
     calls = {
         s["call"].value.rsplit("/", 1)[1]: s
         for s in LIBRARY["funding-by-call"].run(reference_store, _examples("funding-by-call"))  # type: ignore[attr-defined]
