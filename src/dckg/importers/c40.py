@@ -199,8 +199,6 @@ def triples(result: ImportResult, reconciler: Reconciler) -> Iterator[Triple]:
             licence=LICENCE,
             extra=[(DCT + "identifier", Literal(member.name))],
         )
-        if member.name in result.locodes:
-            record.extra.append((DCT + "spatial", Literal(result.locodes[member.name])))
         yield from membership_triples(record)
     yield from place_triples(reconciler, result.members)
 

@@ -488,7 +488,7 @@ def _signatory(reconciler: Reconciler, row: Row, points: Counter) -> Member:
     member = Member(row.id, row.name, row.country, row.lat, row.lon, line=row.line)
     if not row.name:
         member.reason = "no name in the source"
-    elif row.lat is None or row.lon is None or points[(row.lat, row.lon)] >= SHARED_POINT:
+    elif row.lat is None or row.lon is None or _centre(row.lat, row.lon, points):
         member.point = "none" if row.lat is None else "country centre"
         _apply(member, resolve(reconciler, row.name, country=row.country))
     else:
@@ -509,6 +509,12 @@ def _signatory(reconciler: Reconciler, row: Row, points: Counter) -> Member:
     if member.iri is None:
         member.iri = thing("lrg", f"{STEM}-{slug(row.id)}")
     return member
+
+
+def _centre(lat: float, lon: float, points: Counter) -> bool:
+    """Whether a point is a country or region centre rather than the signatory's place:
+    shared by several signatories, or given in whole degrees (``45, 9``)."""
+    return points[(lat, lon)] >= SHARED_POINT or (lat.is_integer() and lon.is_integer())
 
 
 def _apply(member: Member, found: object) -> None:
@@ -864,8 +870,9 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
         )
     )
     out.append(
-        f"\nA point shared by {SHARED_POINT} or more signatories is a country or region centre "
-        "(group rows and some others sit on one); such signatories, and those without a point, "
+        f"\nA point shared by {SHARED_POINT} or more signatories, or given in whole degrees, is "
+        "a country or region centre (group rows and some others sit on one); such "
+        "signatories, and those without a point, "
         "are matched on name and country only, and only when one place of that name is in "
         "the country.\n"
     )

@@ -47,7 +47,7 @@ _LABEL = NamedNode(RDFS + "label")
 
 #: Words that mark a region, province, county or grouping of municipalities.
 _REGION_WORDS = re.compile(
-    r"\b(region|regione|regi[oó]n|regi[aã]o|province|provincia|provincial|provinz|county|"
+    r"\b(region|regional|regione|regi[oó]n|regi[aã]o|province|provincia|provincial|provinz|county|"
     r"comarca|comarcal|oblast|rayon|raion|district|distrikt|departement|département|"
     r"diputaci[oó]n?|diputació|deputación|diputacio|junta|xunta|generalitat|governorate|"
     r"voivodeship|wojew[oó]dztwo|kraj|landkreis|kreis|mancomunidad|mancomunitat|consorcio|"
