@@ -23,6 +23,7 @@ from .conftest import check_turtle
 ID = "https://w3id.org/dckg/id/"
 X = ID + "example/"
 P = ID + "partnership/"
+ORG = "http://www.w3.org/ns/org#"
 
 
 def d(local: str) -> str:
@@ -131,6 +132,33 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str | None, str]]]] = {
             (X + "part", d("role"), V),
             (X + "part", d("participation"), V),
         },
+    ),
+    "MembershipShape": (
+        "x:m a dckg:Membership ; <http://www.w3.org/ns/org#member> city:geonames-2996944 ;"
+        " <http://www.w3.org/ns/org#organization> network:eurocities ;"
+        ' dckg:startDate "1990-01-01"^^xsd:date ; <http://purl.org/dc/terms/source>'
+        " <https://eurocities.eu/> .",
+        "x:m a dckg:Membership ; <http://www.w3.org/ns/org#organization> city:geonames-2996944 ;"
+        ' dckg:startDate "soon" .',
+        {
+            (X + "m", ORG + "member", V),
+            (X + "m", ORG + "organization", V),
+            (X + "m", d("startDate"), V),
+            (X + "m", "http://purl.org/dc/terms/source", V),
+        },
+    ),
+    "PledgeShape": (
+        "x:p a dckg:Pledge ; dckg:pledgedBy city:geonames-2996944 ; dckg:objective sdg:13 ;"
+        ' dckg:startDate "2016-03-01"^^xsd:date . city:geonames-2996944 dckg:advances sdg:13 .',
+        "x:p a dckg:Pledge ; dckg:pledgedBy city:geonames-2996944 ; dckg:objective theme:energy .",
+        {(X + "p", d("objective"), V), (X + "p", None, V)},
+    ),
+    "SignatoryGroupShape": (
+        'x:g a dckg:SignatoryGroup ; rdfs:label "G" ;'
+        " <http://www.w3.org/ns/org#hasMember> city:geonames-2996944 .",
+        'x:g a dckg:SignatoryGroup ; rdfs:label "G" ;'
+        " <http://www.w3.org/ns/org#hasMember> network:eurocities .",
+        {(X + "g", ORG + "hasMember", V)},
     ),
     "ResultShape": (
         'p:x a dckg:Partnership ; rdfs:label "X" ; dckg:partner city:geonames-2996944 ,'
