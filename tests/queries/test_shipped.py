@@ -15,15 +15,8 @@ from dckg.coverage import coverage
 from dckg.queries import load_library
 from dckg.store import Store
 
-#: Queries that answer once the data set in the comment is shipped.
-AWAITING = {
-    # network memberships (Covenant of Mayors, Eurocities, C40): branch `networks`
-    "network-members",
-    "network-overlaps",
-    "bridging-cities",
-    # start years of twinnings (Wikipedia twin towns): branch `twinnings`
-    "twinnings-by-decade",
-}
+#: Queries that answer once the data set in the comment is shipped (none left).
+AWAITING: set[str] = set()
 #: Queries whose parameter examples make one question together.
 COMBINED = {
     "funding-by-call",
