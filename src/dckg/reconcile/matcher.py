@@ -186,7 +186,7 @@ class Reconciler:
             held.names |= set(names)
             return held
         return Place(
-            key=gz.city_iri(record.geonames_id).value,
+            key=f"{gz.CITY_PREFIX}{record.geonames_id}",
             label=record.name,
             country=record.country,
             lat=record.lat,
@@ -231,11 +231,13 @@ class Reconciler:
         km = self.max_km if km is None else km
         found = {p.key: (d, p) for d, p in self._store.near(lat, lon, km)}
         if self._geonames is not None:
-            hits = self._geonames.near(lat, lon, km)
-            places = self._geo_places([gid for _, gid in hits])
-            for d, gid in hits:
-                place = places.get(gid)
-                if place is not None and self._wanted(place):
+            for d, record, names in self._geonames.near_records(lat, lon, km):
+                place = self._memo.get(record.geonames_id)
+                if place is None:
+                    place = self._geo_place(record, names)
+                    with self._lock:
+                        self._memo.setdefault(record.geonames_id, place)
+                if self._wanted(place):
                     found.setdefault(place.key, (d, place))
         return sorted(found.values(), key=lambda dp: (dp[0], dp[1].key))
 
