@@ -161,6 +161,7 @@ class Reconciler:
         self._memo: dict[int, Place] = {}
         self._lock = threading.Lock()
         self._suggest: dict[str | None, tuple[list[str], list[tuple[int, int]]]] = {}
+        self._last_around: tuple[tuple[float, float], list[tuple[float, Place]]] | None = None
 
     @classmethod
     def shipped(cls, *, max_km: float = MAX_KM) -> Reconciler:
@@ -240,6 +241,15 @@ class Reconciler:
                 if self._wanted(place):
                     found.setdefault(place.key, (d, place))
         return sorted(found.values(), key=lambda dp: (dp[0], dp[1].key))
+
+    def _around(self, lat: float, lon: float, km: float) -> list[tuple[float, Place]]:
+        """``near`` for the tiers of one look-up: the places within ``PARTIAL_KM`` are
+        searched once and reused by the tiers that look closer."""
+        last = self._last_around
+        if last is None or last[0] != (lat, lon) or km > PARTIAL_KM:
+            found = self.near(lat, lon, max(km, PARTIAL_KM))
+            self._last_around = last = ((lat, lon), found)
+        return [(d, p) for d, p in last[1] if d <= km]
 
     # -- looking up ----------------------------------------------------------------
 
@@ -410,7 +420,7 @@ class Reconciler:
             return None
         allow_geonames = kind in _GEONAMES_KINDS
         found: list[tuple[float, Place, str]] = []
-        for d, place in self.near(lat, lon, min(PARTIAL_KM, self.max_km)):
+        for d, place in self._around(lat, lon, min(PARTIAL_KM, self.max_km)):
             if not _fits(place, classes, allow_geonames):
                 continue
             if alpha2 is not None and place.country not in (alpha2, None):
@@ -450,7 +460,7 @@ class Reconciler:
             return None
         allow_geonames = kind in _GEONAMES_KINDS
         found: list[tuple[float, float, Place, str]] = []
-        for d, place in self.near(lat, lon, km):
+        for d, place in self._around(lat, lon, km):
             if place.country != alpha2 or not _fits(place, classes, allow_geonames):
                 continue
             best = max(((_similarity(key, other), other) for other in place.names), default=None)
@@ -484,7 +494,10 @@ class Reconciler:
         else:
             note = reason = NO_NAME
         seen = {c.iri.value for c in candidates}
-        for d, place in self.near(lat, lon)[:_MAX_CANDIDATES]:
+        around = self._around(lat, lon, PARTIAL_KM)
+        if len(around) < _MAX_CANDIDATES:
+            around = self.near(lat, lon)
+        for d, place in around[:_MAX_CANDIDATES]:
             if place.key not in seen:
                 candidates.append(
                     Candidate(
