@@ -44,6 +44,8 @@ SAINT_FORMS = {
 
 _NON_WORD = re.compile(r"[\W_]+")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
+_BILINGUAL = re.compile(r"\s+[-–/]\s+|\s*<>\s*|\s*/\s*|(?<=[^\W\d_]{4})-(?=[^\W\d_]{4})")
+_TRAILING_DIGITS = re.compile(r"\d+$")
 _AFFIXES = re.compile(
     r"^(?:city of|town of|municipality of|commune of|gmina|comune di|stadt|dimos|dhimos|"
     r"municipio de|municipio|ayuntamiento de|ajuntament de|ajuntament d|concello de|"
@@ -51,7 +53,8 @@ _AFFIXES = re.compile(
     r"city council of|mairie de|obshtina|opstina|opcina|grad)\s+"
     r"|\s+(?:metropolitan municipality|municipality|municipal|kommune|kommun|city council|"
     r"borough council|district council|county council|council|city|town|commune|"
-    r"urban municipality|territorial community|community|hromada|spa)$"
+    r"urban municipality|territorial community|community|hromada|kozseg|varos|onkormanyzat|"
+    r"otg|ac|spa)$"
 )
 
 
@@ -99,6 +102,12 @@ def name_variants(name: str) -> list[str]:
     for key in _saint_forms(whole):
         add(key)
     stems = [name.split(",")[0], _PAREN.sub(" ", name), name.split("/")[0]]
+    # a name in two languages (``San Sebastián - Donostia``, ``Sgonico-Zgonik``,
+    # ``Belascoain <> Beraskoain``): each part alone
+    parts = [p for p in _BILINGUAL.split(_PAREN.sub(" ", name)) if p.strip()]
+    if len(parts) > 1:
+        stems += [p for p in parts if _distinctive(normalise(p))]
+    stems.append(_TRAILING_DIGITS.sub("", name))  # ``Cravanzana2050``
     for stem in stems:
         folded = normalise(stem)
         for key in (folded, _AFFIXES.sub("", folded).strip()):
@@ -106,6 +115,12 @@ def name_variants(name: str) -> list[str]:
             for other in _saint_forms(key):
                 add(other)
     return found
+
+
+def _distinctive(key: str) -> bool:
+    """Whether a part of a name can stand alone: 5 letters or more, not only minor words."""
+    words = key.split()
+    return len("".join(words)) >= 5 and not all(w in MINOR_WORDS for w in words)
 
 
 def _saint_forms(key: str) -> list[str]:
