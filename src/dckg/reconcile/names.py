@@ -104,7 +104,7 @@ def name_variants(name: str) -> list[str]:
     stems = [name.split(",")[0], _PAREN.sub(" ", name), name.split("/")[0]]
     # a name in two languages (``San Sebastián - Donostia``, ``Sgonico-Zgonik``,
     # ``Belascoain <> Beraskoain``): each part alone
-    parts = [p for p in _BILINGUAL.split(_PAREN.sub(" ", name)) if p.strip()]
+    parts = [p for p in _BILINGUAL.split(_PAREN.sub(" ", name.split(",")[0])) if p.strip()]
     if len(parts) > 1:
         stems += [p for p in parts if _distinctive(normalise(p))]
     stems.append(_TRAILING_DIGITS.sub("", name))  # ``Cravanzana2050``
