@@ -22,6 +22,7 @@ from dckg.reconcile.names import (
     MINOR_WORDS,
     contains,
     looks_administrative,
+    name_parts,
     name_variants,
     normalise,
     squeeze,
@@ -37,6 +38,9 @@ PARTIAL_KM = 10.0
 FUZZY_KM = 5.0
 #: A same-name match farther than this is checked against nearer places of a similar name.
 NEAR_KM = 5.0
+#: A city this populous spreads far from its point: a nearer similar name (a district of
+#: it, ``Bur Dubai`` for ``Dubai``) does not replace it.
+LARGE_CITY = 100_000
 #: Whole-degree coordinates are only trusted to this distance (km).
 COARSE_KM = 160.0
 #: The smallest similarity (0-100, rapidfuzz) of a fuzzy match.
@@ -277,7 +281,8 @@ class Reconciler:
         match = self._by_position(tiers, alpha2, lat, lon)
         if match.status == MATCHED and match.candidates:
             d = match.candidates[0].distance_km or 0.0
-            if d > NEAR_KM and alpha2 is not None:
+            big = (match.candidates[0].population or 0) >= LARGE_CITY
+            if d > NEAR_KM and alpha2 is not None and not big:
                 nearer = self._alike(name, classes, kind, alpha2, lat, lon, min(FUZZY_KM, d / 4))
                 if nearer is not None and nearer.status == MATCHED:
                     far = match.candidates[0]
@@ -312,7 +317,7 @@ class Reconciler:
 
     def _name_tiers(self, name: str, classes: frozenset[str], kind: str) -> dict[str, tuple]:
         """Places whose names fit, keyed by IRI: (place, tier) with tier 0 main, 1 alternate, 2
-        qualifier dropped or "saint" spelt otherwise."""
+        qualifier dropped or "saint" spelt otherwise, 3 one part of a name in two parts."""
         found: dict[str, tuple[Place, int]] = {}
         allow_geonames = kind in _GEONAMES_KINDS
         key = normalise(name)
@@ -323,6 +328,10 @@ class Reconciler:
             for place in self._named(variant):
                 if place.key not in found and _fits(place, classes, allow_geonames):
                     found[place.key] = (place, 2)
+        for part in name_parts(name):
+            for place in self._named(part):
+                if place.key not in found and _fits(place, classes, allow_geonames):
+                    found[place.key] = (place, 3)
         return found
 
     def _by_country(self, tiers: dict[str, tuple], alpha2: str | None) -> Match:
@@ -378,7 +387,7 @@ class Reconciler:
             ),
             key=lambda dpt: (dpt[0], dpt[1].key),
         )
-        within = [(d, p, t) for d, p, t in measured if d <= self.max_km]
+        within = [(d, p, t) for d, p, t in measured if d <= (self.max_km if t < 3 else PARTIAL_KM)]
         note = ""
         if alpha2 is not None:
             home = [(d, p, t) for d, p, t in within if p.country == alpha2]

@@ -102,11 +102,6 @@ def name_variants(name: str) -> list[str]:
     for key in _saint_forms(whole):
         add(key)
     stems = [name.split(",")[0], _PAREN.sub(" ", name), name.split("/")[0]]
-    # a name in two languages (``San Sebastián - Donostia``, ``Sgonico-Zgonik``,
-    # ``Belascoain <> Beraskoain``): each part alone
-    parts = [p for p in _BILINGUAL.split(_PAREN.sub(" ", name.split(",")[0])) if p.strip()]
-    if len(parts) > 1:
-        stems += [p for p in parts if _distinctive(normalise(p))]
     stems.append(_TRAILING_DIGITS.sub("", name))  # ``Cravanzana2050``
     for stem in stems:
         folded = normalise(stem)
@@ -114,6 +109,26 @@ def name_variants(name: str) -> list[str]:
             add(key)
             for other in _saint_forms(key):
                 add(other)
+    return found
+
+
+def name_parts(name: str) -> list[str]:
+    """The parts of a name in two languages or of two merged places, folded, each of which
+    may stand for the whole (``San Sebastián - Donostia``, ``Sgonico-Zgonik``,
+    ``Belascoain <> Beraskoain``); [] for a name in one part.
+
+    >>> name_parts("Sgonico-Zgonik"), name_parts("Saint-Étienne"), name_parts("Paris")
+    (['sgonico', 'zgonik'], ['etienne'], [])
+    """
+    parts = _BILINGUAL.split(_PAREN.sub(" ", name.split(",")[0]))
+    if len(parts) < 2:
+        return []
+    whole = normalise(name)
+    found = []
+    for part in parts:
+        for key in (normalise(part), _AFFIXES.sub("", normalise(part)).strip()):
+            if _distinctive(key) and key != whole and key not in found:
+                found.append(key)
     return found
 
 
@@ -176,6 +191,7 @@ _ADMIN_EXTRA = frozenset(
 __all__ = [
     "contains",
     "looks_administrative",
+    "name_parts",
     "name_variants",
     "normalise",
     "squeeze",
