@@ -814,6 +814,12 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
                 ("rows", f"{len(result.rows):,}", ""),
                 (
                     "group rows (a joint plan; the name lists the members)",
+                    f"{sum(1 for r in result.rows if r.group):,}",
+                    "",
+                ),
+                (
+                    "groups of signatories (group rows, and groups named only in "
+                    "their members' rows)",
                     f"{len(result.groups):,}",
                     "",
                 ),
