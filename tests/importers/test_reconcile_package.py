@@ -261,3 +261,9 @@ def test_a_remote_store_keeps_its_places_in_the_cache_directory(
     assert one != other
     with EmbeddedStore() as memory:
         assert persisted_path(memory) is None
+
+
+def test_a_large_city_is_not_replaced_by_a_nearer_district(index: Reconciler) -> None:
+    # Wikidata's point for Dubai is 21 km from GeoNames' and 1.5 km from Bur Dubai
+    match = index.reconcile("Dubai", country="United Arab Emirates", lat=25.2697, lon=55.3094)
+    assert match.iri == city_iri(gid("Dubai", "AE"))

@@ -31,6 +31,7 @@ from dckg.errors import UsageError
 from dckg.importers.twinnings import percentile
 from dckg.namespaces import DCAT, DCKG, DCT, ORG, PROV, RDF, RDFS, SKOS, XSD, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Reconciler, parse_country
+from dckg.reconcile import REGION as REGION_REASON
 from dckg.reference import country_iri
 
 UNKNOWN = "unknown"
@@ -72,7 +73,9 @@ _MUNICIPAL_AFFIXES = re.compile(
     r"|\s+(?:municipality|municipal council|city council|town council|borough council|"
     r"district council|council|city|town|commune|kommune|kommun|urban municipality|"
     r"amalgamated territorial community|amalgamated community|territorial community|"
-    r"village council|settlement council|city hall|hromada|\d{4})$",
+    r"village council|settlement council|city hall|hromada|v[aá]ros [oö]nkorm[aá]nyzata|"
+    r"k[oö]zs[eé]g [oö]nkorm[aá]nyzata|nagyk[oö]zs[eé]g [oö]nkorm[aá]nyzata|"
+    r"[oö]nkorm[aá]nyzata|[oö]nkorm[aá]nyzat|\d{4})$",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -216,6 +219,8 @@ def resolve(
                 best.label if best is not None else "",
                 candidates,
             )
+        if match.status == UNKNOWN and match.reason == REGION_REASON:
+            return Resolution(REGION, None, f"a region, province or district ({match.note})")
         if first is None:
             if match.status == AMBIGUOUS:
                 first = Resolution(
@@ -226,9 +231,40 @@ def resolve(
                     UNKNOWN, None, _unknown_reason(match.note, lat), None, "", candidates
                 )
     assert first is not None
+    if first.status == UNKNOWN and lat is not None and lon is not None:
+        part = _named_after(reconciler, name, country, lat, lon)
+        if part is not None:
+            return part
     if first.status == UNKNOWN and lat is not None and far_km:
         return _far_point(reconciler, name, country, lat, lon, far_km) or first
     return first
+
+
+#: How near (km) to the source's point a town must be to match a compound name by one part.
+PART_KM = 5.0
+_COMPOUND = re.compile(r"\s*(?:-|–|/| e | i | y | és | und | et | and )\s*", re.IGNORECASE)
+
+
+def _named_after(
+    reconciler: Reconciler, name: str, country: str | None, lat: float, lon: float
+) -> Resolution | None:
+    """A municipality named after several towns (``Faaborg-Midtfyn``, ``Torre Beretti e
+    Castellaro``): matched to the one of them that lies within :data:`PART_KM` of the
+    source's point, when exactly one does."""
+    parts = [p for p in _COMPOUND.split(_PAREN.sub("", name)) if len(p) >= 3]
+    if len(parts) < 2:
+        return None
+    found: dict[str, Resolution] = {}
+    for part in parts:
+        match = reconciler.reconcile(part, country=country, lat=lat, lon=lon)
+        best = match.candidates[0] if match.candidates else None
+        offset = best.distance_km if best is not None else None
+        if match.status != MATCHED or match.iri is None or best is None or offset is None:
+            continue
+        if offset <= PART_KM:
+            reason = f"named after several places; matched to {best.label}, one of them"
+            found[match.iri.value] = Resolution(MATCHED, match.iri, reason, offset, best.label, [])
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _far_point(
@@ -390,16 +426,7 @@ def scheme_triples(iri: NamedNode, label: str, definition: str) -> Iterator[Trip
 
 def place_triples(reconciler: Reconciler, members: Iterable[Member]) -> Iterator[Triple]:
     """The triples of every matched place that the shipped city list does not hold."""
-    from dckg.reconcile import geonames_city_triples
-
-    seen: set[str] = set()
-    for member in members:
-        if not member.matched or member.iri is None or member.iri.value in seen:
-            continue
-        seen.add(member.iri.value)
-        place = reconciler.place(member.iri)
-        if place is not None and not place.in_store and place.geonames_id is not None:
-            yield from geonames_city_triples(place)
+    return reconciler.triples_for(m.iri for m in members if m.matched and m.iri is not None)
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:
