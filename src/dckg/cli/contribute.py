@@ -63,10 +63,10 @@ def _print(report, fmt: str) -> None:
 @_report_format("Report format; turtle is a standard SHACL validation report.")
 @click.option(
     "--engine",
-    type=click.Choice(["dckg", "pyshacl"]),
-    default="dckg",
+    type=click.Choice(["pyshacl-turbo", "pyshacl"]),
+    default="pyshacl-turbo",
     show_default=True,
-    help="SHACL engine: dckg's compiled one (fast), or pySHACL, the reference (slow).",
+    help="SHACL engine: pyshacl-turbo (fast), or pySHACL, the reference (slow).",
 )
 @_input_options
 @pass_session
