@@ -104,7 +104,7 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str | None, str]]]] = {
         'p:x a dckg:Partnership ; rdfs:label "X" ; dckg:partner city:geonames-2996944 ,'
         ' city:geonames-2253354 ; dckg:startDate "2021"^^xsd:gYear ;'
         ' dckg:endDate "2020-12-31"^^xsd:date .',
-        {(P + "x", None, W)},
+        {(P + "x", d("endDate"), V)},
     ),
     "TwinningShape": (
         'p:x a dckg:Twinning ; rdfs:label "X" ; dckg:partner city:geonames-2996944 ,'

@@ -74,7 +74,7 @@ def read_csv(
         mapper.map_row(dict(zip(names, (c.strip() for c in cells), strict=True)))
     if not mapper.triples and not mapper.issues:
         raise InputError("the file has a header but no data rows", source=raw.name)
-    return Parsed(raw, mapper.triples, mapper.issues, mapper.rows, mapper.fields)
+    return Parsed(raw, mapper.triples, mapper.issues, mapper.rows, mapper.fields, template=chosen)
 
 
 def _records(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
@@ -184,7 +184,7 @@ class _RowMapper:
                 continue
             if value == "":
                 if column.required:
-                    self._issue(subject, column, None, f"the column {column.name!r} is required")
+                    self._issue(subject, column, None, required(column))
                 continue
             if column.kind in ("latitude", "longitude"):
                 point[column.kind] = value
@@ -199,7 +199,9 @@ class _RowMapper:
                     continue
                 if column.kind == "actor" and column.role_column and cells.get(column.role_column):
                     participations += 1
-                    self._participation(subject, term, cells[column.role_column], participations)
+                    self._participation(
+                        subject, term, cells[column.role_column], participations, column.role_column
+                    )
                 self._emit(subject, column, term, cells)
         if point:
             self._point(subject, point)
@@ -213,7 +215,7 @@ class _RowMapper:
             assert column is not None
             value = cells.get(column.name, "")
             if not value:
-                self._issue(None, column, None, f"the column {column.name!r} is required")
+                self._issue(None, column, None, required(column))
                 return None
             try:
                 return self._term(column, value, cells)
@@ -231,7 +233,7 @@ class _RowMapper:
         id_column = template.column(template.id_column or "")
         assert id_column is not None
         if not key:
-            self._issue(None, id_column, None, f"the column {id_column.name!r} is required")
+            self._issue(None, id_column, None, required(id_column))
             return None
         kind = template.type_kinds.get(type_key, template.id_kind or "")
         try:
@@ -282,7 +284,9 @@ class _RowMapper:
         lat = _coordinate(cells.get(f"{column.name}_lat", ""), "latitude", 90)
         lon = _coordinate(cells.get(f"{column.name}_lon", ""), "longitude", 180)
         if (lat is None) != (lon is None):
-            raise CellError("give both the latitude and the longitude, or neither")
+            raise CellError(
+                f"Give both {column.name}_lat and {column.name}_lon (decimal degrees), or neither."
+            )
         if self.store is None:
             raise CellError("a partner given by name needs a store to be resolved in")
         try:
@@ -298,17 +302,11 @@ class _RowMapper:
         if match.status == "matched" and match.iri is not None:
             self._add_missing_place(reconciliation, match.iri)
             return match.iri
-        listing = "; ".join(_candidate_text(c) for c in match.candidates) or "none"
-        where = f" in {country}" if country else ""
         self.issues.append(
             Issue(
                 source=self.raw.name,
                 location=f"row {self.row_number}",
-                message=(
-                    f"the name {value!r}{where} is {match.status}: "
-                    + ("several places fit" if match.status == "ambiguous" else "nothing fits")
-                    + f"; give an IRI or add coordinates. Best candidates: {listing}"
-                ),
+                message=name_message(column.name, value, country, match, self.store),
                 severity="Violation",
                 path=NamedNode(column.predicate) if column.predicate else None,
                 field=column.name,
@@ -352,17 +350,19 @@ class _RowMapper:
             return
         self._add(subject, predicate, term, column.name)
 
-    def _participation(self, subject: NamedNode, agent: NamedNode, role: str, n: int) -> None:
+    def _participation(
+        self, subject: NamedNode, agent: NamedNode, role: str, n: int, column: str
+    ) -> None:
         node = NamedNode(f"{subject.value}#participation-{n}")
         try:
             role_iri = resolve_ref(role, "role")
         except CellError as error:
-            self.issues.append(self._cell_issue(subject, None, role, str(error), "role"))
+            self.issues.append(self._cell_issue(subject, None, role, str(error), column))
             return
-        self._add(subject, NamedNode(DCKG + "participation"), node, "role")
-        self._add(node, _TYPE, NamedNode(DCKG + "Participation"), "role")
-        self._add(node, NamedNode(DCKG + "agent"), agent, "role")
-        self._add(node, NamedNode(DCKG + "role"), role_iri, "role")
+        self._add(subject, NamedNode(DCKG + "participation"), node, column)
+        self._add(node, _TYPE, NamedNode(DCKG + "Participation"), column)
+        self._add(node, NamedNode(DCKG + "agent"), agent, column)
+        self._add(node, NamedNode(DCKG + "role"), role_iri, column)
         self.rows.setdefault(node, self.row_number)
 
     def _point(self, subject: NamedNode, point: dict[str, str]) -> None:
@@ -371,7 +371,7 @@ class _RowMapper:
             lat = _coordinate(point.get("latitude", ""), "latitude", 90)
             lon = _coordinate(point.get("longitude", ""), "longitude", 180)
             if lat is None or lon is None:
-                raise CellError("give both the latitude and the longitude, or neither")
+                raise CellError("Give both lat and lon (decimal degrees), or neither.")
         except CellError as error:
             self._issue(subject, lat_column, point.get("latitude"), str(error))
             return
@@ -523,6 +523,35 @@ def resolve_country(value: str) -> NamedNode:
     return NamedNode(f"{ID}country/{country.alpha_3}")
 
 
+def required(column: Column) -> str:
+    """
+    >>> required(Column("label", "text", help="name of the partnership"))
+    'The column label is empty: write the name of the partnership.'
+    """
+    return f"The column {column.name} is empty: write {column.help or 'a value'}."
+
+
+def name_message(
+    column: str, name: str, country: str | None, match: object, store: object | None
+) -> str:
+    """What to do about a partner name that names no place, or several."""
+    where = f" in {country}" if country else ""
+    candidates = list(getattr(match, "candidates", []))[:5]
+    listed = "; ".join(_candidate_text(c, store) for c in candidates)
+    if getattr(match, "status", "") == "ambiguous":
+        return (
+            f"'{name}'{where} fits several places: {listed}. Write the key of the right one "
+            f"in {column}, or give its country in {column}_country or its coordinates in "
+            f"{column}_lat and {column}_lon."
+        )
+    hint = f"Did you mean {listed}? " if listed else ""
+    return (
+        f"No place called '{name}'{where} is known. {hint}Write its key in {column} "
+        f"(e.g. city:geonames-2988507 for Paris), or its coordinates in {column}_lat "
+        f"and {column}_lon."
+    )
+
+
 def _coordinate(value: str, what: str, limit: int) -> float | None:
     if value == "":
         return None
@@ -535,15 +564,52 @@ def _coordinate(value: str, what: str, limit: int) -> float | None:
     return number
 
 
-def _candidate_text(candidate: object) -> str:
+def _candidate_text(candidate: object, store: object | None = None) -> str:
+    """``Ouagadougou (BF, pop. 1.5 M), key city:geonames-2357048``."""
     label = getattr(candidate, "label", "?")
-    country = getattr(candidate, "country", None)
-    distance = getattr(candidate, "distance_km", None)
     iri = getattr(candidate, "iri", None)
-    extra = ", ".join(
-        x for x in (country, f"{distance:.1f} km" if distance is not None else None) if x
-    )
-    return f"{label}" + (f" ({extra})" if extra else "") + (f" <{iri.value}>" if iri else "")
+    details = [getattr(candidate, "country", None)]
+    population = getattr(candidate, "population", None)
+    if population is None and iri is not None and store is not None:
+        population = _population(store, iri)
+    if population:
+        details.append(f"pop. {population_text(population)}")
+    distance = getattr(candidate, "distance_km", None)
+    if distance is not None:
+        details.append(f"{distance:.0f} km away")
+    shown = ", ".join(str(d) for d in details if d)
+    key = f", key {_key_text(iri)}" if iri is not None else ""
+    return f"{label}" + (f" ({shown})" if shown else "") + key
+
+
+def population_text(population: int) -> str:
+    """
+    >>> population_text(1_475_223), population_text(812_000), population_text(950)
+    ('1.5 M', '812 k', '950')
+    """
+    if population >= 1_000_000:
+        return f"{population / 1_000_000:.1f} M"
+    if population >= 1_000:
+        return f"{population / 1_000:.0f} k"
+    return str(population)
+
+
+def _key_text(iri: NamedNode) -> str:
+    """A thing of the graph as a cell may name it: ``city:geonames-2357048``."""
+    if iri.value.startswith(ID):
+        kind, _, key = iri.value[len(ID) :].partition("/")
+        if kind in THING_KINDS and _KEY.match(key):
+            return f"{kind}:{key}"
+    return iri.value
+
+
+def _population(store: object, iri: NamedNode) -> int | None:
+    try:
+        from dckg.reconcile import reconciler_for
+    except ImportError:  # pragma: no cover - the module ships with dckg
+        return None
+    place = reconciler_for(store).place(iri)  # type: ignore[arg-type]
+    return getattr(place, "population", None)
 
 
 __all__ = [

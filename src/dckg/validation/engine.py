@@ -9,8 +9,9 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 
 from dckg.store.base import Store
 from dckg.validation import engines
-from dckg.validation.checks import duplicate_partnerships, missing_references
+from dckg.validation.checks import duplicate_partnerships, missing_references, unknown_codes
 from dckg.validation.engines import DEFAULT_ENGINE
+from dckg.validation.messages import for_stewards
 from dckg.validation.neighbourhood import neighbourhood
 from dckg.validation.report import Issue, Report
 from dckg.validation.sources import Input, Parsed, read_contribution
@@ -72,8 +73,12 @@ def validate_parsed(
 
     context = neighbourhood(store, triples) if store is not None else []
     report.extend(missing_references(triples, context, locate))
+    if store is not None:
+        report.extend(unknown_codes(store, triples, locate))
     report.extend(duplicate_partnerships(store, triples, locate))
     report.extend(run_shapes(triples, context, owner, locate, engine=engine))
+    templates = {item.name: item.template for item in parsed if item.template is not None}
+    report.issues = for_stewards(report.issues, templates)
     return report
 
 

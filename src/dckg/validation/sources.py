@@ -20,6 +20,7 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple
 from dckg import rdfio
 from dckg.errors import InputError, UsageError
 from dckg.validation.report import Issue
+from dckg.validation.templates import Template
 
 #: The default cap on the size of one input, in bytes (after decompression).
 DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
@@ -174,6 +175,8 @@ class Parsed:
     fields: dict[tuple, str] = field(default_factory=dict)
     #: RDF text, kept to find the line of a subject when an issue names it.
     text: str | None = None
+    #: CSV: the template the file was mapped with.
+    template: Template | None = None
     _lines: dict[str, int] | None = None
 
     @property
