@@ -169,6 +169,7 @@ class _RowMapper:
     fields: dict = field(default_factory=dict)
     _seen_ids: dict[str, int] = field(default_factory=dict)
     _extra: set[NamedNode] = field(default_factory=set)
+    _index: object | None = None
 
     def map_row(self, cells: dict[str, str]) -> None:
         subject = self._subject(cells)
@@ -292,17 +293,13 @@ class _RowMapper:
         if self.store is None:
             raise CellError("a partner given by name needs a store to be resolved in")
         try:
-            from dckg import reconcile as reconciliation
-        except ImportError:  # pragma: no cover - the module ships with dckg
-            raise CellError("partners given by name cannot be resolved here") from None
-        try:
-            match = reconciliation.reconcile(
-                self.store, value, country=country, lat=lat, lon=lon, kind="actor"
+            match = self._reconciler().reconcile(
+                value, country=country, lat=lat, lon=lon, kind="actor"
             )
         except UsageError as error:
             raise CellError(str(error)) from None
         if match.status == "matched" and match.iri is not None:
-            self._add_missing_place(reconciliation, match.iri)
+            self._add_missing_place(match.iri)
             return match.iri
         self.issues.append(
             Issue(
@@ -318,15 +315,20 @@ class _RowMapper:
         )
         return None
 
-    def _add_missing_place(self, module: object, iri: NamedNode) -> None:
+    def _reconciler(self):  # -> dckg.reconcile.Reconciler
+        """One index of the store for the whole file (the store does not change meanwhile)."""
+        if self._index is None:
+            from dckg.reconcile import reconciler_for
+
+            self._index = reconciler_for(self.store)  # type: ignore[arg-type]
+        return self._index
+
+    def _add_missing_place(self, iri: NamedNode) -> None:
         """A matched GeoNames place the store does not hold comes with the contribution."""
         if iri in self._extra:
             return
         self._extra.add(iri)
-        index = getattr(module, "reconciler_for", None)
-        if index is None:
-            return
-        for triple in index(self.store).city_triples(iri):
+        for triple in self._reconciler().triples_for([iri]):
             self.triples.append(triple)
             self.rows.setdefault(triple.subject, self.row_number)
 
