@@ -81,6 +81,27 @@ def test_an_unresolved_partner_has_no_contradicting_follow_ons(reference_store: 
     assert [i.field for i in second.issues] == ["partner_2"]
 
 
+def test_a_misspelt_place_gets_did_you_mean(reference_store: Store) -> None:
+    report = csv(reference_store, f"x1,twinning,X,Ouagadougu,BF,,{LYON},,2020,,,\n")
+    assert lines(report) == [
+        "p.csv, row 2, column partner_1: Violation: No place called 'Ouagadougu' in BF is "
+        "known. Did you mean Ouagadougou (BF, pop. 2.4 M), key city:geonames-2357048? Write its "
+        "key in partner_1 (e.g. city:geonames-2988507 for Paris), or its coordinates in "
+        "partner_1_lat and partner_1_lon."
+    ]
+
+
+def test_an_ambiguous_place_lists_the_places_with_their_keys(reference_store: Store) -> None:
+    (issue,) = csv(reference_store, f"x1,twinning,X,Valencia,,,{LYON},,2020,,,\n").issues
+    assert issue.field == "partner_1"
+    assert issue.message.startswith("'Valencia' fits several places: ")
+    assert "key city:geonames-2509954" in issue.message  # València, Spain
+    assert issue.message.endswith(
+        "Write the key of the right one in partner_1, or give its country in "
+        "partner_1_country or its coordinates in partner_1_lat and partner_1_lon."
+    )
+
+
 def test_a_single_partner_is_one_warning(reference_store: Store) -> None:
     report = csv(reference_store, f"x1,partnership,X,{LYON},,,,,2020,,,\n")
     assert lines(report) == [
@@ -170,3 +191,15 @@ def test_vocab_lists_the_keys(dckg: Callable, tmp_path: Path, disk_store: Path) 
     assert dckg("--store", str(disk_store), "vocab").out.count("\n") >= 8
     unknown = dckg("--store", str(disk_store), "vocab", "colours")
     assert unknown.code == 2 and "known are themes, statuses, roles" in unknown.err
+
+
+def test_the_templates_document_lists_every_key() -> None:
+    """docs/validation.md holds the keys of the coded columns, as the shipped data has them
+    (regenerate with ``python -m dckg.validation.vocab``)."""
+    from dckg.validation.vocab import markdown
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text()
+    start, end = "<!-- vocab:start -->\n", "<!-- vocab:end -->"
+    listed = docs[docs.index(start) + len(start) : docs.index(end)]
+    assert listed == markdown()
+    assert "`urban-mobility` (Urban mobility)" in listed and "`lead` (Lead partner)" in listed

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from dckg.errors import InputError, UsageError
 from dckg.namespaces import DCKG, GEO, ID, PREFIXES, RDF, UN_SDG, XSD, thing
-from dckg.validation.report import CELL_VALUE, RECONCILIATION, Issue
-from dckg.validation.sources import Input, Parsed
+from dckg.validation.parsed import Parsed, PendingName
+from dckg.validation.report import CELL_VALUE, Issue
+from dckg.validation.sources import Input
 from dckg.validation.templates import TEMPLATES, Column, Template
 
 #: Kinds of thing a prefixed name may name (``network:uclg`` → id/network/uclg).
@@ -48,10 +49,12 @@ class CellError(ValueError):
 # -- reading the file ------------------------------------------------------------------
 
 
-def read_csv(
-    raw: Input, text: str, *, store: object | None = None, template: str | None = None
-) -> Parsed:
-    """Map a CSV text to triples with the template its header (or ``template``) names."""
+def read_csv(raw: Input, text: str, *, template: str | None = None) -> Parsed:
+    """Map a CSV text to triples with the template its header (or ``template``) names.
+
+    Partners given by name are left to the reconciliation step (:mod:`.names`): each is
+    a placeholder blank node in the triples and a :class:`~.parsed.PendingName`.
+    """
     records = _records(raw.name, text)
     try:
         _, header = next(records)
@@ -59,7 +62,7 @@ def read_csv(
         raise InputError("the file is empty", source=raw.name) from None
     names = _header(raw.name, header)
     chosen = _choose_template(raw.name, names, template)
-    mapper = _RowMapper(raw, chosen, store)
+    mapper = _RowMapper(raw, chosen)
     for line, cells in records:
         row = mapper.row_number + 1
         if not any(cell.strip() for cell in cells):
@@ -75,7 +78,15 @@ def read_csv(
         mapper.map_row(dict(zip(names, (c.strip() for c in cells), strict=True)))
     if not mapper.triples and not mapper.issues:
         raise InputError("the file has a header but no data rows", source=raw.name)
-    return Parsed(raw, mapper.triples, mapper.issues, mapper.rows, mapper.fields, template=chosen)
+    return Parsed(
+        raw,
+        mapper.triples,
+        mapper.issues,
+        mapper.rows,
+        mapper.fields,
+        template=chosen,
+        names=mapper.names,
+    )
 
 
 def _records(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
@@ -161,15 +172,13 @@ def _choose_template(name: str, columns: list[str], wanted: str | None) -> Templ
 class _RowMapper:
     raw: Input
     template: Template
-    store: object | None
     row_number: int = 1
     triples: list[Triple] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     rows: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)
+    names: list[PendingName] = field(default_factory=list)
     _seen_ids: dict[str, int] = field(default_factory=dict)
-    _extra: set[NamedNode] = field(default_factory=set)
-    _index: object | None = None
 
     def map_row(self, cells: dict[str, str]) -> None:
         subject = self._subject(cells)
@@ -279,7 +288,7 @@ class _RowMapper:
             return self._actor(column, value, cells)
         raise AssertionError(f"unknown column kind {kind!r}")
 
-    def _actor(self, column: Column, value: str, cells: dict[str, str]) -> NamedNode | None:
+    def _actor(self, column: Column, value: str, cells: dict[str, str]) -> NamedNode | BlankNode:
         if _looks_like_reference(value):
             return resolve_ref(value, "actor")
         parse_text(value)
@@ -290,47 +299,20 @@ class _RowMapper:
             raise CellError(
                 f"Give both {column.name}_lat and {column.name}_lon (decimal degrees), or neither."
             )
-        if self.store is None:
-            raise CellError("a partner given by name needs a store to be resolved in")
-        try:
-            match = self._reconciler().reconcile(
-                value, country=country, lat=lat, lon=lon, kind="actor"
-            )
-        except UsageError as error:
-            raise CellError(str(error)) from None
-        if match.status == "matched" and match.iri is not None:
-            self._add_missing_place(match.iri)
-            return match.iri
-        self.issues.append(
-            Issue(
-                source=self.raw.name,
-                location=f"row {self.row_number}",
-                message=name_message(column.name, value, country, match, self.store),
-                severity="Violation",
-                path=NamedNode(column.predicate) if column.predicate else None,
-                field=column.name,
-                value=Literal(value),
-                component=RECONCILIATION,
+        placeholder = BlankNode()
+        self.names.append(
+            PendingName(
+                placeholder,
+                value,
+                self.row_number,
+                column.name,
+                column.predicate,
+                country=country,
+                lat=lat,
+                lon=lon,
             )
         )
-        return None
-
-    def _reconciler(self):  # -> dckg.reconcile.Reconciler
-        """One index of the store for the whole file (the store does not change meanwhile)."""
-        if self._index is None:
-            from dckg.reconcile import reconciler_for
-
-            self._index = reconciler_for(self.store)  # type: ignore[arg-type]
-        return self._index
-
-    def _add_missing_place(self, iri: NamedNode) -> None:
-        """A matched GeoNames place the store does not hold comes with the contribution."""
-        if iri in self._extra:
-            return
-        self._extra.add(iri)
-        for triple in self._reconciler().triples_for([iri]):
-            self.triples.append(triple)
-            self.rows.setdefault(triple.subject, self.row_number)
+        return placeholder
 
     # -- emitting --------------------------------------------------------------------
 
@@ -355,9 +337,13 @@ class _RowMapper:
         self._add(subject, predicate, term, column.name)
 
     def _participation(
-        self, subject: NamedNode, agent: NamedNode, role: str, n: int, column: str
+        self, subject: NamedNode, agent: NamedNode | BlankNode, role: str, n: int, column: str
     ) -> None:
         node = NamedNode(f"{subject.value}#participation-{n}")
+        if isinstance(agent, BlankNode):
+            for pending in self.names:
+                if pending.placeholder == agent:
+                    pending.participation = node
         try:
             role_iri = resolve_ref(role, "role")
         except CellError as error:
@@ -556,31 +542,10 @@ def resolve_country(value: str) -> NamedNode:
 
 def required(column: Column) -> str:
     """
-    >>> required(Column("label", "text", help="name of the partnership"))
+    >>> required(Column("label", "text", help="the name of the partnership"))
     'The column label is empty: write the name of the partnership.'
     """
     return f"The column {column.name} is empty: write {column.help or 'a value'}."
-
-
-def name_message(
-    column: str, name: str, country: str | None, match: object, store: object | None
-) -> str:
-    """What to do about a partner name that names no place, or several."""
-    where = f" in {country}" if country else ""
-    candidates = list(getattr(match, "candidates", []))[:5]
-    listed = "; ".join(_candidate_text(c, store) for c in candidates)
-    if getattr(match, "status", "") == "ambiguous":
-        return (
-            f"'{name}'{where} fits several places: {listed}. Write the key of the right one "
-            f"in {column}, or give its country in {column}_country or its coordinates in "
-            f"{column}_lat and {column}_lon."
-        )
-    hint = f"Did you mean {listed}? " if listed else ""
-    return (
-        f"No place called '{name}'{where} is known. {hint}Write its key in {column} "
-        f"(e.g. city:geonames-2988507 for Paris), or its coordinates in {column}_lat "
-        f"and {column}_lon."
-    )
 
 
 def _coordinate(value: str, what: str, limit: int) -> float | None:
@@ -593,54 +558,6 @@ def _coordinate(value: str, what: str, limit: int) -> float | None:
     if not -limit <= number <= limit:
         raise CellError(f"{value!r} is out of range for a {what} (±{limit})")
     return number
-
-
-def _candidate_text(candidate: object, store: object | None = None) -> str:
-    """``Ouagadougou (BF, pop. 1.5 M), key city:geonames-2357048``."""
-    label = getattr(candidate, "label", "?")
-    iri = getattr(candidate, "iri", None)
-    details = [getattr(candidate, "country", None)]
-    population = getattr(candidate, "population", None)
-    if population is None and iri is not None and store is not None:
-        population = _population(store, iri)
-    if population:
-        details.append(f"pop. {population_text(population)}")
-    distance = getattr(candidate, "distance_km", None)
-    if distance is not None:
-        details.append(f"{distance:.0f} km away")
-    shown = ", ".join(str(d) for d in details if d)
-    key = f", key {_key_text(iri)}" if iri is not None else ""
-    return f"{label}" + (f" ({shown})" if shown else "") + key
-
-
-def population_text(population: int) -> str:
-    """
-    >>> population_text(1_475_223), population_text(812_000), population_text(950)
-    ('1.5 M', '812 k', '950')
-    """
-    if population >= 1_000_000:
-        return f"{population / 1_000_000:.1f} M"
-    if population >= 1_000:
-        return f"{population / 1_000:.0f} k"
-    return str(population)
-
-
-def _key_text(iri: NamedNode) -> str:
-    """A thing of the graph as a cell may name it: ``city:geonames-2357048``."""
-    if iri.value.startswith(ID):
-        kind, _, key = iri.value[len(ID) :].partition("/")
-        if kind in THING_KINDS and _KEY.match(key):
-            return f"{kind}:{key}"
-    return iri.value
-
-
-def _population(store: object, iri: NamedNode) -> int | None:
-    try:
-        from dckg.reconcile import reconciler_for
-    except ImportError:  # pragma: no cover - the module ships with dckg
-        return None
-    place = reconciler_for(store).place(iri)  # type: ignore[arg-type]
-    return getattr(place, "population", None)
 
 
 __all__ = [

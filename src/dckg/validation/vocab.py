@@ -6,8 +6,8 @@ concept of one of the graph's concept schemes: ``urban-mobility`` stands for
 SPARQL), so a scheme extended in the graph is extended here too; ``dckg vocab NAME`` lists
 them.
 
->>> nearest("urban-mobilty", ["urban-mobility", "water-sanitation", "urban-planning"])
-['urban-mobility', 'urban-planning']
+>>> nearest("urban-mobilty", ["urban-mobility", "water-sanitation", "rural-development"])
+['urban-mobility']
 """
 
 from __future__ import annotations
@@ -97,6 +97,29 @@ def key_of(iri: NamedNode, vocab: Vocabulary) -> str | None:
     return iri.value[len(prefix) :] if iri.value.startswith(prefix) else None
 
 
+def shipped_keys() -> dict[str, dict[str, str]]:
+    """The keys of every vocabulary as the shipped data defines them (``data/schemes.ttl``)."""
+    from pyoxigraph import RdfFormat, parse
+
+    from dckg.resources import resource_dir
+    from dckg.store import EmbeddedStore
+
+    path = resource_dir("data") / "schemes.ttl"
+    with EmbeddedStore() as store:
+        store.add_quads(list(parse(path=str(path), format=RdfFormat.TURTLE)))
+        return {name: keys(store, v) for name, v in VOCABULARIES.items()}
+
+
+def markdown() -> str:
+    """The keys of every vocabulary as Markdown (``docs/validation.md`` includes it)."""
+    out = []
+    for name, found in shipped_keys().items():
+        v = VOCABULARIES[name]
+        listed = ", ".join(f"`{key}` ({label})" for key, label in found.items())
+        out.append(f"- **{name}** (`dckg vocab {name}`, one {v.noun} per key): {listed}.")
+    return "\n".join(out) + "\n"
+
+
 def nearest(key: str, known: list[str] | dict[str, str], *, n: int = 3) -> list[str]:
     """The known keys closest in spelling to ``key``, closest first."""
     candidates = list(known)
@@ -107,12 +130,18 @@ def nearest(key: str, known: list[str] | dict[str, str], *, n: int = 3) -> list[
     return found
 
 
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown(), end="")
+
+
 __all__ = [
     "BY_PREDICATE",
     "VOCABULARIES",
     "Vocabulary",
     "key_of",
     "keys",
+    "markdown",
     "nearest",
+    "shipped_keys",
     "vocabulary",
 ]

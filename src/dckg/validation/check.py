@@ -1,9 +1,14 @@
-"""``validate()``: read contributions, check them against the store, run the shapes."""
+"""Checking (the fourth step): the contribution against the store and the shapes.
+
+The contribution is checked together with its neighbourhood in the store
+(:mod:`.neighbourhood`): references that must exist and coded values (:mod:`.checks`),
+duplicate partnerships, and the SHACL shapes (:mod:`.engines`), focused on the
+contribution's own subjects. A new check is one more function called here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
@@ -11,48 +16,17 @@ from dckg.store.base import Store
 from dckg.validation import engines
 from dckg.validation.checks import duplicate_partnerships, missing_references, unknown_codes
 from dckg.validation.engines import DEFAULT_ENGINE
-from dckg.validation.messages import for_stewards
 from dckg.validation.neighbourhood import neighbourhood
+from dckg.validation.parsed import Parsed
 from dckg.validation.report import Issue, Report
-from dckg.validation.sources import Input, Parsed, read_contribution
-
-#: What ``validate`` accepts as one contribution file.
-Source = Path | Input | Parsed
 
 
-def read_all(
-    sources: Sequence[Source], *, store: Store | None = None, template: str | None = None
-) -> list[Parsed]:
-    """Read every input first: one unreadable input raises before anything else runs."""
-    parsed = []
-    for source in sources:
-        if isinstance(source, Parsed):
-            parsed.append(source)
-        else:
-            parsed.append(read_contribution(source, store=store, template=template))
-    return parsed
+def check(store: Store | None, parsed: Sequence[Parsed], *, engine: str = DEFAULT_ENGINE) -> Report:
+    """Check mapped, reconciled inputs together against the store and the shapes.
 
-
-def validate(
-    store: Store | None,
-    sources: Sequence[Source],
-    *,
-    template: str | None = None,
-    engine: str = DEFAULT_ENGINE,
-) -> Report:
-    """Validate contribution files together, against the shapes and the store.
-
-    Raises :class:`~dckg.errors.InputError` for unreadable input; everything else is in
-    the :class:`Report`. ``store`` may be None to check the files alone.
+    The issues are as the checks and the shapes give them; :mod:`.messages` then words
+    them for a steward.
     """
-    parsed = read_all(sources, store=store, template=template)
-    return validate_parsed(store, parsed, engine=engine)
-
-
-def validate_parsed(
-    store: Store | None, parsed: Sequence[Parsed], *, engine: str = DEFAULT_ENGINE
-) -> Report:
-    """Validate inputs already read (see :func:`validate`)."""
     report = Report()
     triples: list[Triple] = []
     owner: dict[NamedNode | BlankNode, Parsed] = {}
@@ -77,8 +51,6 @@ def validate_parsed(
         report.extend(unknown_codes(store, triples, locate))
     report.extend(duplicate_partnerships(store, triples, locate))
     report.extend(run_shapes(triples, context, owner, locate, engine=engine))
-    templates = {item.name: item.template for item in parsed if item.template is not None}
-    report.issues = for_stewards(report.issues, templates)
     return report
 
 
@@ -113,4 +85,4 @@ def run_shapes(
     return issues
 
 
-__all__ = ["read_all", "run_shapes", "validate", "validate_parsed"]
+__all__ = ["check", "run_shapes"]
