@@ -132,7 +132,7 @@ def check(store: Store | None, rows: str):
         ("x1,twinning,X,Lyon,FR,95,4.8,city:geonames-2253354,,,", "partner_1", "Lyon",
          "out of range"),
         ("x y,twinning,X,city:geonames-2996944,,,,city:geonames-2253354,,,", "id", "x y",
-         "not an IRI"),
+         "is not a key: write letters a-z, digits and - only"),
     ],
 )  # fmt: skip
 def test_bad_cells_are_reported_with_row_and_field(

@@ -478,7 +478,7 @@ def parse_iri(value: str) -> NamedNode:
     try:
         return NamedNode(value)
     except ValueError:
-        raise CellError(f"{value!r} is not a valid IRI") from None
+        raise CellError(f"{value!r} is not a valid web address") from None
 
 
 def _looks_like_reference(value: str) -> bool:
@@ -508,9 +508,16 @@ def resolve_ref(value: str, kind: str) -> NamedNode:
             return thing(prefix, local)
         if prefix in PREFIXES and _KEY.match(local):
             return NamedNode(PREFIXES[prefix] + local)
-        raise CellError(f"{value!r}: unknown prefix {prefix!r} or bad key")
+        raise CellError(
+            f"{value!r}: {prefix}: is not a kind of thing of the graph (write e.g. city:, "
+            "network: or country: before the key), or the key has other characters than "
+            "a-z, 0-9 and -"
+        )
     if not kind or not _KEY.match(value):
-        raise CellError(f"{value!r} is not an IRI, a prefixed name or a key (a-z, 0-9, -)")
+        raise CellError(
+            f"{value!r} is not a key: write letters a-z, digits and - only "
+            "(e.g. lyon-dakar-2021), or a web address"
+        )
     return thing(kind, value)
 
 

@@ -10,8 +10,9 @@ template thinks in rows, columns and keys. This step, the last before the report
   ``https://w3id.org/dckg/id/status/implementation``);
 - drops **follow-on** issues that would contradict or repeat the one to fix: a shape's
   complaint about a column whose cell could not be read ("needs at least one partner"
-  when the partner's name was not found), a warning on the same value as a violation
-  ("only one partner is given" beside "needs at least one partner"), and the class
+  when the partner's name was not found), a warning of the same kind of constraint on
+  the same values as a violation ("only one partner is given" beside "needs at least one
+  partner"), and the class
   complaints about a thing that does not exist at all.
 """
 
@@ -108,7 +109,9 @@ def _without_follow_ons(issues: list[Issue]) -> list[Issue]:
     }
     missing = {(i.source, i.location, i.value) for i in issues if i.component == MISSING_REFERENCE}
     violations = {
-        (i.source, i.location, i.focus, i.path) for i in issues if i.severity == "Violation"
+        (i.source, i.location, i.focus, i.path, i.component)
+        for i in issues
+        if i.severity == "Violation"
     }
     kept: list[Issue] = []
     seen: set[tuple] = set()
@@ -123,9 +126,10 @@ def _without_follow_ons(issues: list[Issue]) -> list[Issue]:
         ):
             continue  # a thing that does not exist has no class either
         if issue.severity != "Violation" and (
-            (*where, issue.focus, issue.path) in violations and issue.path is not None
+            (*where, issue.focus, issue.path, issue.component) in violations
+            and issue.path is not None
         ):
-            continue  # the violation on the same values says what to fix
+            continue  # the same constraint violated on the same values says what to fix
         key = (*where, issue.field, issue.message)
         if key in seen:
             continue

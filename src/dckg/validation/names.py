@@ -17,6 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from dckg.errors import UsageError
 from dckg.namespaces import ID
+from dckg.reconcile import NOT_NEAR, REGION
 from dckg.store.base import Store
 from dckg.validation.parsed import Parsed, PendingName
 from dckg.validation.report import CELL_VALUE, RECONCILIATION, Issue
@@ -122,6 +123,21 @@ def _message(index: object, pending: PendingName, match: object) -> str:
             f"'{name}'{where} fits several places: {listed}. Write the key of the right one "
             f"in {column}, or give its country in {column}_country or its coordinates in "
             f"{column}_lat and {column}_lon."
+        )
+    reason = getattr(match, "reason", "")
+    if reason == REGION:
+        return (
+            f"'{name}'{where} is a region, province or district, not a town. Write the key "
+            f"of the partner in {column} (e.g. city:geonames-2988507 for Paris), or the "
+            "name of a town."
+        )
+    if reason == NOT_NEAR:
+        near = "; ".join(candidate_text(c) for c in list(match.candidates)[:3])  # type: ignore[attr-defined]
+        listed = f" Places of that name: {near}." if near else ""
+        return (
+            f"No place called '{name}'{where} is within reach of the coordinates in "
+            f"{column}_lat and {column}_lon.{listed} Check the coordinates, or write the "
+            f"key of the right place in {column}."
         )
     try:
         alike = index.suggest(name, pending.country)  # type: ignore[attr-defined]
