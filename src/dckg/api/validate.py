@@ -22,6 +22,7 @@ from dckg.api.deps import get_engine, get_settings, get_store
 from dckg.api.engine import Engine
 from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
 from dckg.api.settings import Settings
+from dckg.errors import ValidationFailed
 from dckg.store.base import Store
 
 router = APIRouter(tags=["validation"])
@@ -146,7 +147,15 @@ async def contribute(
             request.app.state.data_version = getattr(request.app.state, "data_version", 0) + 1
             return record
 
-    record = await run_in_threadpool(write)
+    try:
+        record = await run_in_threadpool(write)
+    except ValidationFailed as error:
+        # The report itself, as JSON (not a string of JSON): what to fix, row by row.
+        report = error.report.to_dict() if error.report is not None else None
+        return JSONResponse(
+            {"error": "ValidationFailed", "message": str(error), "report": report},
+            status_code=422,
+        )
     return JSONResponse(
         {"id": record.id, "graph": record.graph.value},
         status_code=201,
