@@ -409,15 +409,17 @@ class _ProcessRun(Run):
             return self._worker.conn.recv_bytes()
         except (EOFError, OSError):
             self.done = True
+            # Why it died, before it is killed for good (which would hide its own end).
+            error = None if self.preempted else self._engine.why_stopped(self._worker)
             self._engine.discard(self._worker)
             self._leave()
-            if self.preempted:
+            if error is None:
                 raise _busy(
                     "the query was stopped to share the query workers with other clients "
                     f"(it had run over {PREEMPT_AFTER:g} s while this client held more than "
                     "its share); try again shortly"
                 ) from None
-            raise self._engine.why_stopped(self._worker) from None
+            raise error from None
 
     def _release(self) -> None:
         self._engine.release(self._worker)
@@ -510,7 +512,7 @@ class ProcessEngine(Engine):
 
     def why_stopped(self, w: _Worker) -> Exception:
         """The error for a query whose worker died under it."""
-        w.process.join(1)
+        w.process.join(5)
         code = w.process.exitcode
         if code in (3, -signal.SIGABRT, -signal.SIGKILL) and self.limits.memory_bytes:
             return self.memory_exceeded()

@@ -326,6 +326,9 @@ def serve(conn: Connection, open_store: Callable[[], Store], limits: Limits = Li
     """The loop of a worker process: read jobs, answer them, until the pipe closes."""
     # A query that hits the memory cap ends the process: no backtrace in the server's log.
     os.environ["RUST_BACKTRACE"] = "0"
+    # A worker that dies (memory, a parser crash) ends at once, leaving no core file.
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     isolated = isolate_network() if limits.isolate_network else False
     store = open_store()
     cap = cap_memory(limits.memory_bytes)
