@@ -292,6 +292,7 @@ def test_the_check_agrees_with_what_oxigraph_runs(
         max_examples=800,
         deadline=None,
         derandomize=True,
+        database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(query=_query(url), with_allowlist=st.booleans())
