@@ -19,6 +19,8 @@ variable                   meaning                                              
 ``DCKG_QUERY_MEMORY_MB``   MiB a query worker may allocate (0: no cap)            1024
 ``DCKG_QUERIES_PER_CLIENT`` queries one client may run at once (0: workers − 1)   0
 ``DCKG_QUERY_QUEUE``       queries that may wait for a worker (0: 4 per worker)   0
+``DCKG_MAX_CONNECTIONS``   connections open at once; one more gets 503            1000
+``DCKG_IDLE_TIMEOUT``      seconds a connection may stay open between requests    10
 =========================  =====================================================  ==========
 """
 
@@ -57,16 +59,26 @@ class Settings:
     query_memory_mb: int = 1024
     queries_per_client: int = 0
     query_queue: int = 0
+    max_connections: int = 1000
+    idle_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
             raise UsageError(f"the query timeout must be positive, not {self.query_timeout}")
-        for name in ("max_results", "max_body_bytes", "max_query_bytes", "max_result_bytes"):
+        for name in (
+            "max_results",
+            "max_body_bytes",
+            "max_query_bytes",
+            "max_result_bytes",
+            "max_connections",
+        ):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, not {getattr(self, name)}")
         for name in ("query_workers", "query_memory_mb", "queries_per_client", "query_queue"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be 0 (automatic) or more, not {getattr(self, name)}")
+        if self.idle_timeout <= 0:
+            raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
         from dckg.api.federation import check_endpoint
 
         for endpoint in self.service_allowlist:
@@ -125,6 +137,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "query_memory_mb": _number(int),
     "queries_per_client": _number(int),
     "query_queue": _number(int),
+    "max_connections": _number(int),
+    "idle_timeout": _number(float),
     "service_allowlist": lambda raw, _variable: _allowlist(raw),
     "store": lambda raw, _variable: raw,
     "host": lambda raw, _variable: raw,
