@@ -341,6 +341,8 @@ class _Worker:
         self.conn = conn
         self.generation = gen
         self.isolated = False
+        #: Killed by the engine (a time limit, a write, a preemption), not dead by itself.
+        self.killed = False
         #: The most memory (``VmData``, bytes) the worker may map; 0: no cap.
         self.memory_limit = 0
 
@@ -359,6 +361,7 @@ class _Worker:
         return False
 
     def kill(self) -> None:
+        self.killed = True
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
@@ -514,6 +517,8 @@ class ProcessEngine(Engine):
         """The error for a query whose worker died under it."""
         w.process.join(5)
         code = w.process.exitcode
+        if w.killed:
+            code = None
         if code in (3, -signal.SIGABRT, -signal.SIGKILL) and self.limits.memory_bytes:
             return self.memory_exceeded()
         if code == -signal.SIGSEGV:
