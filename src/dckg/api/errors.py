@@ -4,10 +4,12 @@
 
     dckg.errors.DckgError
     ├── UsageError, InputError, QueryError       400 Bad Request
-    │   └── QueryTimeout                         504 Gateway Timeout
+    │   ├── QueryTimeout                         504 Gateway Timeout
+    │   └── ServiceRefused                       403 Forbidden
     ├── ValidationFailed                         422 Unprocessable Content
     ├── NotFound                                 404 Not Found
     ├── StoreError                               503 Service Unavailable
+    ├── MemoryExceeded (a query worker's cap)    507 Insufficient Storage
     └── HTTPProblem (raised by the API only)
         ├── NotAcceptable                        406 Not Acceptable
         ├── PayloadTooLarge                      413 Content Too Large
@@ -30,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from dckg.api.federation import ServiceRefused
+from dckg.api.worker import MemoryExceeded
 from dckg.errors import (
     DckgError,
     InputError,
@@ -92,6 +95,7 @@ class Busy(HTTPProblem):
 #: The status of each error class; the first match in order wins.
 STATUSES: list[tuple[type[Exception], int]] = [
     (QueryTimeout, 504),
+    (MemoryExceeded, 507),
     (ServiceRefused, 403),
     (ValidationFailed, 422),
     (NotFound, 404),
@@ -122,7 +126,9 @@ def error_response(request: Request, error: Exception, status: int | None = None
     status = status or status_of(error)
     message = str(error) or type(error).__name__
     headers = dict(getattr(error, "headers", None) or {})
-    if status >= 500 and not isinstance(error, QueryTimeout | HTTPProblem | StoreError):
+    if status >= 500 and not isinstance(
+        error, QueryTimeout | HTTPProblem | StoreError | MemoryExceeded
+    ):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
     report = getattr(error, "report", None)
     if _wants_json(request):
@@ -180,6 +186,8 @@ def error_from_worker(class_name: str, message: str) -> DckgError:
             NotFound,
             NotAcceptable,
             Forbidden,
+            ServiceRefused,
+            MemoryExceeded,
         )
     }
     cls = classes.get(class_name, QueryError)
