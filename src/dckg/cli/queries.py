@@ -63,7 +63,7 @@ def run_query(
     if explain:
         click.echo(explain_text(query, raw), nl=False)
         return
-    write_result(query.run(session.store, raw), sys.stdout.buffer, fmt)
+    write_result(query.run(session.reader, raw), sys.stdout.buffer, fmt)
 
 
 def explain_text(query: NamedQuery, raw: dict[str, str]) -> str:

@@ -44,7 +44,7 @@ def sparql(session: Session, query: str | None, query_file: Path | None, fmt: st
             except UnicodeDecodeError as error:
                 raise InputError(f"not UTF-8 text: {error.reason}", source=query_file) from None
     assert query is not None
-    result = session.store.query(query)
+    result = session.reader.query(query)
     write_result(result, sys.stdout.buffer, fmt)
 
 
