@@ -6,7 +6,8 @@
     ├── UsageError        bad arguments or settings                  exit 2, HTTP 400
     ├── InputError        unreadable input: file, line/row, field    exit 2, HTTP 400
     ├── QueryError        a query that does not parse or fails       exit 1, HTTP 400
-    │   └── QueryTimeout  a query stopped at its deadline            exit 1, HTTP 504
+    │   ├── QueryTimeout  a query stopped at its deadline            exit 1, HTTP 504
+    │   └── IncompleteResult  a store sent part of an answer         exit 3, HTTP 502
     ├── ValidationFailed  a contribution does not conform            exit 1, HTTP 422
     ├── NotFound          an unknown query, entity or contribution   exit 2, HTTP 404
     └── StoreError        the store cannot be opened, read, written  exit 2, HTTP 503
@@ -69,6 +70,15 @@ class QueryError(DckgError):
 
 class QueryTimeout(QueryError):
     """A query stopped because it ran past its time limit."""
+
+
+class IncompleteResult(QueryError):
+    """A store sent only part of an answer (a row cap, a time limit) and the caller did not
+    allow partial answers. ``cause`` says which limit: ``rows`` or ``time``."""
+
+    def __init__(self, message: str, *, cause: str = "rows") -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class ValidationFailed(DckgError):

@@ -4,7 +4,8 @@
 
     dckg.errors.DckgError
     ├── UsageError, InputError, QueryError       400 Bad Request
-    │   └── QueryTimeout                         504 Gateway Timeout
+    │   ├── QueryTimeout                         504 Gateway Timeout
+    │   └── IncompleteResult                     502 Bad Gateway (a remote store cut it)
     ├── ValidationFailed                         422 Unprocessable Content
     ├── NotFound                                 404 Not Found
     ├── StoreError                               503 Service Unavailable
@@ -32,6 +33,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from dckg.api.federation import ServiceRefused
 from dckg.errors import (
     DckgError,
+    IncompleteResult,
     InputError,
     NotFound,
     QueryError,
@@ -92,6 +94,7 @@ class Busy(HTTPProblem):
 #: The status of each error class; the first match in order wins.
 STATUSES: list[tuple[type[Exception], int]] = [
     (QueryTimeout, 504),
+    (IncompleteResult, 502),
     (ServiceRefused, 403),
     (ValidationFailed, 422),
     (NotFound, 404),
@@ -122,7 +125,8 @@ def error_response(request: Request, error: Exception, status: int | None = None
     status = status or status_of(error)
     message = str(error) or type(error).__name__
     headers = dict(getattr(error, "headers", None) or {})
-    if status >= 500 and not isinstance(error, QueryTimeout | HTTPProblem | StoreError):
+    expected = QueryTimeout | IncompleteResult | HTTPProblem | StoreError
+    if status >= 500 and not isinstance(error, expected):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
     report = getattr(error, "report", None)
     if _wants_json(request):
@@ -174,6 +178,7 @@ def error_from_worker(class_name: str, message: str) -> DckgError:
         cls.__name__: cls
         for cls in (
             QueryTimeout,
+            IncompleteResult,
             QueryError,
             StoreError,
             UsageError,

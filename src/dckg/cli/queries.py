@@ -7,9 +7,9 @@ import sys
 import click
 
 from dckg.cli.context import Session, pass_session
+from dckg.cli.limits import limit_options, max_results, write_reported
 from dckg.errors import UsageError
 from dckg.queries import NamedQuery, load_library
-from dckg.results import write_result
 
 _FORMATS = ["table", "csv", "tsv", "json", "xml"]
 
@@ -53,9 +53,16 @@ def list_queries(tag: str | None, catalogue: bool) -> None:
 @click.option(
     "--explain", is_flag=True, help="Print the query and its bound parameters; run nothing."
 )
+@limit_options
 @pass_session
 def run_query(
-    session: Session, name: str, params: tuple[str, ...], fmt: str, explain: bool
+    session: Session,
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    max_results: int | None,
+    strict: bool,
 ) -> None:
     """Run the named query NAME (see 'dckg queries')."""
     query = load_library()[name]
@@ -63,7 +70,12 @@ def run_query(
     if explain:
         click.echo(explain_text(query, raw), nl=False)
         return
-    write_result(query.run(session.reader, raw), sys.stdout.buffer, fmt)
+    cap = _cap(max_results)
+    store = session.reader
+    write_reported(store, query.run(store, raw), sys.stdout.buffer, fmt, cap=cap, strict=strict)
+
+
+_cap = max_results
 
 
 def explain_text(query: NamedQuery, raw: dict[str, str]) -> str:

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from dckg.cli.context import Session, pass_session
+from dckg.cli.limits import limit_options, max_results, write_reported
 from dckg.errors import InputError, UsageError
-from dckg.results import FORMAT_NAMES, write_result
+from dckg.results import FORMAT_NAMES
 
 
 @click.command()
@@ -24,12 +25,21 @@ from dckg.results import FORMAT_NAMES, write_result
 @click.option(
     "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True
 )
+@limit_options
 @pass_session
-def sparql(session: Session, query: str | None, query_file: Path | None, fmt: str) -> None:
+def sparql(
+    session: Session,
+    query: str | None,
+    query_file: Path | None,
+    fmt: str,
+    max_results: int | None,
+    strict: bool,
+) -> None:
     """Run a SPARQL 1.1 query over the union of all graphs.
 
     The usual prefixes (dckg, rdf, rdfs, owl, xsd, skos, dct, dcat, prov, foaf, org, geo)
-    need not be declared.
+    need not be declared. A result cut by --max-results (or by a remote store) is said on
+    standard error; under --strict the exit code is then 3.
     """
     if (query is None) == (query_file is None):
         raise UsageError("give a QUERY or -f FILE, not both or neither")
@@ -44,8 +54,13 @@ def sparql(session: Session, query: str | None, query_file: Path | None, fmt: st
             except UnicodeDecodeError as error:
                 raise InputError(f"not UTF-8 text: {error.reason}", source=query_file) from None
     assert query is not None
-    result = session.reader.query(query)
-    write_result(result, sys.stdout.buffer, fmt)
+    cap = _cap(max_results)
+    store = session.reader
+    result = store.query(query)
+    write_reported(store, result, sys.stdout.buffer, fmt, cap=cap, strict=strict)
+
+
+_cap = max_results
 
 
 COMMANDS = [sparql]
