@@ -12,6 +12,7 @@ import pyoxigraph
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Variable
 
 from dckg.errors import QueryError, StoreError
+from dckg.namespaces import BASE_IRI
 from dckg.rdfio import DATASET_FORMATS
 from dckg.store.base import Progress, QueryResult, Store, Term
 
@@ -69,7 +70,7 @@ class EmbeddedStore(Store):
         default_graph: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {"prefixes": self.default_prefixes()}
+        options: dict[str, object] = {"prefixes": self.default_prefixes(), "base_iri": BASE_IRI}
         if default_graph is not None:
             options["default_graph"] = list(default_graph)
         else:
@@ -128,7 +129,7 @@ class EmbeddedStore(Store):
 
     def update(self, update: str) -> None:
         try:
-            self._store.update(update, prefixes=self.default_prefixes())
+            self._store.update(update, prefixes=self.default_prefixes(), base_iri=BASE_IRI)
         except SyntaxError as error:
             raise QueryError(f"malformed update: {error}") from None
         except OSError as error:
