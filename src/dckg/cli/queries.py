@@ -10,6 +10,7 @@ from dckg.cli.context import Session, pass_session
 from dckg.cli.limits import limit_options, max_results, write_reported
 from dckg.errors import UsageError
 from dckg.queries import NamedQuery, load_library
+from dckg.queries.params import hint
 
 _FORMATS = ["table", "csv", "tsv", "json", "xml"]
 
@@ -37,6 +38,11 @@ def list_queries(tag: str | None, catalogue: bool) -> None:
     width = max((len(q.name) for q in queries), default=0)
     for query in queries:
         click.echo(f"{query.name:{width}}  {query.summary}")
+        for param in query.params:
+            kind = param.type + (", required" if param.required else "")
+            example = hint(param)
+            example = f"; e.g. {example}" if example else ""
+            click.echo(f"{'':{width}}    -p {param.name}=…  ({kind}{example})")
 
 
 @click.command("query")
