@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 import click
 
 from dckg.errors import IncompleteResult, UsageError
-from dckg.sparql import Outcome, write
+from dckg.sparql.output import Outcome, write
 from dckg.store import Store
 
 #: Rows a command prints at most unless told otherwise (as the server's default).

@@ -11,8 +11,7 @@ from dckg.cli.limits import limit_options, max_results, write_reported
 from dckg.errors import UsageError
 from dckg.queries import NamedQuery, load_library
 from dckg.queries.params import hint
-
-_FORMATS = ["table", "csv", "tsv", "json", "xml"]
+from dckg.sparql.output import NAMES
 
 
 @click.command("queries")
@@ -55,7 +54,7 @@ def list_queries(tag: str | None, catalogue: bool) -> None:
     metavar="NAME=VALUE",
     help="A parameter value (repeatable).",
 )
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(NAMES), default="table", show_default=True)
 @click.option(
     "--explain", is_flag=True, help="Print the query and its bound parameters; run nothing."
 )

@@ -10,7 +10,7 @@ import click
 from dckg.cli.context import Session, pass_session
 from dckg.cli.limits import limit_options, max_results, write_reported
 from dckg.errors import InputError, UsageError
-from dckg.results import FORMAT_NAMES
+from dckg.sparql.output import NAMES
 
 
 @click.command()
@@ -22,9 +22,7 @@ from dckg.results import FORMAT_NAMES
     type=click.Path(path_type=Path, allow_dash=True),
     help="Read the query from a file ('-' for standard input).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(NAMES), default="table", show_default=True)
 @limit_options
 @pass_session
 def sparql(
