@@ -63,7 +63,12 @@ def wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
 
 
 def dckg(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "dckg", *args], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "dckg", *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def oxigraph() -> str:

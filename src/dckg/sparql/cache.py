@@ -8,10 +8,10 @@ finds a finished answer in a :class:`ResultCache`, bounded in entries and in byt
 forgets the oldest first.
 
 >>> cache = ResultCache(max_bytes=10, max_entry_bytes=8)
->>> cache.put("a", Answer("text/csv", b"x,y", 0))
+>>> cache.put("a", Answer("text/csv", b"x,y"))
 >>> cache.get("a").body, cache.get("b")
 (b'x,y', None)
->>> cache.put("big", Answer("text/csv", b"123456789", 0))
+>>> cache.put("big", Answer("text/csv", b"123456789"))
 >>> cache.get("big") is None
 True
 """
@@ -31,11 +31,13 @@ DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class Answer:
-    """A finished answer: its media type, its body, and the rows sent if a cap cut it."""
+    """A finished answer: its media type, its body, the rows (or triples) it holds, and
+    what cut it (``None``: it is whole)."""
 
     media_type: str
     body: bytes
-    truncated_at: int | None
+    rows: int = 0
+    cut: str | None = None
 
 
 def fingerprint(parts: Iterable[object]) -> str:
