@@ -1,11 +1,14 @@
 """Reading RDF files: format detection and a full syntax check before anything is written.
 
 Every parser here is local: JSON-LD never fetches a remote ``@context`` and RDF/XML
-never resolves an external entity (Oxigraph's parsers do neither).
+never resolves an external entity. Two formats are checked before Oxigraph parses them:
+RDF/XML for entity expansion and XML syntax (:mod:`dckg.rdfxml`), JSON-LD for anything
+its processing would silently drop (:mod:`dckg.jsonld`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,10 +74,44 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def syntax_error(error: SyntaxError, source: str | Path) -> InputError:
-    """An :class:`InputError` naming the source and line of a parser's SyntaxError."""
+def syntax_error(error: SyntaxError, source: str | Path, data: bytes = b"") -> InputError:
+    """An :class:`InputError` naming the source and line of a parser's SyntaxError.
+
+    Where the parser gives no position (Oxigraph's RDF/XML parser), the line is that of
+    the first mention of the text the message quotes, when the input holds it.
+    """
     message = str(error.msg if error.msg else error)
-    return InputError(message, source=source, line=error.lineno)
+    line = error.lineno
+    if line is None and data:
+        line = _quoted_line(message, data)
+    return InputError(message, source=source, line=line)
+
+
+_QUOTED = re.compile(r"'([^']+)'|`([^`]+)`")
+
+
+def _quoted_line(message: str, data: bytes) -> int | None:
+    for match in _QUOTED.finditer(message):
+        quoted = (match.group(1) or match.group(2)).encode()
+        position = data.find(quoted)
+        if position >= 0:
+            return data.count(b"\n", 0, position) + 1
+    return None
+
+
+def checked_input(
+    data: bytes, rdf_format: RdfFormat, *, source: str | Path, base_iri: str | None = None
+) -> bytes:
+    """The bytes Oxigraph may parse: RDF/XML checked, JSON-LD expanded and checked."""
+    if rdf_format == RdfFormat.RDF_XML:
+        from dckg.rdfxml import check_rdfxml
+
+        check_rdfxml(data, source=source)
+    elif rdf_format == RdfFormat.JSON_LD:
+        from dckg.jsonld import expand_checked
+
+        return expand_checked(data, source=source, base_iri=base_iri)
+    return data
 
 
 def parse_quads(
@@ -83,8 +120,12 @@ def parse_quads(
     *,
     source: str | Path = "<input>",
     base_iri: str | None = None,
+    checked: bool = False,
 ) -> Iterator[Quad]:
     """Parse RDF, turning syntax errors into :class:`InputError` with file and line.
+
+    The input goes through :func:`checked_input` first, unless ``checked`` says it
+    already has (a load parses its input twice: once to check, once to write).
 
     >>> [q.object.value for q in parse_quads(b'<http://a> <http://b> "c" .', RdfFormat.N_TRIPLES)]
     ['c']
@@ -93,17 +134,22 @@ def parse_quads(
     ...
     dckg.errors.InputError: x.nt:1: ...
     """
+    original = data
+    if not checked:
+        data = checked_input(data, rdf_format, source=source, base_iri=base_iri)
     try:
         yield from parse(data, rdf_format, base_iri=base_iri)
     except SyntaxError as error:
-        raise syntax_error(error, source) from None
+        raise syntax_error(error, source, original) from None
     except ValueError as error:
         raise InputError(str(error), source=source) from None
 
 
-def check_syntax(data: bytes, rdf_format: RdfFormat, *, source: str | Path) -> int:
+def check_syntax(
+    data: bytes, rdf_format: RdfFormat, *, source: str | Path, checked: bool = False
+) -> int:
     """Parse the whole input without keeping it; the number of quads, or InputError."""
     count = 0
-    for _ in parse_quads(data, rdf_format, source=source):
+    for _ in parse_quads(data, rdf_format, source=source, checked=checked):
         count += 1
     return count

@@ -28,13 +28,13 @@ def read(data: bytes, fmt: str, name: str = "input") -> object:
         (b"  \n\n", "csv", "empty", None),
         (b"@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:d ex:e .\n", "ttl", "Parser error", 3),
         (b'<http://e/a> <http://e/b> "c" .\n<http://e/a> <http://e/b> .\n', "nt", "error", 2),
-        (b'{"@id": "http://e/a", "http://e/b": [}', "jsonld", "Parser error", 1),
+        (b'{"@id": "http://e/a", "http://e/b": [}', "jsonld", "not valid JSON", 1),
         (
             b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' xmlns:e='http://e/'>"
             b"\n<rdf:Description rdf:about='http://e/a'>\n<e:p>1</e:q>\n</rdf:Description></rdf:RDF>",
             "rdfxml",
-            "ill-formed",
-            None,
+            "not well-formed XML: mismatched tag",
+            3,
         ),
         (b'@prefix ex: <http://e/> .\nex:a ex:b "caf\xe9" .\n', "ttl", "UTF-8", 2),
         (b"# nothing but a comment\n", "ttl", "no triples", None),

@@ -138,7 +138,8 @@ class Store(ABC):
             data = source
         if graph is None and rdf_format not in rdfio.DATASET_FORMATS:
             raise UsageError(f"{name}: a graph IRI is needed to load {rdf_format.name}")
-        rdfio.check_syntax(data, rdf_format, source=name)
+        data = rdfio.checked_input(data, rdf_format, source=name)
+        rdfio.check_syntax(data, rdf_format, source=name, checked=True)
         return self._load_checked(data, rdf_format, graph=graph, progress=progress)
 
     def _load_checked(
@@ -150,7 +151,7 @@ class Store(ABC):
         progress: Progress | None,
     ) -> int:
         """Write input already known to parse, in ``graph`` when one is given."""
-        quads = rdfio.parse_quads(data, rdf_format)
+        quads = rdfio.parse_quads(data, rdf_format, checked=True)
         if graph is not None:
             quads = (_in_graph(q, graph) for q in quads)
         return self._write_loaded(quads, progress)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -256,7 +257,7 @@ class _RowMapper:
     def _term(self, column: Column, value: str, cells: dict[str, str]):
         kind = column.kind
         if kind == "text":
-            return Literal(value)
+            return parse_text(value)
         if kind == "date":
             return parse_date(value)
         if kind == "decimal":
@@ -278,6 +279,7 @@ class _RowMapper:
     def _actor(self, column: Column, value: str, cells: dict[str, str]) -> NamedNode | None:
         if _looks_like_reference(value):
             return resolve_ref(value, "actor")
+        parse_text(value)
         country = cells.get(f"{column.name}_country") or None
         lat = _coordinate(cells.get(f"{column.name}_lat", ""), "latitude", 90)
         lon = _coordinate(cells.get(f"{column.name}_lon", ""), "longitude", 180)
@@ -411,6 +413,33 @@ def _parts(value: str, column: Column) -> list[str]:
     if not column.multiple:
         return [value]
     return [part.strip() for part in value.split(";") if part.strip()]
+
+
+#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "@")
+
+
+def parse_text(value: str) -> Literal:
+    """A text value; one a spreadsheet would run as a formula is refused.
+
+    Text written back to CSV (``dckg export``, ``/sparql`` as CSV) and opened in a
+    spreadsheet would run ``=HYPERLINK(…)`` or ``@SUM(…)`` as a formula. Only text cells
+    are checked: a number or a date in a typed column is parsed as what it is, so a signed
+    number such as ``+5`` stays valid in a number column.
+
+    >>> parse_text("Lyon–Dakar").value
+    'Lyon–Dakar'
+    """
+    first = value[:1]
+    if first in FORMULA_STARTS or (first and unicodedata.category(first) == "Cc"):
+        what = repr(first) if first in FORMULA_STARTS else "a control character"
+        plus = " (a signed number belongs in a number column, where + is fine)"
+        raise CellError(
+            f"{value!r} starts with {what}, which a spreadsheet program runs as a formula "
+            "when the data is exported and opened there (formula injection): text may not "
+            "start with =, +, @ or a control character; reword it" + (plus if first == "+" else "")
+        )
+    return Literal(value)
 
 
 def parse_date(value: str) -> Literal:
@@ -553,6 +582,7 @@ __all__ = [
     "parse_decimal",
     "parse_integer",
     "parse_iri",
+    "parse_text",
     "read_csv",
     "resolve_country",
     "resolve_objective",
