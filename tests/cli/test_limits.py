@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,3 +55,12 @@ def test_strict_exits_3_and_the_variable_sets_the_cap(
     assert named.code == 0 and "(1 row of more)" in named.out
     bad = dckg("--store", store_dir, "sparql", "--max-results", "-1", ALL)
     assert bad.code == 2
+
+
+def test_a_query_past_its_time_limit_is_stopped(dckg: Dckg, store_dir: str) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+    started = time.monotonic()
+    run = dckg("--store", store_dir, "sparql", "--timeout", "1", slow)
+    assert run.code == 1
+    assert "time limit of 1 s" in run.err
+    assert time.monotonic() - started < 30

@@ -7,7 +7,7 @@ import sys
 import click
 
 from dckg.cli.context import Session, pass_session
-from dckg.cli.limits import limit_options, max_results, write_reported
+from dckg.cli.limits import limit_options, max_results, run_reported, timeout
 from dckg.errors import UsageError
 from dckg.queries import NamedQuery, load_library
 from dckg.queries.params import hint
@@ -67,6 +67,7 @@ def run_query(
     fmt: str,
     explain: bool,
     max_results: int | None,
+    timeout: float | None,
     strict: bool,
 ) -> None:
     """Run the named query NAME (see 'dckg queries')."""
@@ -75,12 +76,20 @@ def run_query(
     if explain:
         click.echo(explain_text(query, raw), nl=False)
         return
-    cap = _cap(max_results)
-    store = session.reader
-    write_reported(store, query.run(store, raw), sys.stdout.buffer, fmt, cap=cap, strict=strict)
+    cap, seconds = _cap(max_results), _seconds(timeout)
+    run_reported(
+        session.reader,
+        query.text,
+        sys.stdout.buffer,
+        fmt,
+        substitutions=query.bind(raw),
+        cap=cap,
+        seconds=seconds,
+        strict=strict,
+    )
 
 
-_cap = max_results
+_cap, _seconds = max_results, timeout
 
 
 def explain_text(query: NamedQuery, raw: dict[str, str]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dckg.cli.context import Session, pass_session
-from dckg.cli.limits import limit_options, max_results, write_reported
+from dckg.cli.limits import limit_options, max_results, run_reported, timeout
 from dckg.errors import InputError, UsageError
 from dckg.sparql.output import NAMES
 
@@ -31,13 +31,15 @@ def sparql(
     query_file: Path | None,
     fmt: str,
     max_results: int | None,
+    timeout: float | None,
     strict: bool,
 ) -> None:
     """Run a SPARQL 1.1 query over the union of all graphs.
 
     The usual prefixes (dckg, rdf, rdfs, owl, xsd, skos, dct, dcat, prov, foaf, org, geo)
     need not be declared. A result cut by --max-results (or by a remote store) is said on
-    standard error; under --strict the exit code is then 3.
+    standard error; under --strict the exit code is then 3. A query running past
+    --timeout is stopped (exit 1).
     """
     if (query is None) == (query_file is None):
         raise UsageError("give a QUERY or -f FILE, not both or neither")
@@ -52,13 +54,13 @@ def sparql(
             except UnicodeDecodeError as error:
                 raise InputError(f"not UTF-8 text: {error.reason}", source=query_file) from None
     assert query is not None
-    cap = _cap(max_results)
-    store = session.reader
-    result = store.query(query)
-    write_reported(store, result, sys.stdout.buffer, fmt, cap=cap, strict=strict)
+    cap, seconds = _cap(max_results), _seconds(timeout)
+    run_reported(
+        session.reader, query, sys.stdout.buffer, fmt, cap=cap, seconds=seconds, strict=strict
+    )
 
 
-_cap = max_results
+_cap, _seconds = max_results, timeout
 
 
 COMMANDS = [sparql]
