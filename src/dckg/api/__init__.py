@@ -52,7 +52,7 @@ def create_app(
     """
     owned = store is None
     store = store if store is not None else open_store(settings.store)
-    engine = make_engine(store, settings.query_workers)
+    engine = make_engine(store, settings=settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

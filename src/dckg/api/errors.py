@@ -5,10 +5,12 @@
     dckg.errors.DckgError
     ├── UsageError, InputError, QueryError       400 Bad Request
     │   ├── QueryTimeout                         504 Gateway Timeout
-    │   └── IncompleteResult                     502 Bad Gateway (a remote store cut it)
+    │   ├── IncompleteResult                     502 Bad Gateway (a remote store cut it)
+    │   └── ServiceRefused                       403 Forbidden
     ├── ValidationFailed                         422 Unprocessable Content
     ├── NotFound                                 404 Not Found
     ├── StoreError                               503 Service Unavailable
+    ├── MemoryExceeded (a query worker's cap)    507 Insufficient Storage
     └── HTTPProblem (raised by the API only)
         ├── NotAcceptable                        406 Not Acceptable
         ├── PayloadTooLarge                      413 Content Too Large
@@ -31,6 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from dckg.api.federation import ServiceRefused
+from dckg.api.worker import MemoryExceeded
 from dckg.errors import (
     DckgError,
     IncompleteResult,
@@ -95,6 +98,7 @@ class Busy(HTTPProblem):
 STATUSES: list[tuple[type[Exception], int]] = [
     (QueryTimeout, 504),
     (IncompleteResult, 502),
+    (MemoryExceeded, 507),
     (ServiceRefused, 403),
     (ValidationFailed, 422),
     (NotFound, 404),
@@ -125,7 +129,7 @@ def error_response(request: Request, error: Exception, status: int | None = None
     status = status or status_of(error)
     message = str(error) or type(error).__name__
     headers = dict(getattr(error, "headers", None) or {})
-    expected = QueryTimeout | IncompleteResult | HTTPProblem | StoreError
+    expected = QueryTimeout | IncompleteResult | HTTPProblem | StoreError | MemoryExceeded
     if status >= 500 and not isinstance(error, expected):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
     report = getattr(error, "report", None)
@@ -185,6 +189,8 @@ def error_from_worker(class_name: str, message: str) -> DckgError:
             NotFound,
             NotAcceptable,
             Forbidden,
+            ServiceRefused,
+            MemoryExceeded,
         )
     }
     cls = classes.get(class_name, QueryError)

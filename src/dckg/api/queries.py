@@ -22,7 +22,7 @@ from dckg.api.deps import get_engine, get_settings
 from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable
 from dckg.api.settings import Settings
-from dckg.api.sparql import stream
+from dckg.api.sparql import client_of, stream
 from dckg.api.worker import Job
 from dckg.errors import UsageError
 
@@ -121,8 +121,9 @@ def _endpoint(named: Any) -> Callable[..., Awaitable[Response]]:
             accept=accept,
             format_name=format_name,
             max_results=settings.max_results,
+            max_result_bytes=settings.max_result_bytes,
         )
-        return await stream(engine, job, settings.query_timeout)
+        return await stream(engine, job, settings.query_timeout, client_of(request))
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import parse_qs
@@ -26,24 +25,12 @@ from dckg.api import negotiation
 from dckg.api.dataset import base_url, inventory, rdf_response, service_description
 from dckg.api.deps import get_engine, get_settings
 from dckg.api.engine import Engine, Run
-from dckg.api.errors import NotAcceptable, UnsupportedMediaType
-from dckg.api.federation import check_services, may_call_out
+from dckg.api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from dckg.api.settings import Settings
-from dckg.api.worker import Job
+from dckg.api.worker import READ_ONLY, Job
 from dckg.errors import QueryError, UsageError
 
 router = APIRouter(tags=["sparql"])
-
-_UPDATE = re.compile(
-    # A comment is skipped whole: "# … with …" must not read as a WITH update.
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(?:\n|$))\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-_READ_ONLY = (
-    "this endpoint is read-only: SPARQL Update is not accepted "
-    "(send a query with 'query=' or Content-Type application/sparql-query)"
-)
 
 _DOC = {
     "description": "SPARQL query results, by content negotiation.",
@@ -77,7 +64,7 @@ async def sparql_get(
     """Run a query given in the URL; without one, describe the service (Turtle)."""
     queries = request.query_params.getlist("query")
     if request.query_params.getlist("update"):
-        raise UsageError(_READ_ONLY)
+        raise UsageError(READ_ONLY)
     if not queries:
         inv = await run_in_threadpool(inventory, request)
         triples = service_description(
@@ -123,7 +110,7 @@ async def sparql_post(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if media == "application/sparql-update":
-        raise UsageError(_READ_ONLY)
+        raise UsageError(READ_ONLY)
     if media == "application/sparql-query":
         text = _decode(body, "the query")
         params = request.query_params
@@ -138,7 +125,7 @@ async def sparql_post(
     if media == "application/x-www-form-urlencoded":
         form = parse_qs(_decode(body, "the form"), keep_blank_values=True)
         if "update" in form:
-            raise UsageError(_READ_ONLY)
+            raise UsageError(READ_ONLY)
         queries = form.get("query", [])
         if len(queries) != 1:
             raise UsageError("give exactly one 'query' field in the form")
@@ -181,11 +168,18 @@ async def answer(
     default_graphs: list[str],
     named_graphs: list[str],
 ) -> Response:
-    """Check a query, run it on the engine and stream its results."""
+    """Check a query, run it on the engine and stream its results.
+
+    Nothing here reads the query text beyond its length: the ``SERVICE`` check, parsing and
+    running all happen in a query worker, under the time limit.
+    """
+    if len(query) > settings.max_query_bytes or len(query.encode()) > settings.max_query_bytes:
+        raise PayloadTooLarge(
+            f"the query is longer than the limit of {settings.max_query_bytes} bytes "
+            "(DCKG_MAX_QUERY_BYTES)"
+        )
     if not query.strip():
         raise UsageError("the query is empty")
-    if _UPDATE.match(query):
-        raise UsageError(_READ_ONLY)
     accept = negotiation.parse_accept(request.headers.get("accept"))
     format_name = request.query_params.get("format")
     if not negotiation.acceptable_at_all(accept, format_name):
@@ -195,8 +189,6 @@ async def answer(
             "text/csv, text/tab-separated-values, text/turtle, application/n-triples, "
             "application/ld+json, application/rdf+xml"
         )
-    if may_call_out(query):
-        await run_in_threadpool(check_services, query, settings.service_allowlist)
     default = _graphs(default_graphs, "default-graph-uri")
     named = _graphs(named_graphs, "named-graph-uri")
     job = Job(
@@ -206,13 +198,21 @@ async def answer(
         accept=accept,
         format_name=format_name,
         max_results=settings.max_results,
+        max_result_bytes=settings.max_result_bytes,
+        check_services=True,
+        service_allowlist=settings.service_allowlist,
     )
-    return await stream(engine, job, settings.query_timeout)
+    return await stream(engine, job, settings.query_timeout, client_of(request))
 
 
-async def stream(engine: Engine, job: Job, timeout: float) -> Response:
+def client_of(request: Request) -> str:
+    """Who asks, for sharing the workers: the client's address (as the server sees it)."""
+    return request.client.host if request.client else ""
+
+
+async def stream(engine: Engine, job: Job, timeout: float, client: str = "") -> Response:
     """Start a job and answer with its results as they come."""
-    run = await run_in_threadpool(engine.start, job, timeout)
+    run = await run_in_threadpool(engine.start, job, timeout, client)
     assert run.head is not None
     media = run.head.media_type
     if media.startswith("text/") or media.endswith(("+xml", "+json")):
