@@ -51,7 +51,11 @@ def run(
     (:class:`~dckg.errors.QueryTimeout`).
     """
     from dckg.api.engine import make_engine
+    from dckg.api.settings import Settings
     from dckg.api.worker import Job
+
+    # The server's settings (DCKG_* variables): SERVICE allowlist, size and memory caps.
+    settings = Settings.from_env(store="memory", query_workers=1, query_timeout=timeout)
 
     table_wanted = fmt == "table"
     if not table_wanted and formats.by_name(fmt) is None:
@@ -63,8 +67,11 @@ def run(
         accept=[formats.JSON.media_type, formats.TURTLE.media_type] if table_wanted else ["*/*"],
         format_name=None if table_wanted else fmt,
         max_results=max_results if max_results > 0 else sys.maxsize,
+        max_result_bytes=settings.max_result_bytes if max_results > 0 else None,
+        check_services=True,
+        service_allowlist=settings.service_allowlist,
     )
-    engine = make_engine(store, 1)
+    engine = make_engine(store, 1, settings=settings)
     try:
         started = engine.start(job, timeout)
         try:
