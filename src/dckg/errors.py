@@ -10,7 +10,8 @@
     │   └── IncompleteResult  a store sent part of an answer         exit 3, HTTP 502
     ├── ValidationFailed  a contribution does not conform            exit 1, HTTP 422
     ├── NotFound          an unknown query, entity or contribution   exit 2, HTTP 404
-    └── StoreError        the store cannot be opened, read, written  exit 2, HTTP 503
+    ├── StoreError        the store cannot be opened, read, written  exit 2, HTTP 503
+    └── InternalError     a bug: what should not happen did          exit 2, HTTP 500
 
 The CLI maps them to exit codes in :mod:`dckg.cli`, the HTTP API to statuses in
 :mod:`dckg.api`; nothing else does.
@@ -95,3 +96,7 @@ class NotFound(DckgError):
 
 class StoreError(DckgError):
     """The store cannot be opened, read or written."""
+
+
+class InternalError(DckgError):
+    """Something that should not happen did (a bug), reported as such."""

@@ -147,3 +147,12 @@ def test_the_http_api_over_the_remote_store_refuses_a_cut_answer(endpoint: str) 
             timeout=30,
         )
         assert small.status_code == 200 and len(small.json()["results"]["bindings"]) == 5
+
+
+def test_the_http_api_flags_a_partial_answer_it_was_allowed(endpoint: str) -> None:
+    settings = Settings(store=endpoint, query_timeout=20, query_workers=2)
+    with RemoteStore(endpoint, allow_partial=True) as store, serving(settings, store) as server:
+        response = httpx.get(server.endpoint, params={"query": ALL_TOWNS}, timeout=30)
+        assert response.status_code == 200
+        assert len(response.json()["results"]["bindings"]) == CAP
+        assert response.headers["dckg-truncated"] == f"rows={CAP}; by=remote-store"

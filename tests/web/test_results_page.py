@@ -143,3 +143,27 @@ def test_no_rows_is_said_in_words_with_a_pointer_to_what_the_graph_covers(
     )
     assert target in ("#query-coverage", "/dataset")
     assert panel(page, "funding-by-call", "p.querySelector('table.results')") is None
+
+
+def test_a_capped_answer_shows_first_n_rows_of_more(web_store: Store, shots: Path) -> None:
+    from tests.web.conftest import serve
+
+    from dckg.api import create_app
+    from dckg.api.settings import Settings
+
+    assert CHROMIUM is not None
+    settings = Settings(store="memory", query_timeout=20.0, query_workers=2, max_results=5)
+    with serve(create_app(settings, store=web_store)) as url:
+        browser = Browser(CHROMIUM)
+        try:
+            browser.open(url + "/")
+            run_form(browser, "distance-bands", {})
+            info = panel(browser, "distance-bands", "p.querySelector('.result-info').textContent")
+            assert info.startswith("First 5 rows of more than 5")
+            rows = panel(
+                browser, "distance-bands", "p.querySelectorAll('table.results tbody tr').length"
+            )
+            assert rows == 5
+            browser.screenshot(shots / "results-capped.png", full_page=False)
+        finally:
+            browser.close()

@@ -38,6 +38,7 @@ from dckg.errors import (
     DckgError,
     IncompleteResult,
     InputError,
+    InternalError,
     NotFound,
     QueryError,
     QueryTimeout,
@@ -106,6 +107,7 @@ STATUSES: list[tuple[type[Exception], int]] = [
     (QueryError, 400),
     (InputError, 400),
     (UsageError, 400),
+    (InternalError, 500),
     (DckgError, 500),
 ]
 
@@ -183,6 +185,7 @@ def error_from_worker(class_name: str, message: str) -> DckgError:
         for cls in (
             QueryTimeout,
             IncompleteResult,
+            InternalError,
             QueryError,
             StoreError,
             UsageError,

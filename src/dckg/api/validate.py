@@ -9,6 +9,7 @@ is disabled (403).
 
 from __future__ import annotations
 
+import datetime
 import hmac
 import json
 from typing import Annotated, Any
@@ -143,6 +144,7 @@ async def contribute(
         with engine.paused():
             record = merge(store, sources, by=by, source_url=source_url, note=note)
             request.app.state.data_version = getattr(request.app.state, "data_version", 0) + 1
+            request.app.state.data_changed_at = datetime.datetime.now(datetime.UTC)
             return record
 
     record = await run_in_threadpool(write)

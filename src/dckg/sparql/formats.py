@@ -217,7 +217,7 @@ def negotiate(
         ]
         if not matching:
             continue
-        chosen = max(matching, key=lambda r: (r.specificity, -r.order))
+        chosen = max(matching, key=lambda r: (r.specificity, r.q, -r.order))
         if chosen.q <= 0:
             continue
         rank = (-chosen.q, chosen.order, index, fmt)
