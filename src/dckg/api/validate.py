@@ -22,6 +22,7 @@ from dckg.api.deps import get_engine, get_settings, get_store
 from dckg.api.engine import Engine
 from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
 from dckg.api.settings import Settings
+from dckg.errors import ValidationFailed
 from dckg.sparql import formats
 from dckg.store.base import Store
 
@@ -147,7 +148,15 @@ async def contribute(
             request.app.state.data_changed_at = datetime.datetime.now(datetime.UTC)
             return record
 
-    record = await run_in_threadpool(write)
+    try:
+        record = await run_in_threadpool(write)
+    except ValidationFailed as error:
+        # The report itself, as JSON (not a string of JSON): what to fix, row by row.
+        report = error.report.to_dict() if error.report is not None else None
+        return JSONResponse(
+            {"error": "ValidationFailed", "message": str(error), "report": report},
+            status_code=422,
+        )
     return JSONResponse(
         {"id": record.id, "graph": record.graph.value},
         status_code=201,

@@ -64,10 +64,10 @@ def _print(report, fmt: str) -> None:
 @_report_format("Report format; turtle is a standard SHACL validation report.")
 @click.option(
     "--engine",
-    type=click.Choice(["dckg", "pyshacl"]),
-    default="dckg",
+    type=click.Choice(["pyshacl-turbo", "pyshacl"]),
+    default="pyshacl-turbo",
     show_default=True,
-    help="SHACL engine: dckg's compiled one (fast), or pySHACL, the reference (slow).",
+    help="SHACL engine: pyshacl-turbo (fast), or pySHACL, the reference (slow).",
 )
 @_input_options
 @pass_session
@@ -178,4 +178,25 @@ def withdraw(session: Session, contribution_id: str) -> None:
     click.echo(f"withdrew contribution {contribution_id} ({n:,} quads removed)", err=True)
 
 
-COMMANDS = [validate, contribute, list_contributions, withdraw]
+@click.command()
+@click.argument("name", required=False, metavar="[NAME]")
+@pass_session
+def vocab(session: Session, name: str | None) -> None:
+    """List the keys a coded column takes (themes, statuses, roles, regions, …).
+
+    Without NAME, list the vocabularies.
+    """
+    from dckg.validation import vocab as vocabularies
+
+    if name is None:
+        rows = [[v.name, v.noun, f"id/{v.kind}/…"] for v in vocabularies.VOCABULARIES.values()]
+        click.echo(table(["vocabulary", "one key is a", "IRIs"], rows))
+        return
+    chosen = vocabularies.vocabulary(name)
+    found = vocabularies.keys(session.store, chosen)
+    if not found:
+        _warn_if_empty(session)
+    click.echo(table(["key", "label"], [[key, label] for key, label in found.items()]))
+
+
+COMMANDS = [validate, contribute, list_contributions, withdraw, vocab]

@@ -85,9 +85,9 @@ def run_reported(
     cap: int,
     seconds: float,
     strict: bool,
-) -> None:
+) -> int:
     """Run a query and write its answer; warn on standard error if it is incomplete (exit 3
-    under --strict)."""
+    under --strict). Returns the rows (or triples) written."""
     if isinstance(store, EmbeddedStore):
         done = run.run(
             store,
@@ -118,3 +118,4 @@ def run_reported(
         raise IncompleteResult("the result is incomplete: " + "; ".join(notes))
     for note in notes:
         click.echo(f"dckg: warning: incomplete result: {note}", err=True)
+    return rows

@@ -77,7 +77,7 @@ def run_query(
         click.echo(explain_text(query, raw), nl=False)
         return
     cap, seconds = _cap(max_results), _seconds(timeout)
-    run_reported(
+    rows = run_reported(
         session.reader,
         query.text,
         sys.stdout.buffer,
@@ -87,9 +87,32 @@ def run_query(
         seconds=seconds,
         strict=strict,
     )
+    if rows == 0:
+        click.echo(no_rows_text(session, name), err=True, nl=False)
 
 
 _cap, _seconds = max_results, timeout
+
+
+def no_rows_text(session: Session, name: str) -> str:
+    """Why a query may answer nothing: the graph's coverage, in words."""
+    from dckg.coverage import coverage, coverage_text
+
+    return (
+        f"No rows: the graph holds nothing that answers '{name}' with these parameters. "
+        f"What the graph covers (per kind of fact, how many, from which source; "
+        f"'dckg coverage'):\n" + coverage_text(coverage(session.reader))
+    )
+
+
+@click.command("coverage")
+@click.option("--kind", help="Only this class (an IRI, e.g. dckg:FundedAction).")
+@pass_session
+def show_coverage(session: Session, kind: str | None) -> None:
+    """What the graph covers: per kind of fact, how many, from which source."""
+    from dckg.coverage import coverage, coverage_text
+
+    click.echo(coverage_text(coverage(session.reader, kind=kind)), nl=False)
 
 
 def explain_text(query: NamedQuery, raw: dict[str, str]) -> str:
@@ -118,4 +141,4 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return raw
 
 
-COMMANDS = [list_queries, run_query]
+COMMANDS = [list_queries, run_query, show_coverage]
