@@ -39,6 +39,31 @@ def test_queries_lists_every_query_with_its_summary(capsys: pytest.CaptureFixtur
     assert "funding-by-call" in out and "sdg-coverage" not in out
 
 
+def test_queries_lists_each_parameter_with_type_and_example(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "queries", "--tag", "funding")
+    assert code == 0
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("funding-by-call "))
+    assert (
+        "-p programme=…  (iri; e.g. programme/partnerships-for-sustainable-cities)"
+        in (lines[at + 1])
+    )
+    code, out, _ = run(capsys, "queries")
+    assert "-p city=…  (iri, required; e.g. city/geonames-2988507)" in out
+    assert "-p country=…  (iri; e.g. FR, FRA or country/FRA)" in out
+
+
+@pytest.mark.parametrize("code", ["FR", "fra", "country/FRA"])
+def test_a_country_is_given_by_iso_code_or_iri(
+    capsys: pytest.CaptureFixture[str], code: str
+) -> None:
+    status, out, err = run(capsys, "query", "partnerships", "-p", f"country={code}", "--explain")
+    assert status == 0, err
+    assert "?country (iri) = <https://w3id.org/dckg/id/country/FRA>" in out
+
+
 def test_query_runs_with_parameters_in_every_format(
     capsys: pytest.CaptureFixture[str], store_dir: str
 ) -> None:
@@ -80,6 +105,8 @@ def test_explain_prints_the_query_and_the_bound_terms(capsys: pytest.CaptureFixt
         (["query", "partnerships", "-p", "from_year=nineteen"], "expected a year"),
         (["query", "partnerships", "-p", "from_year"], "NAME=VALUE"),
         (["query", "no-such-query"], "no named query 'no-such-query'"),
+        (["query", "partnership"], "did you mean 'partnerships'"),
+        (["query", "partnerships", "-p", "country=XX"], "no country has the ISO 3166 code 'XX'"),
     ],
 )
 def test_bad_usage_exits_2_with_a_clear_message(

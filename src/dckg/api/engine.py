@@ -225,7 +225,8 @@ class Run(ABC):
         self.timeout = timeout
         self.done = False
         self.rows = 0
-        #: What capped the result: ``"rows"`` or ``"bytes"``; ``None`` if nothing did.
+        #: What capped the result: ``"rows"``, ``"bytes"`` or ``"remote"`` (a remote store
+        #: sent part of its answer); ``None`` if nothing did.
         self.truncation: str | None = None
         self.head: Head | None = None
         #: The start of the body (the whole body when ``done`` after the head).

@@ -12,23 +12,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from dckg.api import negotiation
+from dckg.api.answers import respond
 from dckg.api.dataset import base_url, inventory, rdf_response, service_description
 from dckg.api.deps import get_engine, get_settings
-from dckg.api.engine import Engine, Run
+from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from dckg.api.settings import Settings
 from dckg.api.worker import READ_ONLY, Job
 from dckg.errors import QueryError, UsageError
+from dckg.sparql import formats
 
 router = APIRouter(tags=["sparql"])
 
@@ -66,6 +68,9 @@ async def sparql_get(
     if request.query_params.getlist("update"):
         raise UsageError(READ_ONLY)
     if not queries:
+        if _wants_page(request):
+            root = str(request.scope.get("root_path", "")).rstrip("/")
+            return RedirectResponse(f"{root}/#yasgui", status_code=303)
         inv = await run_in_threadpool(inventory, request)
         triples = service_description(
             inv, base_url(request), federated=bool(settings.service_allowlist)
@@ -143,6 +148,14 @@ async def sparql_post(
     )
 
 
+def _wants_page(request: Request) -> bool:
+    """Whether a browser asks (HTML preferred to every RDF format): it gets the editor."""
+    accept = request.headers.get("accept") or ""
+    named = any(r.media in formats.HTML.all_media_types for r in formats.parse_accept(accept))
+    offers = (formats.HTML, *formats.offers(formats.GRAPH))
+    return named and formats.negotiate(accept, offers) is formats.HTML
+
+
 def _decode(body: bytes, what: str) -> str:
     try:
         return body.decode("utf-8")
@@ -202,7 +215,7 @@ async def answer(
         check_services=True,
         service_allowlist=settings.service_allowlist,
     )
-    return await stream(engine, job, settings.query_timeout, client_of(request))
+    return await stream(request, engine, job, settings.query_timeout, client_of(request))
 
 
 def client_of(request: Request) -> str:
@@ -210,30 +223,11 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-async def stream(engine: Engine, job: Job, timeout: float, client: str = "") -> Response:
-    """Start a job and answer with its results as they come."""
-    run = await run_in_threadpool(engine.start, job, timeout, client)
-    assert run.head is not None
-    media = run.head.media_type
-    if media.startswith("text/") or media.endswith(("+xml", "+json")):
-        media += "; charset=utf-8"
-    headers = {"Vary": "Accept"}
-    if run.done:  # the whole (small) result came with the head
-        return Response(run.first, media_type=media, headers=headers)
-    return StreamingResponse(_body(run), media_type=media, headers=headers)
-
-
-async def _body(run: Run) -> AsyncIterator[bytes]:
-    try:
-        if run.first:
-            yield run.first
-        while True:
-            chunk = await run_in_threadpool(run.next_chunk)
-            if chunk is None:
-                return
-            yield chunk
-    finally:
-        run.close()
+async def stream(
+    request: Request, engine: Engine, job: Job, timeout: float, client: str = ""
+) -> Response:
+    """Answer with a job's results: whole, with the headers of :mod:`dckg.api.answers`."""
+    return await respond(request, engine, replace(job, hold=True), timeout, client)
 
 
 __all__ = ["QueryError", "answer", "router", "stream"]

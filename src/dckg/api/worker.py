@@ -27,6 +27,7 @@ import re
 import resource
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing.connection import Connection
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
@@ -49,8 +50,9 @@ _UPDATE = re.compile(
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
     re.IGNORECASE,
 )
-#: What capped a result: its number of rows, or its size in bytes.
-ROWS, BYTES = "rows", "bytes"
+#: What capped a result: its number of rows, its size in bytes, or a remote store that sent
+#: only part of its answer.
+ROWS, BYTES, REMOTE = "rows", "bytes", "remote"
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,10 @@ class Job:
     service_allowlist: tuple[str, ...] = ()
     #: Only check (the query runs elsewhere: a remote store).
     check_only: bool = False
+    #: Rows (or triples) skipped before the first one written: paging.
+    offset: int = 0
+    #: Send nothing before the end, so the head says whether a cap cut the result.
+    hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,9 +117,13 @@ def execute(store: Store, job: Job, send: Send) -> None:
         raise
     except DckgError as error:
         send(b"X" + pickle.dumps((type(error).__name__, _safe(str(error), calls_out))))
-    except Exception as error:  # an engine failure must not kill the worker
+    except (SyntaxError, ValueError, RuntimeError, OSError) as error:
+        # the engine failed the query (an evaluation error, a SERVICE call that failed)
         message = _safe(f"query failed: {error}", calls_out)
         send(b"X" + pickle.dumps(("QueryError", message)))
+    except Exception as error:  # a bug: reported as such, and the worker goes on
+        message = f"internal error ({type(error).__name__}): {error}"
+        send(b"X" + pickle.dumps(("InternalError", _safe(message, calls_out))))
 
 
 def _check(store: Store, job: Job) -> int:
@@ -158,25 +168,31 @@ def _execute(store: Store, job: Job, send: Send) -> None:
         raise
     if isinstance(result, QueryBoolean):
         fmt = _format(job, negotiation.BOOLEAN)
-        out = _Output(send, Head(fmt.media_type, negotiation.BOOLEAN, fmt.name))
+        out = _Output(send, Head(fmt.media_type, negotiation.BOOLEAN, fmt.name), hold=job.hold)
         writers.write_boolean(result, fmt, out.writer)
         out.end(1, None)
         return
     kind = negotiation.SOLUTIONS if isinstance(result, QuerySolutions) else negotiation.GRAPH
     fmt = _format(job, kind)
     rows = iter(result)
+    if job.offset > 0:
+        for _ in islice(rows, job.offset):
+            pass
     # The first row is computed before the response starts, so errors and time-outs met
     # while finding it still get their own status.
     first = next(rows, None)
     items = writers.prepend(first, rows) if first is not None else iter(())
     sized = _ByteCap(items, job.max_result_bytes)
-    out = _Output(send, Head(fmt.media_type, kind, fmt.name))
+    out = _Output(send, Head(fmt.media_type, kind, fmt.name), hold=job.hold)
     if isinstance(result, QueryTriples):
         n, capped = writers.write_graph(sized, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
     else:
         variables = [v.value for v in result.variables]
         n, capped = writers.write_solutions(variables, sized, fmt, out.writer, job.max_results)
-    out.end(n, BYTES if sized.hit else ROWS if capped else None)
+    cut = BYTES if sized.hit else ROWS if capped else None
+    if cut is None and store.truncation() is not None:
+        cut = REMOTE
+    out.end(n, cut)
 
 
 class _ByteCap:
@@ -203,12 +219,16 @@ class _ByteCap:
 class _Output:
     """Sends the head with the first chunk, and the end with the last one if it can."""
 
-    def __init__(self, send: Send, head: Head) -> None:
+    def __init__(self, send: Send, head: Head, *, hold: bool = False) -> None:
         self._send = send
         self._head: Head | None = head
+        self._held: list[bytes] | None = [] if hold else None
         self.writer = writers.ChunkWriter(self._chunk)
 
     def _chunk(self, data: bytes) -> None:
+        if self._held is not None:
+            self._held.append(data)
+            return
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, data, None)))
             self._head = None
@@ -216,7 +236,7 @@ class _Output:
             self._send(b"D" + data)
 
     def end(self, rows: int, capped: str | None) -> None:
-        rest = self.writer.take()
+        rest = b"".join([*(self._held or ()), self.writer.take()])
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, rest, (rows, capped))))
             self._head = None

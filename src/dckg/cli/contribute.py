@@ -10,6 +10,7 @@ import click
 from dckg.cli.context import Session, pass_session
 from dckg.errors import ValidationFailed
 from dckg.results import table
+from dckg.store import Store
 
 _FORMATS = click.Choice(["text", "json", "turtle"])
 
@@ -42,10 +43,10 @@ def _inputs(files: tuple[Path, ...], input_format: str | None) -> list:
     return [open_input(path, fmt=input_format) for path in files]
 
 
-def _warn_if_empty(session: Session) -> None:
+def _warn_if_empty(store: Store) -> None:
     from dckg.bootstrap import is_initialised
 
-    if not is_initialised(session.store):
+    if not is_initialised(store):
         click.echo(
             "dckg: warning: the store is not initialised (run 'dckg init'): references to "
             "the graph's cities, countries and concepts cannot be resolved",
@@ -85,8 +86,8 @@ def validate(
     """
     from dckg.validation import validate as run
 
-    _warn_if_empty(session)
-    report = run(session.store, _inputs(files, input_format), template=template, engine=engine)
+    _warn_if_empty(session.reader)
+    report = run(session.reader, _inputs(files, input_format), template=template, engine=engine)
     _print(report, fmt)
     if not report.conforms:
         sys.exit(1)
@@ -113,7 +114,7 @@ def contribute(
     """Validate FILEs, then merge them as one new contribution (all or nothing)."""
     from dckg.validation import contribute as merge
 
-    _warn_if_empty(session)
+    _warn_if_empty(session.store)
     try:
         record = merge(
             session.store,
@@ -143,7 +144,7 @@ def list_contributions(session: Session, fmt: str) -> None:
 
     from dckg.validation import contributions
 
-    found = contributions(session.store)
+    found = contributions(session.reader)
     if fmt == "json":
         rows = [
             {

@@ -16,29 +16,21 @@ from pathlib import Path
 from pyoxigraph import RdfFormat
 
 from dckg.errors import InputError, UsageError
+from dckg.sparql import formats
 
 #: The default cap on the size of one input, in bytes (after decompression).
 DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
 
-#: Formats a contribution may come in: name -> (RDF format or None for CSV, media type).
+#: Formats a contribution may come in: name -> (RDF format or None for CSV, media type),
+#: from the one format registry.
 FORMATS: dict[str, tuple[RdfFormat | None, str]] = {
-    "turtle": (RdfFormat.TURTLE, "text/turtle"),
-    "ntriples": (RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
-    "rdfxml": (RdfFormat.RDF_XML, "application/rdf+xml"),
-    "csv": (None, "text/csv"),
+    "turtle": (RdfFormat.TURTLE, formats.TURTLE.media_type),
+    "ntriples": (RdfFormat.N_TRIPLES, formats.NTRIPLES.media_type),
+    "jsonld": (RdfFormat.JSON_LD, formats.JSONLD.media_type),
+    "rdfxml": (RdfFormat.RDF_XML, formats.RDFXML.media_type),
+    "csv": (None, formats.CSV.media_type),
 }
-_ALIASES = {
-    "ttl": "turtle",
-    "nt": "ntriples",
-    "n-triples": "ntriples",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-    "rdf": "rdfxml",
-    "xml": "rdfxml",
-    "owl": "rdfxml",
-    "rdf-xml": "rdfxml",
-}
+_BY_FORMAT = {fmt: name for name, (fmt, _media) in FORMATS.items() if fmt is not None}
 
 
 def max_input_bytes() -> int:
@@ -64,7 +56,9 @@ def format_name(name: str) -> str:
     ('turtle', 'csv', 'jsonld')
     """
     key = name.lower().lstrip(".")
-    key = _ALIASES.get(key, key)
+    found = formats.rdf_by_name(key)
+    if found is not None and found.rdf_format in _BY_FORMAT:
+        key = _BY_FORMAT[found.rdf_format]
     if key not in FORMATS:
         known = "ttl, nt, jsonld, rdf (RDF/XML), csv"
         raise InputError(f"unknown or unsupported format {name!r} (use one of: {known})")
