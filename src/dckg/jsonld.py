@@ -10,7 +10,8 @@ and its line when:
 - a key does not expand to an IRI (PyLD reports every dropped key);
 - an ``@id``, a ``@type``, a property or a datatype is not a valid absolute IRI or a
   blank node, or a language tag is malformed (RDF has no place for them);
-- a value is ``null`` or an ``@index`` is given (neither reaches RDF).
+- a value is ``null``, stands outside any node, or an ``@index`` is given (none
+  reaches RDF).
 
 The expanded document, every IRI in it now absolute and checked, is what Oxigraph's
 parser then reads, so the check and the parse see the same statements. A remote
@@ -71,10 +72,11 @@ def expand_checked(data: bytes, *, source: str | Path, base_iri: str | None = No
 
     def no_remote(url: str, options: object = None) -> dict[str, Any]:
         remote.append(url)
-        raise InputError(f"the remote @context {url} is not fetched")
+        raise InputError(f"the remote @context {url} is not fetched", source=source)
 
     try:
         _refuse_nulls(document)
+        _refuse_loose_values(document)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             expanded = jsonld.expand(
@@ -136,6 +138,21 @@ def _refuse_nulls(value: object, key: str | None = None) -> None:
         for name, item in value.items():
             if name != "@context":
                 _refuse_nulls(item, name)
+
+
+def _refuse_loose_values(document: object) -> None:
+    """A value in the top-level array or a top-level ``@graph`` has no subject: dropped."""
+    items: object = document
+    if isinstance(document, dict) and set(document) <= {"@context", "@graph"}:
+        items = document.get("@graph", [])
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or "@value" in item or "@list" in item:
+            shown = json.dumps(item, ensure_ascii=False)
+            raise _Refused(
+                f"the value {shown[:80]} stands outside any node, with no subject, {_DROPPED}",
+                value=item if isinstance(item, str) else None,
+                key="@graph",
+            )
 
 
 # -- the expanded form: every statement explicit ---------------------------------------

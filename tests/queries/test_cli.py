@@ -88,3 +88,23 @@ def test_bad_usage_exits_2_with_a_clear_message(
     code, out, err = run(capsys, "--store", "memory", *args)
     assert code == 2
     assert message in err and out == ""
+
+
+def test_no_rows_is_said_in_words_with_the_coverage(
+    capsys: pytest.CaptureFixture[str], store_dir: str
+) -> None:
+    code, out, err = run(capsys, "--store", store_dir, "query", "reported-figures")
+    assert code == 0 and "(0 rows)" in out
+    assert "No rows: the graph holds nothing that answers 'reported-figures'" in err
+    lines = err.splitlines()
+    # the store holds the fixture's twinnings, from its graph, and no reported figure at all
+    assert any("#Twinning" in line and "graph/file/partnerships" in line for line in lines)
+    assert any("#ReportedFigure" in line and "no source holds any" in line for line in lines)
+
+
+def test_coverage_command(capsys: pytest.CaptureFixture[str], store_dir: str) -> None:
+    code, out, _ = run(capsys, "--store", store_dir, "coverage", "--kind", "dckg:Twinning")
+    assert code == 0
+    [line] = out.splitlines()
+    count, rest = line.split(maxsplit=1)
+    assert int(count) > 0 and rest.startswith("https://w3id.org/dckg/ontology#Twinning")

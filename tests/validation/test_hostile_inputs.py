@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dckg.errors import InputError
+from dckg.errors import InputError, UsageError
 from dckg.store import EmbeddedStore, Store
 from dckg.validation import bytes_input, contribute, read_contribution, validate
 
@@ -180,6 +180,14 @@ def test_anything_json_ld_would_drop_is_an_error(
         assert caught.value.line == line
 
 
+@pytest.mark.parametrize(
+    "document", ['[{"@id": "http://e/a", "http://e/p": 1}, "loose"]', '{"@graph": [{"@value": 1}]}']
+)
+def test_a_value_outside_any_node_is_an_error(document: str) -> None:
+    with pytest.raises(InputError, match="outside any node"):
+        read(document.encode(), "jsonld")
+
+
 def test_well_formed_json_ld_is_read_whole() -> None:
     data = jsonld(
         '  "label": {"@value": "Lyon-Dakar", "@language": "fr"},\n'
@@ -243,3 +251,16 @@ def test_a_signed_number_in_a_number_column_is_fine(reference_store: Store) -> N
     report = csv_report(reference_store, [f"f5,twinning,F5,{PARTNERS},2020,+1500.5,a - b = c"])
     assert not [i for i in report.issues if "formula" in i.message]  # type: ignore[attr-defined]
     assert report.conforms  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("url", ["https://example.org/list\n", "https://example.org/<x>"])
+def test_a_bad_source_url_is_a_usage_error(url: str) -> None:
+    source = bytes_input(jsonld('  "label": "x"'), name="p.jsonld", fmt="jsonld")
+    with EmbeddedStore() as store, pytest.raises(UsageError, match="source_url"):
+        contribute(store, [source], by="x", source_url=url)
+    done = subprocess.run(
+        [sys.executable, "-m", "dckg", "--store", "memory", "contribute", "--by", "x",
+         "--source", url, str(BILLION_LAUGHS)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2 and "--source" in done.stderr and "Traceback" not in done.stderr

@@ -22,6 +22,7 @@ from .conftest import check_turtle
 ID = "https://w3id.org/dckg/id/"
 X = ID + "example/"
 P = ID + "partnership/"
+ORG = "http://www.w3.org/ns/org#"
 
 
 def d(local: str) -> str:
@@ -131,6 +132,33 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str | None, str]]]] = {
             (X + "part", d("participation"), V),
         },
     ),
+    "MembershipShape": (
+        "x:m a dckg:Membership ; <http://www.w3.org/ns/org#member> city:geonames-2996944 ;"
+        " <http://www.w3.org/ns/org#organization> network:eurocities ;"
+        ' dckg:startDate "1990-01-01"^^xsd:date ; <http://purl.org/dc/terms/source>'
+        " <https://eurocities.eu/> .",
+        "x:m a dckg:Membership ; <http://www.w3.org/ns/org#organization> city:geonames-2996944 ;"
+        ' dckg:startDate "soon" .',
+        {
+            (X + "m", ORG + "member", V),
+            (X + "m", ORG + "organization", V),
+            (X + "m", d("startDate"), V),
+            (X + "m", "http://purl.org/dc/terms/source", V),
+        },
+    ),
+    "PledgeShape": (
+        "x:p a dckg:Pledge ; dckg:pledgedBy city:geonames-2996944 ; dckg:objective sdg:13 ;"
+        ' dckg:startDate "2016-03-01"^^xsd:date . city:geonames-2996944 dckg:advances sdg:13 .',
+        "x:p a dckg:Pledge ; dckg:pledgedBy city:geonames-2996944 ; dckg:objective theme:energy .",
+        {(X + "p", d("objective"), V), (X + "p", None, V)},
+    ),
+    "SignatoryGroupShape": (
+        'x:g a dckg:SignatoryGroup ; rdfs:label "G" ;'
+        " <http://www.w3.org/ns/org#hasMember> city:geonames-2996944 .",
+        'x:g a dckg:SignatoryGroup ; rdfs:label "G" ;'
+        " <http://www.w3.org/ns/org#hasMember> network:eurocities .",
+        {(X + "g", ORG + "hasMember", V)},
+    ),
     "ResultShape": (
         'p:x a dckg:Partnership ; rdfs:label "X" ; dckg:partner city:geonames-2996944 ,'
         ' city:geonames-2253354 ; dckg:result x:res . x:res a dckg:Result ; rdfs:label "R" ;'
@@ -159,6 +187,45 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str | None, str]]]] = {
             (X + "f", d("currency"), V),
             (X + "f", d("programme"), V),
             (X + "f", d("funding"), W),
+        },
+    ),
+    "FundedActionShape": (
+        'x:a a dckg:FundedAction ; rdfs:label "A" ; dckg:funding x:f ; dckg:country country:SEN ;'
+        ' dckg:adoptionDate "2016-12-15"^^xsd:date . x:f a dckg:Funding ; dckg:amount 10 ;'
+        ' dckg:currency "EUR" .',
+        "x:a a dckg:FundedAction ; dckg:country theme:energy ;"
+        ' dckg:adoptionDate "2016"^^xsd:gYear .',
+        {
+            (X + "a", RDFS + "label", V),
+            (X + "a", d("funding"), V),
+            (X + "a", d("country"), V),
+            (X + "a", d("adoptionDate"), V),
+        },
+    ),
+    "CountryAllocationShape": (
+        'x:a a dckg:FundedAction ; rdfs:label "A" ; dckg:funding x:f ; dckg:allocation x:c .'
+        ' x:f a dckg:Funding ; dckg:amount 10 ; dckg:currency "EUR" .'
+        " x:c a dckg:CountryAllocation ; dckg:country country:SEN ; dckg:share 12.5 .",
+        "x:c a dckg:CountryAllocation ; dckg:share 120 .",
+        {(X + "c", d("country"), V), (X + "c", d("share"), V), (X + "c", d("allocation"), V)},
+    ),
+    "LotShape": (
+        'x:call a dckg:CallForProposals ; rdfs:label "C" ; dckg:programme programme:csos-las ;'
+        ' dckg:lot x:l . x:l a dckg:Lot ; rdfs:label "Lot 1" .',
+        "x:l a dckg:Lot .",
+        {(X + "l", RDFS + "label", V), (X + "l", d("lot"), V)},
+    ),
+    "ReportedFigureShape": (
+        'x:r a dckg:ReportedFigure ; dckg:about programme:csos-las ; dckg:attribute "budget" ;'
+        ' dckg:reportedText "~40" ; dckg:reportedValue 40 ;'
+        " <http://purl.org/dc/terms/source> <https://example.org/page> .",
+        'x:r a dckg:ReportedFigure ; dckg:about "PSC" ; dckg:reportedValue "forty" .',
+        {
+            (X + "r", d("about"), V),
+            (X + "r", d("attribute"), V),
+            (X + "r", d("reportedText"), V),
+            (X + "r", d("reportedValue"), V),
+            (X + "r", "http://purl.org/dc/terms/source", V),
         },
     ),
     "FundingInstrumentShape": (
@@ -212,6 +279,27 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str | None, str]]]] = {
         '<http://metadata.un.org/sdg/18> a dckg:SustainableDevelopmentGoal ; rdfs:label "18" ;'
         " dckg:framework framework:2030-agenda .",
         {("http://metadata.un.org/sdg/18", None, V)},
+    ),
+    "SDGTargetShape": (
+        'x:t11 a dckg:Commitment ; rdfs:label "T" ; dckg:framework framework:2030-agenda .'
+        " <http://metadata.un.org/sdg/11.3> a dckg:SDGTarget , skos:Concept ;"
+        ' rdfs:label "11.3"@en ; skos:prefLabel "11.3"@en ; skos:broader sdg:11 ;'
+        " skos:inScheme <http://metadata.un.org/sdg> ; dckg:framework framework:2030-agenda .",
+        '<http://metadata.un.org/sdg/11.x3> a dckg:SDGTarget , skos:Concept ; rdfs:label "x"@en ;'
+        ' skos:prefLabel "x"@en ; skos:inScheme <http://metadata.un.org/sdg> ;'
+        " dckg:framework framework:2030-agenda ; skos:broader <http://metadata.un.org/sdg/11.3> .",
+        {
+            ("http://metadata.un.org/sdg/11.x3", None, V),
+            ("http://metadata.un.org/sdg/11.x3", SKOS + "broader", V),
+        },
+    ),
+    "SDGIndicatorShape": (
+        "<http://metadata.un.org/sdg/C110301> a dckg:SDGIndicator , skos:Concept ;"
+        ' skos:prefLabel "11.3.1"@en ; skos:inScheme <http://metadata.un.org/sdg> ;'
+        " skos:broader <http://metadata.un.org/sdg/11.3> .",
+        'x:i a dckg:SDGIndicator , skos:Concept ; skos:prefLabel "i"@en ;'
+        " skos:inScheme <http://metadata.un.org/sdg> ; skos:broader sdg:11 .",
+        {(X + "i", SKOS + "broader", V)},
     ),
     "ConceptShape": (
         'x:k a skos:Concept ; skos:prefLabel "K" ; skos:inScheme scheme:themes .',

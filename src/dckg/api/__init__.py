@@ -22,7 +22,9 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -70,6 +72,9 @@ def create_app(
         description="A knowledge graph of decentralised cooperation: SPARQL endpoint, "
         "named queries, dataset description and dumps, validation.",
         lifespan=lifespan,
+        # /docs is served from the bundled Swagger UI below, never from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
@@ -84,9 +89,25 @@ def create_app(
         expose_headers=["Content-Disposition"],
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NoSniff)
     app.state.library = _library() if library is None else library
     _include_routers(app, app.state.library)
+    app.add_api_route("/docs", _docs, include_in_schema=False)
     return app
+
+
+def _docs(request: Request) -> HTMLResponse:
+    """The interactive API documentation: Swagger UI, bundled in ``static/swagger-ui``."""
+    root = request.scope.get("root_path", "")
+    return get_swagger_ui_html(
+        openapi_url=root + "/openapi.json",
+        title="dckg — HTTP API",
+        swagger_js_url=root + "/static/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url=root + "/static/swagger-ui/swagger-ui.css",
+        swagger_favicon_url=root + "/static/favicon.svg",
+        # No validator badge: it would be fetched from validator.swagger.io.
+        swagger_ui_parameters={"validatorUrl": None},
+    )
 
 
 def _include_routers(app: FastAPI, library: Mapping[str, Any]) -> None:
@@ -146,6 +167,35 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class NoSniff:
+    """Adds ``X-Content-Type-Options: nosniff`` to every response.
+
+    A browser then never runs a response as a script or a style sheet unless its
+    ``Content-Type`` says so (a SPARQL result holding ``<script>`` stays data).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() != b"x-content-type-options"
+                ]
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_header)
 
 
 async def _plain(send: Send, status: int, text: str) -> None:

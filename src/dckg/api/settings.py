@@ -14,6 +14,8 @@ variable                   meaning                                              
 ``DCKG_SERVICE_ALLOWLIST`` comma-separated endpoints ``SERVICE`` may call         (none)
 ``DCKG_WRITE_TOKEN``       bearer token for writing over HTTP (unset: disabled)   (unset)
 ``DCKG_QUERY_WORKERS``     processes that run queries (0: one per core, min. 2)  0
+``DCKG_MAX_CONNECTIONS``   connections open at once; one more gets 503            1000
+``DCKG_IDLE_TIMEOUT``      seconds a connection may stay open between requests    10
 =========================  =====================================================  ==========
 """
 
@@ -47,17 +49,21 @@ class Settings:
     service_allowlist: tuple[str, ...] = ()
     write_token: str | None = None
     query_workers: int = 0
+    max_connections: int = 1000
+    idle_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
             raise UsageError(f"the query timeout must be positive, not {self.query_timeout}")
-        for name in ("max_results", "max_body_bytes"):
+        for name in ("max_results", "max_body_bytes", "max_connections"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.query_workers < 0:
             raise UsageError(
                 f"query_workers must be 0 (automatic) or more, not {self.query_workers}"
             )
+        if self.idle_timeout <= 0:
+            raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
         if not 0 <= self.port <= 65535:
             raise UsageError(f"not a TCP port: {self.port}")
         if self.write_token is not None and len(self.write_token) < 16:
@@ -104,6 +110,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "max_results": _number(int),
     "max_body_bytes": _number(int),
     "query_workers": _number(int),
+    "max_connections": _number(int),
+    "idle_timeout": _number(float),
     "service_allowlist": lambda raw, _variable: _allowlist(raw),
     "store": lambda raw, _variable: raw,
     "host": lambda raw, _variable: raw,

@@ -85,7 +85,8 @@ def _validate(data: bytes, name: str) -> None:
     """Run the output through the contribution pipeline: shapes, references, duplicates.
 
     The reference store holds the ontology and every shipped data set but the twinnings,
-    which are what is being made. Violations stop the import; nothing is written.
+    which are what is being made, and the Wikipedia twin towns, which are merged with them
+    (and rebuilt after them). Violations stop the import; nothing is written.
     """
     from dckg.bootstrap import initialise
     from dckg.errors import ValidationFailed
@@ -97,6 +98,7 @@ def _validate(data: bytes, name: str) -> None:
     with EmbeddedStore() as store:
         initialise(store)
         store.drop_graph(graph("reference/twinnings"))
+        store.drop_graph(graph("reference/twin-towns-wikipedia"))
         report = validate(store, [bytes_input(data, fmt="nt", name=name, max_bytes=len(data))])
     click.echo(f"validation: {report.summary()}", err=True)
     if not report.conforms:

@@ -63,7 +63,30 @@ def run_query(
     if explain:
         click.echo(explain_text(query, raw), nl=False)
         return
-    write_result(query.run(session.store, raw), sys.stdout.buffer, fmt)
+    rows = write_result(query.run(session.store, raw), sys.stdout.buffer, fmt)
+    if rows == 0:
+        click.echo(no_rows_text(session, name), err=True, nl=False)
+
+
+def no_rows_text(session: Session, name: str) -> str:
+    """Why a query may answer nothing: the graph's coverage, in words."""
+    from dckg.coverage import coverage, coverage_text
+
+    return (
+        f"No rows: the graph holds nothing that answers '{name}' with these parameters. "
+        f"What the graph covers (per kind of fact, how many, from which source; "
+        f"'dckg coverage'):\n" + coverage_text(coverage(session.store))
+    )
+
+
+@click.command("coverage")
+@click.option("--kind", help="Only this class (an IRI, e.g. dckg:FundedAction).")
+@pass_session
+def show_coverage(session: Session, kind: str | None) -> None:
+    """What the graph covers: per kind of fact, how many, from which source."""
+    from dckg.coverage import coverage, coverage_text
+
+    click.echo(coverage_text(coverage(session.store, kind=kind)), nl=False)
 
 
 def explain_text(query: NamedQuery, raw: dict[str, str]) -> str:
@@ -92,4 +115,4 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return raw
 
 
-COMMANDS = [list_queries, run_query]
+COMMANDS = [list_queries, run_query, show_coverage]

@@ -60,6 +60,20 @@ if TYPE_CHECKING:
     default=None,
     help="Processes that run queries.  [default: one per core, at least 2; $DCKG_QUERY_WORKERS]",
 )
+@click.option(
+    "--max-connections",
+    type=int,
+    default=None,
+    help="Connections open at once; one more is refused with 503.  "
+    "[default: 1000; $DCKG_MAX_CONNECTIONS]",
+)
+@click.option(
+    "--idle-timeout",
+    type=float,
+    default=None,
+    help="Seconds a connection may stay open with no request in progress.  "
+    "[default: 10; $DCKG_IDLE_TIMEOUT]",
+)
 @pass_session
 def serve(session: Session, store_spec: str | None, **options: object) -> None:
     """Serve the graph over HTTP: /sparql, /queries, /.well-known/void, /dumps, /validate.
@@ -69,6 +83,7 @@ def serve(session: Session, store_spec: str | None, **options: object) -> None:
     import uvicorn
 
     from dckg.api import create_app
+    from dckg.api.connections import uvicorn_options
     from dckg.api.settings import Settings
 
     settings = Settings.from_env(**options, store=store_spec or session.spec)
@@ -78,7 +93,13 @@ def serve(session: Session, store_spec: str | None, **options: object) -> None:
     click.echo(
         f"dckg: serving {settings.store} on http://{settings.host}:{settings.port}/", err=True
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **uvicorn_options(settings.max_connections, settings.idle_timeout),
+    )
 
 
 def _open(spec: str | None) -> Store:

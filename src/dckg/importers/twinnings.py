@@ -39,7 +39,16 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError, UsageError
 from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
-from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Match, Place, Reconciler, parse_country
+from dckg.reconcile import (
+    AMBIGUOUS,
+    MATCHED,
+    MAX_KM,
+    Match,
+    Place,
+    Reconciler,
+    normalise,
+    parse_country,
+)
 from dckg.reconcile import distance_km as great_circle
 
 #: The header every file must have, in this order.
@@ -415,6 +424,8 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
         result.unknown_countries[side.country] += 1
         country = None
     match = reconciler.reconcile(side.label, country=country, lat=side.lat, lon=side.lon)
+    if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
+        return Resolved(side, "unknown", match, NOT_A_SPELLING)
     if match.status == MATCHED:
         reason = "matched outside the given country" if match.note.startswith("found only") else ""
         return Resolved(side, MATCHED, match, reason)
@@ -429,6 +440,39 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
     else:
         reason = "no place of that name"
     return Resolved(side, "unknown", match, reason)
+
+
+#: Why a place whose name is only alike to a town's, not spelt otherwise, is not matched.
+NOT_A_SPELLING = "only a name with a word or number more or less near (a district, a seat)"
+#: How alike (rapidfuzz ratio, 0-100) a name must be to a town's to be taken for it.
+SPELLING_MIN = 90.0
+_NOT_ONE_NAME = re.compile(r"\d|[–—(),/]|\s-\s")
+
+
+def spelling_only(reconciler: Reconciler, label: str, match: Match) -> bool:
+    """Whether a match is on the name, or on another spelling of the whole name.
+
+    The reconciler's fuzzy tier also takes a name for a town's when one adds a short word
+    or a number to the other; for twinnings that is a district for its city (`Prague 1`,
+    `Budapest XVII. kerülete`) or a city for its district (`Dubai` for Bur Dubai), so an
+    importer keeps a fuzzy match only when the whole name is spelt otherwise (`Tiachiv` /
+    Tyachiv, `Santa Fe` / Santafé, `Beit Sahour` / Beit Sahur): at least
+    :data:`SPELLING_MIN` alike with spaces ignored, and the name holds no number,
+    parenthesis, comma or dash.
+    """
+    from rapidfuzz import fuzz
+
+    from dckg.reconcile import FUZZY
+    from dckg.reconcile.names import squeeze
+
+    if match.reason != FUZZY or match.iri is None:
+        return True
+    if _NOT_ONE_NAME.search(label):
+        return False
+    place = reconciler.place(match.iri)
+    key = squeeze(normalise(label))
+    names = place.names | {normalise(place.label)} if place else set()
+    return any(fuzz.ratio(key, squeeze(name)) >= SPELLING_MIN for name in names)
 
 
 # -- writing ---------------------------------------------------------------------------------

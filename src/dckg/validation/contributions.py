@@ -80,6 +80,21 @@ def new_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
+def _check_source_url(url: str) -> None:
+    """The source must be one http(s) IRI: no space, no line break, nothing an IRI forbids."""
+    valid = re.fullmatch(r"https?://\S+", url) is not None
+    if valid:
+        try:
+            NamedNode(url)
+        except ValueError:
+            valid = False
+    if not valid:
+        raise UsageError(
+            f"the source (--source, source_url) must be an http(s) URL with no spaces or "
+            f"line breaks, not {url!r}"
+        )
+
+
 def contribute(
     store: Store,
     sources: Sequence[Source],
@@ -92,8 +107,8 @@ def contribute(
     """Validate ``sources`` and, if they conform, merge them as one new contribution."""
     if not by.strip():
         raise UsageError("say who contributes (--by NAME)")
-    if source_url is not None and not re.match(r"^https?://\S+$", source_url):
-        raise UsageError(f"--source must be an http(s) URL, not {source_url!r}")
+    if source_url is not None:
+        _check_source_url(source_url)
     parsed = read_all(sources, store=store, template=template)
     report = validate_parsed(store, parsed)
     if not report.conforms:

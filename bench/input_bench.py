@@ -1,0 +1,168 @@
+"""Hostile-input benchmark: what refusing XML entity expansion costs, against Oxigraph's
+parser left to expand, and what the RDF/XML and JSON-LD checks add to honest files.
+
+Run on purpose, not by the tests:
+
+    python bench/input_bench.py [--repeat 5] [--records 2000]
+
+Each measurement runs in a fresh process, so its peak memory (``ru_maxrss``) is its own;
+the unguarded parser runs under an address-space cap of 4 GiB so that it fails instead of
+taking the machine. It prints one table; docs/security.md quotes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import resource
+import statistics
+import time
+from pathlib import Path
+
+LAUGHS = Path(__file__).resolve().parents[1] / "tests" / "data" / "inputs" / "billion-laughs.rdf"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def laughs(levels: int) -> bytes:
+    """The classic document with ``levels`` levels of ten references (3 × 10^(levels-1) chars)."""
+    entities = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{i} "' + f"&l{i - 1};" * 10 + '">' for i in range(1, levels)
+    ]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+        f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:s="http://www.w3.org/2000/01/rdf-schema#">'
+        '<rdf:Description rdf:about="https://w3id.org/dckg/id/x">'
+        f"<s:label>&l{levels - 1};</s:label></rdf:Description></rdf:RDF>\n"
+    ).encode()
+
+
+def honest_rdfxml(records: int) -> bytes:
+    """An RDF/XML file of ``records`` partnerships, namespace entities as tools write them."""
+    rows = [
+        f'<dckg:Partnership rdf:about="&id;partnership/b{i}"><rdfs:label>Partnership {i}'
+        f'</rdfs:label><dckg:partner rdf:resource="&id;city/geonames-{i}"/>'
+        f'<dckg:partner rdf:resource="&id;city/geonames-{i + 1}"/>'
+        f'<dckg:startDate rdf:datatype="&xsd;gYear">{1990 + i % 30}</dckg:startDate>'
+        "</dckg:Partnership>"
+        for i in range(records)
+    ]
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n'
+        '<!ENTITY xsd "http://www.w3.org/2001/XMLSchema#">\n'
+        '<!ENTITY id "https://w3id.org/dckg/id/">\n]>\n'
+        f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#" '
+        'xmlns:dckg="https://w3id.org/dckg/ontology#">\n' + "\n".join(rows) + "\n</rdf:RDF>\n"
+    ).encode()
+
+
+def honest_jsonld(records: int) -> bytes:
+    context = {
+        "dckg": "https://w3id.org/dckg/ontology#",
+        "label": "http://www.w3.org/2000/01/rdf-schema#label",
+        "partner": {"@id": "dckg:partner", "@type": "@id"},
+        "start": {"@id": "dckg:startDate", "@type": "http://www.w3.org/2001/XMLSchema#gYear"},
+    }
+    graph = [
+        {
+            "@id": f"https://w3id.org/dckg/id/partnership/b{i}",
+            "@type": "dckg:Partnership",
+            "label": f"Partnership {i}",
+            "partner": [
+                f"https://w3id.org/dckg/id/city/geonames-{i}",
+                f"https://w3id.org/dckg/id/city/geonames-{i + 1}",
+            ],
+            "start": str(1990 + i % 30),
+        }
+        for i in range(records)
+    ]
+    return json.dumps({"@context": context, "@graph": graph}).encode()
+
+
+# -- one measurement per process -----------------------------------------------------------
+
+
+def _measure(job: str, data: bytes, out: multiprocessing.Queue) -> None:
+    if job == "oxigraph-unguarded":
+        limit = 4 * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        # when the allocation fails, the parser aborts with a long backtrace: not ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    from pyoxigraph import RdfFormat, parse
+
+    from dckg import rdfio
+    from dckg.errors import InputError
+
+    rdf_format = RdfFormat.JSON_LD if job.endswith("jsonld") else RdfFormat.RDF_XML
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    outcome = "parsed"
+    try:
+        if job.startswith("dckg"):
+            count = sum(1 for _ in rdfio.parse_quads(data, rdf_format, source="bench"))
+        else:
+            count = sum(1 for _ in parse(data, rdf_format))
+        outcome = f"{count:,} quads"
+    except InputError:
+        outcome = "refused"
+    except MemoryError:
+        outcome = "out of memory (4 GiB cap)"
+    except Exception as error:  # the bench reports whatever happened
+        outcome = type(error).__name__
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out.put((elapsed, peak / 1024, (peak - base) / 1024, outcome))
+
+
+def measure(job: str, data: bytes, repeat: int) -> tuple[float, float, float, str]:
+    context = multiprocessing.get_context("spawn")
+    runs = []
+    for _ in range(repeat):
+        queue: multiprocessing.Queue = context.Queue()
+        process = context.Process(target=_measure, args=(job, data, queue))
+        process.start()
+        process.join(600)
+        if process.exitcode == 0:
+            runs.append(queue.get(timeout=5))
+        else:
+            runs.append((math.nan, math.nan, math.nan, "aborted: out of memory (4 GiB cap)"))
+    times = [r[0] for r in runs]
+    return statistics.median(times), max(r[1] for r in runs), max(r[2] for r in runs), runs[0][3]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--records", type=int, default=2000)
+    args = parser.parse_args()
+
+    attack = LAUGHS.read_bytes()
+    smaller = laughs(8)  # 3 × 10^8 characters: what an unguarded parser can still survive
+    rdfxml, jsonld = honest_rdfxml(args.records), honest_jsonld(args.records)
+    rows = [
+        ("billion laughs, 9 levels (tests/data)", "dckg", attack, args.repeat),
+        ("billion laughs, 8 levels", "dckg", smaller, args.repeat),
+        ("billion laughs, 8 levels", "oxigraph-unguarded", smaller, 1),
+        ("billion laughs, 9 levels (tests/data)", "oxigraph-unguarded", attack, 1),
+        (f"RDF/XML, {args.records:,} partnerships", "dckg", rdfxml, args.repeat),
+        (f"RDF/XML, {args.records:,} partnerships", "oxigraph", rdfxml, args.repeat),
+        (f"JSON-LD, {args.records:,} partnerships", "dckg-jsonld", jsonld, args.repeat),
+        (f"JSON-LD, {args.records:,} partnerships", "oxigraph-jsonld", jsonld, args.repeat),
+    ]
+    print(
+        f"| input | bytes | parser | outcome | time (median of {args.repeat}) "
+        "| process peak RSS | growth |"
+    )
+    print("|---|---:|---|---|---:|---:|---:|")
+    for name, job, data, repeat in rows:
+        elapsed, peak, grown, outcome = measure(job, data, repeat)
+        print(
+            f"| {name} | {len(data):,} | {job} | {outcome} | {elapsed * 1000:,.1f} ms "
+            f"| {peak:,.0f} MB | {grown:,.0f} MB |"
+        )
+
+
+if __name__ == "__main__":
+    main()

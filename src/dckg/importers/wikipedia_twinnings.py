@@ -1,0 +1,793 @@
+"""Import the twin towns of the English Wikipedia lists, merged with the Wikidata twinnings.
+
+Input: one CSV file, ``city1,country1,lat1,lng1,city2,country2,lat2,lng2``, each row a
+pair of twin towns as the English Wikipedia pages "List of twin towns and sister cities
+in <country or continent>" list them (``country1`` is the page's country), with the
+coordinates of both towns (Wikipedia's, else a geocoder's). The importer
+
+1. reads every row, refusing a file whose header is not ``COLUMNS`` and reporting each
+   malformed row (wrong number of columns, an empty name, a coordinate that does not
+   parse or is out of range) with file and line — the import stops there unless malformed
+   rows are explicitly skipped;
+2. drops exact duplicate rows;
+3. reconciles both towns with :mod:`dckg.reconcile` exactly as the Wikidata importer does
+   (name + country + coordinates, never a name alone), with one rule more: a town found
+   only in another country than the row gives is *not* accepted (the coordinates of a
+   geocoded name may be those of a namesake abroad), unless that country is a territory
+   of the given one (Réunion for France, the Faroe Islands for Denmark, …);
+4. merges the rows of one pair of towns (listed from both towns' pages, or twice) into
+   one twinning whose IRI is derived from the sorted pair of GeoNames identifiers,
+   ``id/partnership/twinning-geonames-{min}-geonames-{max}`` — the same IRI the Wikidata
+   importer mints, so a pair both sources state is one node;
+5. writes sorted N-Triples for the graph ``graph/reference/twin-towns-wikipedia``:
+
+   - a twinning the Wikidata graph does not hold is described whole (type, label, the two
+     partners, distance) with ``dct:source`` the Wikipedia lists;
+   - a twinning the Wikidata graph holds gets only this source's statement, ``dct:source``
+     the Wikipedia lists and ``prov:wasDerivedFrom`` this retrieval: the union of the two
+     graphs then has one twinning with two sources, and no triple twice (a triple stated in
+     two graphs would be counted twice by queries that do not use DISTINCT);
+   - the towns of fewer than 15,000 people that neither the shipped city list nor the
+     Wikidata graph holds, from GeoNames.
+
+The Wikidata graph is read from its shipped file (``data/twinnings.nt.gz``), so run this
+import after the Wikidata one. Reconciliation uses exactly the shipped reference cities.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import random
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+
+from dckg.errors import InputError, UsageError
+from dckg.importers.twinnings import (
+    NOT_A_SPELLING,
+    Malformed,
+    Resolved,
+    Side,
+    percentile,
+    reference_reconciler,
+    spelling_only,
+)
+from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
+from dckg.reconcile import AMBIGUOUS, MATCHED, Match, Place, Reconciler, normalise, parse_country
+from dckg.reconcile import distance_km as great_circle
+from dckg.reconcile.names import squeeze
+
+#: The header the file must have, in this order.
+COLUMNS = ("city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2")
+#: The named graph ``dckg init`` loads ``data/twin-towns-wikipedia.nt.gz`` into.
+DATASET = graph("reference/twin-towns-wikipedia")
+#: The Wikidata twinnings graph this one is merged with.
+WIKIDATA_DATASET = graph("reference/twinnings")
+#: What each twinning of this graph cites: the English Wikipedia lists.
+WIKIPEDIA_LISTS = NamedNode("https://en.wikipedia.org/wiki/Lists_of_twin_towns_and_sister_cities")
+#: The retrieval the CSV is: the lists as compiled and geocoded by the twincities repository.
+SOURCE = thing("source", "wikipedia-twin-towns-2026")
+COMPILATION = NamedNode(
+    "https://github.com/Hekman/twincities/blob/84ebdec/app/public/twin_cities.csv"
+)
+CC_BY_SA = NamedNode("https://creativecommons.org/licenses/by-sa/4.0/")
+ATTRIBUTION = (
+    "Wikipedia contributors, “List of twin towns and sister cities in …” (81 pages), "
+    "English Wikipedia, CC BY-SA 4.0; compiled and geocoded in the Hekman/twincities "
+    "repository (commit 84ebdec, February 2026)."
+)
+#: The remark on a place matched as the only GeoNames entry of its name with a population.
+DUPLICATE_ENTRY = "several GeoNames entries of that name there: the only one with a population"
+#: The remark on a place whose row gives whole-degree coordinates (too coarse to place it).
+COARSE = "whole-degree coordinates: matched on name and country, within 160 km"
+#: Files larger than this are refused (bytes).
+MAX_FILE_BYTES = 50_000_000
+
+#: Country names of the lists that ISO 3166 and the reconciler's aliases do not know.
+COUNTRY_NAMES = {
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "georgia country": "GE",
+    "republic of ireland": "IE",
+    "northern cyprus": "CY",
+    "moldavia": "MD",
+    "madagaskar": "MG",
+    "kazakhstah": "KZ",
+    "grece": "GR",
+    "surinam": "SR",
+    "bosnia and hercegovina": "BA",
+    "west bank": "PS",
+    "micronesia": "FM",
+    "congo": "CG",  # the lists' "Congo" rows are Brazzaville and Pointe-Noire
+    "western sahara": "EH",
+    "in italy": "IT",
+}
+#: Territories GeoNames files under their own code, by the country a list may give instead.
+TERRITORIES = {
+    "FR": frozenset("GP MQ RE GF YT PM NC PF WF BL MF".split()),
+    "NL": frozenset("AW CW SX BQ".split()),
+    "GB": frozenset("IM JE GG GI FK BM KY VG MS AI TC SH".split()),
+    "DK": frozenset("FO GL".split()),
+    "FI": frozenset({"AX"}),
+    "NO": frozenset({"SJ"}),
+    "US": frozenset("PR GU VI MP AS".split()),
+    "CN": frozenset("HK MO".split()),
+    "NZ": frozenset("CK NU".split()),
+    "AU": frozenset("NF CX CC".split()),
+}
+_A = NamedNode(RDF + "type")
+_DASH = re.compile(r"\s+[–—-]\s+")
+_TWINNING = NamedNode(DCKG + "Twinning")
+_CITY = NamedNode(DCKG + "City")
+_REGION_WORDS = re.compile(
+    r"\b(district|region|county|province|provincia|oblast|voivodeship|department|"
+    r"prefecture|canton|borough|arrondissement|kraj|okres|powiat|raion|rayon|governorate|"
+    r"state|municipality|regional unit|metropolitan|area)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One well-formed CSV row: the listed town (``city1``) and its twin."""
+
+    line: int
+    listed: Side
+    twin: Side
+
+
+@dataclass
+class Twinning:
+    """One twinning between two matched towns, merged from one or more rows."""
+
+    a: Place
+    b: Place
+    rows: int = 0
+    directions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    lists: set[str] = field(default_factory=set)
+
+    @property
+    def iri(self) -> NamedNode:
+        return twinning_iri(self.a, self.b)
+
+    @property
+    def distance_km(self) -> float:
+        return great_circle(self.a.lat, self.a.lon, self.b.lat, self.b.lon)  # type: ignore[arg-type]
+
+
+def twinning_iri(a: Place, b: Place) -> NamedNode:
+    """The IRI of the twinning of two GeoNames places, the same whichever comes first.
+
+    >>> p = Place("x", "A", "FR", 0.0, 0.0, frozenset(), geonames_id=7)
+    >>> q = Place("y", "B", "DE", 0.0, 0.0, frozenset(), geonames_id=3)
+    >>> twinning_iri(p, q).value == twinning_iri(q, p).value
+    True
+    >>> twinning_iri(p, q).value
+    'https://w3id.org/dckg/id/partnership/twinning-geonames-3-geonames-7'
+    """
+    low, high = sorted((a.geonames_id or 0, b.geonames_id or 0))
+    return thing("partnership", f"twinning-geonames-{low}-geonames-{high}")
+
+
+@dataclass
+class Merged:
+    """What the Wikidata graph already holds: its twinnings and the cities it adds."""
+
+    twinnings: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
+    source: str = ""
+
+
+@dataclass
+class ImportResult:
+    """Everything the import found, counted, and produced."""
+
+    file: str
+    merged: Merged
+    rows_read: int = 0
+    malformed: list[Malformed] = field(default_factory=list)
+    duplicate_rows: int = 0
+    rows_matched: int = 0
+    rows_ambiguous: int = 0
+    rows_unmatched: int = 0
+    same_city_rows: int = 0
+    repeated_rows: int = 0
+    reversed_rows: int = 0
+    unknown_countries: Counter[str] = field(default_factory=Counter)
+    sides: dict[tuple, Resolved] = field(default_factory=dict)
+    twinnings: dict[str, Twinning] = field(default_factory=dict)
+    new_cities: dict[str, Place] = field(default_factory=dict)
+
+    @property
+    def pairs_both_directions(self) -> int:
+        return sum(1 for t in self.twinnings.values() if len(t.directions) == 2)
+
+    @property
+    def in_both(self) -> list[Twinning]:
+        """The twinnings the Wikidata graph holds too."""
+        return [t for k, t in self.twinnings.items() if k in self.merged.twinnings]
+
+    @property
+    def only_here(self) -> list[Twinning]:
+        return [t for k, t in self.twinnings.items() if k not in self.merged.twinnings]
+
+    def side_counts(self) -> Counter[str]:
+        return Counter(r.status for r in self.sides.values())
+
+    def offsets_km(self) -> list[float]:
+        """Distance between the row's position and the matched GeoNames town, per place."""
+        found = []
+        for resolved in self.sides.values():
+            if resolved.status == MATCHED and resolved.match and resolved.match.candidates:
+                distance = resolved.match.candidates[0].distance_km
+                if distance is not None:
+                    found.append(distance)
+        return sorted(found)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def list_country(text: str) -> str | None:
+    """The ISO alpha-2 code of a country as the lists write it, or None if not known.
+
+    The whole name is tried first, then each part after a comma from the last:
+    ``England, United Kingdom`` → GB, ``Brandenburg, Germany`` → DE, ``Réunion, France``
+    → FR (a town GeoNames files under RE is then accepted as in a territory of FR).
+
+    >>> list_country("England, United Kingdom"), list_country("Georgia (country)")
+    ('GB', 'GE')
+    >>> list_country("Réunion, France"), list_country("Brandenburg, Germany")
+    ('FR', 'DE')
+    >>> list_country("") is None, list_country("Atlantis") is None
+    (True, True)
+    """
+    parts = [text.strip()] + [p.strip() for p in text.split(",")[::-1] if "," in text]
+    for part in parts:
+        if not part:
+            continue
+        alias = COUNTRY_NAMES.get(normalise(part))
+        if alias:
+            return alias
+        try:
+            return parse_country(part)
+        except UsageError:
+            continue
+    return None
+
+
+def read_csv(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Row], list[Malformed]]:
+    """The rows of the file and its malformed lines.
+
+    Raises :class:`~dckg.errors.InputError` for a file that cannot be read at all: missing,
+    too large, not UTF-8, empty, or with a header other than :data:`COLUMNS`.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    if not path.is_file():
+        raise InputError("not a file", source=path)
+    if size > max_bytes:
+        raise InputError(
+            f"file too large ({size:,} bytes; the limit is {max_bytes:,})", source=path
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 (byte {error.start})", source=path, line=line) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise InputError(f"malformed CSV: {error}", source=path, line=1) from None
+    if not header or not any(cell.strip() for cell in header):
+        raise InputError("empty file: expected a header line", source=path, line=1)
+    if tuple(cell.strip() for cell in header) != COLUMNS:
+        raise InputError(
+            f"unexpected header; expected the {len(COLUMNS)} columns {','.join(COLUMNS)}",
+            source=path,
+            line=1,
+        )
+    rows: list[Row] = []
+    malformed: list[Malformed] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            malformed.append(Malformed(path.name, start, f"malformed CSV: {error}"))
+            continue
+        if not cells or not any(c.strip() for c in cells):
+            continue
+        try:
+            rows.append(_parse_row(cells, start))
+        except ValueError as error:
+            malformed.append(Malformed(path.name, start, str(error)))
+    return rows, malformed
+
+
+def _parse_row(cells: list[str], line: int) -> Row:
+    if len(cells) != len(COLUMNS):
+        raise ValueError(f"{len(cells)} columns instead of {len(COLUMNS)}")
+    values = dict(zip(COLUMNS, (c.strip() for c in cells), strict=True))
+    sides = []
+    for n in ("1", "2"):
+        label = values["city" + n]
+        if not label:
+            raise ValueError(f"empty city{n}")
+        sides.append(
+            Side(
+                label=label,
+                country=values["country" + n],
+                lat=_coordinate(values, "lat" + n, 90),
+                lon=_coordinate(values, "lng" + n, 180),
+                population=None,
+            )
+        )
+    return Row(line, sides[0], sides[1])
+
+
+def _coordinate(values: dict[str, str], column: str, limit: float) -> float:
+    raw = values[column]
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValueError(f"{column}: not a number: {raw!r}") from None
+    if not math.isfinite(number) or abs(number) > limit:
+        raise ValueError(f"{column}: {raw} is out of range")
+    return number
+
+
+def read_merged(path: Path | None) -> Merged:
+    """The twinnings and the added cities of the Wikidata twinnings file (N-Triples, .gz)."""
+    if path is None:
+        return Merged()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise InputError(f"not gzip: {error}", source=path) from None
+    twinnings, cities = set(), set()
+    try:
+        for triple in parse(data, format=RdfFormat.N_TRIPLES):
+            if triple.predicate == _A and isinstance(triple.subject, NamedNode):
+                if triple.object == _TWINNING:
+                    twinnings.add(triple.subject.value)
+                elif triple.object == _CITY:
+                    cities.add(triple.subject.value)
+    except SyntaxError as error:
+        raise InputError(f"not N-Triples: {error}", source=path) from None
+    return Merged(frozenset(twinnings), frozenset(cities), path.name)
+
+
+# -- importing -------------------------------------------------------------------------------
+
+
+def import_wikipedia_twinnings(
+    path: Path,
+    *,
+    merge_with: Path | None = None,
+    reconciler: Reconciler | None = None,
+    skip_malformed: bool = False,
+) -> ImportResult:
+    """Read, reconcile and merge the twin towns of the CSV file.
+
+    Raises :class:`~dckg.errors.InputError` listing every malformed row (file and line)
+    unless ``skip_malformed``, in which case they are counted and listed in the result.
+    """
+    rows, malformed = read_csv(path)
+    result = ImportResult(file=path.name, merged=read_merged(merge_with))
+    result.malformed = malformed
+    result.rows_read = len(rows) + len(malformed)
+    if malformed and not skip_malformed:
+        listed = "; ".join(str(m) for m in malformed[:20])
+        more = len(malformed) - 20
+        raise InputError(
+            f"{len(malformed)} malformed row(s): {listed}"
+            + (f"; and {more} more" if more > 0 else ""),
+            source=path,
+            line=malformed[0].line,
+        )
+    reconciler = reconciler or reference_reconciler()
+    seen: set[tuple[Side, Side]] = set()
+    for row in rows:
+        if (row.listed, row.twin) in seen:
+            result.duplicate_rows += 1
+            continue
+        seen.add((row.listed, row.twin))
+        _add_row(result, reconciler, row)
+    return result
+
+
+def _add_row(result: ImportResult, reconciler: Reconciler, row: Row) -> None:
+    listed = _resolve(result, reconciler, row.listed)
+    twin = _resolve(result, reconciler, row.twin)
+    statuses = {listed.status, twin.status}
+    if statuses == {MATCHED}:
+        result.rows_matched += 1
+    elif statuses <= {MATCHED, AMBIGUOUS}:
+        result.rows_ambiguous += 1
+        return
+    else:
+        result.rows_unmatched += 1
+        return
+    assert listed.match is not None and twin.match is not None
+    a = reconciler.place(listed.match.iri)  # type: ignore[arg-type]
+    b = reconciler.place(twin.match.iri)  # type: ignore[arg-type]
+    assert a is not None and b is not None
+    if a.key == b.key:
+        result.same_city_rows += 1
+        return
+    first, second = sorted((a, b), key=lambda p: p.geonames_id or 0)
+    twinning = result.twinnings.setdefault(twinning_iri(a, b).value, Twinning(first, second))
+    direction = (a.key, b.key)
+    if twinning.directions[direction]:
+        result.repeated_rows += 1
+    elif twinning.rows:
+        result.reversed_rows += 1
+    twinning.rows += 1
+    twinning.directions[direction] += 1
+    twinning.lists.add(row.listed.country)
+    for place in (a, b):
+        if not place.in_store and place.key not in result.merged.cities:
+            result.new_cities[place.key] = place
+
+
+def _resolve(result: ImportResult, reconciler: Reconciler, side: Side) -> Resolved:
+    key = (side.label, side.country, side.lat, side.lon)
+    resolved = result.sides.get(key)
+    if resolved is None:
+        resolved = _reconcile_side(result, reconciler, side)
+        result.sides[key] = resolved
+    resolved.rows += 1
+    return resolved
+
+
+def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) -> Resolved:
+    country = list_country(side.country)
+    if country is None:
+        result.unknown_countries[side.country] += 1
+    match = reconciler.reconcile(side.label, country=country, lat=side.lat, lon=side.lon)
+    part = _DASH.split(side.label)
+    if (match.status != MATCHED or match.reason) and len(part) == 2 and part[1]:
+        # "Tukums – Kandava": the town Kandava, listed under its municipality or city.
+        inner = reconciler.reconcile(part[1], country=country, lat=side.lat, lon=side.lon)
+        if (
+            inner.status == MATCHED
+            and not inner.note.startswith("found only")
+            and spelling_only(reconciler, part[1], inner)
+        ):
+            return Resolved(side, MATCHED, inner, "matched on the name after the dash")
+    if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
+        return Resolved(side, "unknown", match, NOT_A_SPELLING)
+    if match.status == MATCHED:
+        if match.note.startswith("whole-degree"):
+            return Resolved(side, MATCHED, match, COARSE)
+        if not match.note.startswith("found only"):
+            return Resolved(side, MATCHED, match, "")
+        place = reconciler.place(match.iri)  # type: ignore[arg-type]
+        found = place.country if place else None
+        if country is not None and found in TERRITORIES.get(country, frozenset()):
+            return Resolved(side, MATCHED, match, "matched in a territory of the given country")
+        return Resolved(
+            side,
+            "unknown",
+            match,
+            f"the only place of that name in reach is in {found}, not the list's country",
+        )
+    if match.status == AMBIGUOUS:
+        entry = _duplicate_entry(match)
+        if entry is not None:
+            return Resolved(side, MATCHED, entry, DUPLICATE_ENTRY)
+        return Resolved(side, AMBIGUOUS, match, "several places of that name at that position")
+    if _REGION_WORDS.search(side.label):
+        reason = "looks like a region or district"
+    elif "km away" in match.note:
+        reason = f"no place of that name within {reconciler.max_km:g} km"
+    else:
+        reason = "no place of that name"
+    return Resolved(side, "unknown", match, reason)
+
+
+def _duplicate_entry(match: Match) -> Match | None:
+    """One GeoNames entry among several of one name at one position, when only it has a
+    population (the others are duplicates without one, such as a seat entered twice):
+    ``Fuzhou`` at 26.07 N 119.30 E is Fuzhou (1810821, 3.7 million people), not the entry
+    without a population 1.2 km nearer. None when that does not single one out."""
+    found = [c for c in match.candidates if c.distance_km is not None]
+    if len(found) < 2:
+        return None
+    reach = 2 * (found[0].distance_km or 0.0) + 1.0
+    close = [c for c in found if (c.distance_km or 0.0) <= reach]
+    if len({squeeze(normalise(c.label)) for c in close}) != 1:
+        return None
+    peopled = [c for c in close if c.population]
+    if len(peopled) != 1:
+        return None
+    chosen = peopled[0]
+    ranked = [chosen] + [c for c in match.candidates if c is not chosen]
+    return Match(MATCHED, chosen.iri, ranked, "the only entry of that name with a population")
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def triples(result: ImportResult) -> Iterator[Triple]:
+    """The RDF of the import: the data set, the twinnings, and towns not shipped before."""
+    yield from _dataset_triples(result)
+    for key, twinning in result.twinnings.items():
+        yield from _twinning_triples(twinning, whole=key not in result.merged.twinnings)
+    from dckg.reconcile import geonames_city_triples
+
+    for place in result.new_cities.values():
+        yield from geonames_city_triples(place)
+
+
+def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
+    counts = result.side_counts()
+    description = (
+        "Twin towns and sister cities as the English Wikipedia lists them (“List of twin "
+        "towns and sister cities in …”, 81 pages), with both towns reconciled to GeoNames by "
+        f"name, country and coordinates: {result.rows_read:,} rows read, "
+        f"{result.rows_matched:,} with both towns matched, {result.rows_ambiguous:,} with an "
+        f"ambiguous town, {result.rows_unmatched:,} with an unmatched town (distinct places: "
+        f"{counts[MATCHED]:,} matched, {counts[AMBIGUOUS]:,} ambiguous, "
+        f"{counts['unknown']:,} unmatched); {len(result.twinnings):,} twinnings, of which "
+        f"{len(result.in_both):,} are also in the Wikidata twinnings graph (the same node, "
+        f"this graph adding only its source) and {len(result.only_here):,} only here; "
+        f"{len(result.new_cities):,} towns of fewer than 15,000 people added from GeoNames. "
+        "The lists give no dates and no themes."
+    )
+    yield Triple(DATASET, _A, NamedNode(DCAT + "Dataset"))
+    yield Triple(
+        DATASET,
+        NamedNode(DCT + "title"),
+        Literal("Twin towns and sister cities (English Wikipedia, 2026)", language="en"),
+    )
+    yield Triple(DATASET, NamedNode(DCT + "description"), Literal(description, language="en"))
+    yield Triple(DATASET, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
+    yield Triple(DATASET, NamedNode(DCT + "license"), CC_BY_SA)
+    yield Triple(
+        DATASET, NamedNode(DCT + "bibliographicCitation"), Literal(ATTRIBUTION, language="en")
+    )
+    yield Triple(DATASET, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
+    yield Triple(SOURCE, _A, NamedNode(PROV + "Entity"))
+    yield Triple(
+        SOURCE,
+        NamedNode(RDFS + "label"),
+        Literal("English Wikipedia lists of twin towns, compiled and geocoded", language="en"),
+    )
+    yield Triple(SOURCE, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
+    yield Triple(SOURCE, NamedNode(DCT + "source"), COMPILATION)
+    yield Triple(SOURCE, NamedNode(DCT + "license"), CC_BY_SA)
+    yield Triple(
+        SOURCE,
+        NamedNode(DCT + "created"),
+        Literal("2026-02", datatype=NamedNode(XSD + "gYearMonth")),
+    )
+
+
+def _twinning_triples(twinning: Twinning, *, whole: bool) -> Iterator[Triple]:
+    iri = twinning.iri
+    yield Triple(iri, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
+    yield Triple(iri, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
+    if not whole:
+        return
+    yield Triple(iri, _A, _TWINNING)
+    yield Triple(
+        iri, NamedNode(RDFS + "label"), Literal(f"{twinning.a.label} – {twinning.b.label}")
+    )
+    yield Triple(iri, NamedNode(DCKG + "partner"), twinning.a.iri)
+    yield Triple(iri, NamedNode(DCKG + "partner"), twinning.b.iri)
+    yield Triple(
+        iri,
+        NamedNode(DCKG + "distanceKm"),
+        Literal(f"{twinning.distance_km:.1f}", datatype=NamedNode(XSD + "decimal")),
+    )
+
+
+def ntriples(result: ImportResult) -> bytes:
+    """The import as N-Triples, one statement a line, sorted, without repeats."""
+    lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples(result)}
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        cells = [str(c).replace("|", "\\|") for c in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _distribution(values: Sequence[float]) -> list[tuple[str, str]]:
+    if not values:
+        return [("n", "0")]
+    return [
+        ("n", f"{len(values):,}"),
+        ("median", f"{statistics.median(values):.2f}"),
+        ("p90", f"{percentile(values, 0.90):.2f}"),
+        ("p95", f"{percentile(values, 0.95):.2f}"),
+        ("p99", f"{percentile(values, 0.99):.2f}"),
+        ("max", f"{values[-1]:.2f}"),
+        ("within 5 km", f"{sum(1 for v in values if v <= 5):,} ({within(values, 5):.1%})"),
+    ]
+
+
+def within(values: Sequence[float], km: float) -> float:
+    """The share of values at most ``km``.
+
+    >>> within([1.0, 2.0, 6.0, 8.0], 5)
+    0.5
+    """
+    return sum(1 for v in values if v <= km) / len(values) if values else float("nan")
+
+
+def report_markdown(
+    result: ImportResult, *, command: str = "dckg import-wikipedia-twinnings"
+) -> str:
+    """The import report, in Markdown."""
+    counts = result.side_counts()
+    text = "# Wikipedia twin towns: import report\n\n"
+    text += f"Generated by `{command}`; regenerate rather than edit.\n\n"
+    text += (
+        f"Source: `{result.file}`, the English Wikipedia lists of twin towns and sister cities "
+        f"({WIKIPEDIA_LISTS.value}) as compiled and geocoded in {COMPILATION.value}; "
+        "CC BY-SA 4.0, “Wikipedia contributors”. Merged with the Wikidata twinnings "
+        f"(`{result.merged.source or 'none'}`: {len(result.merged.twinnings):,} twinnings).\n\n"
+    )
+    rows = [
+        ("rows read", result.rows_read),
+        ("malformed rows (skipped, listed below)", len(result.malformed)),
+        ("exact duplicate rows dropped", result.duplicate_rows),
+        ("rows with both towns matched", result.rows_matched),
+        ("rows with an ambiguous town (none unmatched)", result.rows_ambiguous),
+        ("rows with an unmatched town", result.rows_unmatched),
+        ("matched rows with the same town on both sides (dropped)", result.same_city_rows),
+        ("matched rows repeating a pair from the same page (merged)", result.repeated_rows),
+        ("matched rows giving a pair from the other town's page (merged)", result.reversed_rows),
+        ("twinnings", len(result.twinnings)),
+        ("… also in the Wikidata twinnings (one node, two sources)", len(result.in_both)),
+        ("… only in the Wikipedia lists (described whole)", len(result.only_here)),
+        (
+            "twinnings after merging (Wikidata + Wikipedia only)",
+            len(result.merged.twinnings) + len(result.only_here),
+        ),
+        ("towns of < 15,000 people added from GeoNames", len(result.new_cities)),
+    ]
+    text += "## Counts\n\n" + _table(["", "count"], [(k, f"{v:,}") for k, v in rows])
+    text += "\nDistinct places (name + country + coordinates as written in the rows):\n\n"
+    text += _table(
+        ["status", "places"], [(s, f"{counts[s]:,}") for s in (MATCHED, AMBIGUOUS, "unknown")]
+    )
+    text += "\nWhy places were not matched (or were matched with a remark):\n\n"
+    reasons = Counter(_reason_group(r.reason) for r in result.sides.values() if r.reason)
+    text += _table(["reason", "places"], [(k, f"{v:,}") for k, v in reasons.most_common()])
+    offsets = result.offsets_km()
+    text += (
+        "\n## Coordinate offsets\n\nFor every matched place, the distance (km) between the "
+        "coordinates of the row and the GeoNames town it was matched to. A match is only "
+        "accepted within 30 km, except where the row gives whole-degree coordinates (48, 22): "
+        "those are too coarse to place a town, so name and country decide, within 160 km "
+        f"({sum(1 for r in result.sides.values() if r.reason == COARSE):,} places):\n\n"
+    )
+    text += _table(["statistic", "km"], _distribution(offsets))
+    text += _sample_section(result)
+    text += _far_section(result)
+    text += _unmatched_section(result)
+    if result.unknown_countries:
+        text += "\n## Country names not recognised (reconciled by position and name only)\n\n"
+        text += _table(
+            ["country", "places"],
+            [(k or "(empty)", v) for k, v in sorted(result.unknown_countries.items())],
+        )
+    if result.malformed:
+        text += "\n## Malformed rows (skipped)\n\n"
+        text += "".join(f"- {m}\n" for m in result.malformed)
+    return text
+
+
+def _reason_group(reason: str) -> str:
+    if reason.startswith("the only place of that name in reach is in"):
+        return "the only place of that name in reach is in another country (geocoded namesake)"
+    return reason
+
+
+def sample_matches(result: ImportResult, n: int = 30, *, seed: int = 2026) -> list[Resolved]:
+    """A reproducible random sample of matched places (for checking by hand)."""
+    matched = [r for _, r in sorted(result.sides.items()) if r.status == MATCHED]
+    return random.Random(seed).sample(matched, min(n, len(matched)))
+
+
+def _sample_section(result: ImportResult) -> str:
+    text = "\n## Sample of 30 matches (random, seed 2026)\n\n"
+    rows = []
+    for resolved in sample_matches(result):
+        side, match = resolved.side, resolved.match
+        assert match is not None and match.iri is not None
+        best = match.candidates[0]
+        rows.append(
+            (
+                side.label,
+                side.country,
+                f"{side.lat:.4f}, {side.lon:.4f}",
+                best.label,
+                best.country or "",
+                match.iri.value.rsplit("-", 1)[-1],
+                f"{best.distance_km:.2f}" if best.distance_km is not None else "",
+            )
+        )
+    return text + _table(
+        ["name", "country", "lat, lon", "GeoNames", "cc", "geonames id", "km"], rows
+    )
+
+
+def _far_section(result: ImportResult, km: float = 10.0) -> str:
+    far = sorted(
+        (
+            (r.match.candidates[0].distance_km or 0.0, r)
+            for r in result.sides.values()
+            if r.status == MATCHED and r.match and r.match.candidates
+            if (r.match.candidates[0].distance_km or 0.0) > km
+        ),
+        key=lambda dr: (-dr[0], dr[1].side.label),
+    )
+    text = f"\n## Matches more than {km:g} km from the row's position ({len(far)}, to review)\n\n"
+    return text + _table(
+        ["name", "country", "GeoNames", "geonames id", "km"],
+        [
+            (
+                r.side.label,
+                r.side.country,
+                r.match.candidates[0].label,
+                r.match.candidates[0].iri.value.rsplit("-", 1)[-1],
+                f"{d:.1f}",
+            )
+            for d, r in far[:40]
+            if r.match
+        ],
+    )
+
+
+def _unmatched_section(result: ImportResult) -> str:
+    text = "\n## Places not matched (most rows first, up to 60)\n\n"
+    unknown = sorted(
+        (r for r in result.sides.values() if r.status != MATCHED),
+        key=lambda r: (-r.rows, r.side.label, r.side.country),
+    )[:60]
+    return text + _table(
+        ["name", "country", "lat, lon", "rows", "status", "reason"],
+        [
+            (
+                r.side.label,
+                r.side.country,
+                f"{r.side.lat:.4f}, {r.side.lon:.4f}",
+                r.rows,
+                r.status,
+                r.reason,
+            )
+            for r in unknown
+        ],
+    )

@@ -1,0 +1,367 @@
+"""The Wikipedia twin-towns importer, on a slice of the real CSV (tests/data/twin-towns-wikipedia).
+
+The slice holds 18 real rows, chosen for what they test: a pair listed from both towns'
+pages (Sherborne → Houffalize and back), four pairs the Wikidata slice
+(tests/data/twinnings) holds too (Houffalize with Bad Kötzting, Holstebro and Türi;
+Bocholt BE – Bocholt DE), a town geocoded to a namesake abroad (Birmingham, United States,
+placed in England), a town geocoded to the wrong region of its own country (Aprilia,
+Italy, placed in the Veneto), a Berlin district, a municipality – town name (Tukums –
+Kandava), towns of Réunion listed under France, country names such as
+"England, United Kingdom", an Italian – African pair (Bologna – Saint-Louis), a name
+spelt otherwise than GeoNames spells it (Tiachiv / Tyachiv), a district only alike to
+its city's name (Prague 1), and a town GeoNames lists twice (Fuzhou).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import NamedNode, RdfFormat
+
+from dckg.cli import cli
+from dckg.errors import InputError
+from dckg.importers import twinnings as wikidata
+from dckg.importers.twinnings import NOT_A_SPELLING
+from dckg.importers.wikipedia_twinnings import (
+    CC_BY_SA,
+    DATASET,
+    DUPLICATE_ENTRY,
+    WIKIDATA_DATASET,
+    WIKIPEDIA_LISTS,
+    ImportResult,
+    import_wikipedia_twinnings,
+    list_country,
+    ntriples,
+    read_csv,
+    read_merged,
+    report_markdown,
+)
+from dckg.namespaces import DCKG, DCT, PROV
+from dckg.reconcile import Reconciler
+from dckg.reference import city_iri
+from dckg.store import EmbeddedStore, Store
+
+DATA = Path(__file__).parent.parent / "data"
+SLICE = DATA / "twin-towns-wikipedia" / "twin-towns.csv"
+HEADER = "city1,country1,lat1,lng1,city2,country2,lat2,lng2\n"
+P190 = NamedNode("https://www.wikidata.org/wiki/Property:P190")
+#: Triples stated in both graphs (there must be none: queries would count them twice).
+SHARED = (
+    "SELECT ?a ?b (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } } "
+    "GROUP BY ?a ?b"
+)
+
+
+def _count(store: Store, query: str, **bound: NamedNode) -> int:
+    """The ?n of a one-row count (0 when a grouped count has no group)."""
+    rows = list(store.query(query, substitutions=bound))  # type: ignore[arg-type]
+    return int(rows[0]["n"].value) if rows else 0
+
+
+def twinning(a: int, b: int) -> str:
+    low, high = sorted((a, b))
+    return f"https://w3id.org/dckg/id/partnership/twinning-geonames-{low}-geonames-{high}"
+
+
+# GeoNames identifiers, checked on geonames.org
+HOUFFALIZE, KOTZTING, HOLSTEBRO, TURI = 2795322, 2885070, 2620046, 588153
+BOCHOLT_BE, BOCHOLT_DE, SHERBORNE, JUDENBURG = 2801754, 2947421, 2638033, 2775020
+BOLOGNA, SAINT_LOUIS, KANDAVA, BIEVRE = 3181928, 2246452, 459031, 2801949
+CILAOS, CHAMONIX, LA_POSSESSION, FOSHAN = 935975, 3027301, 935691, 1811103
+LIEGE, FUZHOU, BALMAZUJVAROS, TYACHIV = 2792413, 1810821, 722636, 690906
+
+
+@pytest.fixture(scope="module")
+def wikidata_file(geonames_index: Reconciler, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Wikidata twinnings of the Wikidata slice, as the shipped file would hold them."""
+    result = wikidata.import_twinnings(
+        [DATA / "twinnings"], reconciler=geonames_index, skip_malformed=True
+    )
+    path = tmp_path_factory.mktemp("wikidata") / "twinnings.nt.gz"
+    wikidata.write_gzip(wikidata.ntriples(result), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def result(geonames_index: Reconciler, wikidata_file: Path) -> ImportResult:
+    return import_wikipedia_twinnings(SLICE, merge_with=wikidata_file, reconciler=geonames_index)
+
+
+@pytest.fixture(scope="module")
+def merged_store(result: ImportResult, wikidata_file: Path) -> Store:
+    """The two graphs side by side, as `dckg init` loads them."""
+    store = EmbeddedStore()
+    store.load(wikidata_file, graph=WIKIDATA_DATASET)
+    store.load(ntriples(result), rdf_format=RdfFormat.N_TRIPLES, graph=DATASET)
+    return store
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Germany", "DE"),
+        ("England, United Kingdom", "GB"),
+        ("Scotland", "GB"),
+        ("Georgia (country)", "GE"),
+        ("Republic of Ireland", "IE"),
+        ("Brandenburg, Germany", "DE"),
+        ("Åland Islands, Finland", "FI"),
+        ("Moldavia", "MD"),
+        ("Ivory Coast", "CI"),
+        ("", None),
+        ("Island", None),
+    ],
+)
+def test_list_country(text: str, code: str | None) -> None:
+    assert list_country(text) == code
+
+
+def test_malformed_rows_stop_the_import_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER
+        + "Bologna,Italy,44.4939,11.3428,Saint-Louis,Senegal,16.028,-16.5049\n"
+        + "Bologna,Italy,44.4939,11.3428,Saint-Louis,Senegal,16.028\n"
+        + "Bologna,Italy,44,4939,11.3428,Saint-Louis,Senegal,16.028,-16.5049\n"
+        + "Bologna,Italy,94.4939,11.3428,Saint-Louis,Senegal,16.028,-16.5049\n"
+        + ",Italy,44.4939,11.3428,Saint-Louis,Senegal,16.028,-16.5049\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        import_wikipedia_twinnings(path)
+    message = str(caught.value)
+    assert "4 malformed row(s)" in message
+    assert "bad.csv:3: 7 columns instead of 8" in message
+    assert "bad.csv:4: 9 columns instead of 8" in message
+    assert "bad.csv:5: lat1: 94.4939 is out of range" in message
+    assert "bad.csv:6: empty city1" in message
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"a,b\n", "unexpected header"),
+        (HEADER.encode() + b"\xff\xfe,x\n", "not UTF-8"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_csv(path)
+
+
+def test_oversized_and_missing_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="too large"):
+        read_csv(SLICE, max_bytes=100)
+    with pytest.raises(InputError, match="cannot read"):
+        read_csv(tmp_path / "nothing.csv")
+    with pytest.raises(InputError, match="not N-Triples"):
+        (tmp_path / "bad.nt").write_text("<a> <b> .\n")
+        read_merged(tmp_path / "bad.nt")
+
+
+# -- reconciliation and merging ------------------------------------------------------------
+
+
+def test_counts(result: ImportResult) -> None:
+    assert result.rows_read == 18
+    assert result.rows_matched == 13
+    assert result.rows_unmatched == 5  # two districts, a namesake abroad, two unknown places
+    assert result.reversed_rows == 1  # Houffalize → Sherborne, and back
+    assert len(result.twinnings) == 12
+    assert len(result.in_both) == 4
+    assert len(result.only_here) == 8
+
+
+def test_matched_towns_checked_by_hand(result: ImportResult) -> None:
+    expected = {
+        twinning(HOUFFALIZE, KOTZTING),
+        twinning(HOUFFALIZE, HOLSTEBRO),
+        twinning(HOUFFALIZE, TURI),
+        twinning(BOCHOLT_BE, BOCHOLT_DE),
+        twinning(HOUFFALIZE, SHERBORNE),
+        twinning(HOUFFALIZE, JUDENBURG),
+        twinning(BOLOGNA, SAINT_LOUIS),
+        twinning(KANDAVA, BIEVRE),
+        twinning(CILAOS, CHAMONIX),
+        twinning(LA_POSSESSION, FOSHAN),
+        twinning(LIEGE, FUZHOU),
+        twinning(BALMAZUJVAROS, TYACHIV),
+    }
+    assert set(result.twinnings) == expected
+    assert {t.iri.value for t in result.in_both} == {
+        twinning(HOUFFALIZE, KOTZTING),
+        twinning(HOUFFALIZE, HOLSTEBRO),
+        twinning(HOUFFALIZE, TURI),
+        twinning(BOCHOLT_BE, BOCHOLT_DE),
+    }
+    assert result.twinnings[twinning(HOUFFALIZE, SHERBORNE)].rows == 2
+
+
+def test_unmatched_reasons(result: ImportResult) -> None:
+    reasons = {r.side.label: (r.status, r.reason) for r in result.sides.values()}
+    # Birmingham, Alabama, geocoded to Birmingham, England: never matched abroad
+    assert reasons["Birmingham"] == (
+        "unknown",
+        "the only place of that name in reach is in GB, not the list's country",
+    )
+    # Aprilia is near Rome; the row places it in the Veneto
+    assert reasons["Aprilia"] == ("unknown", "no place of that name within 30 km")
+    assert reasons["Charlottenburg-Wilmersdorf (Berlin)"][0] == "unknown"
+    assert reasons["Tukums – Kandava"] == ("matched", "matched on the name after the dash")
+    assert reasons["Cilaos"] == ("matched", "matched in a territory of the given country")
+    # a fuzzy match is kept as another spelling, never as a district taken for its city
+    assert reasons["Tiachiv"] == ("matched", "")
+    assert reasons["Prague 1"] == ("unknown", NOT_A_SPELLING)
+    # Fuzhou: two GeoNames entries 1.2 km apart, only the city's with a population
+    assert reasons["Fuzhou"] == ("matched", DUPLICATE_ENTRY)
+
+
+def test_only_towns_held_nowhere_else_are_added(result: ImportResult) -> None:
+    assert city_iri(BOLOGNA).value not in result.new_cities  # a shipped city
+    # Houffalize (< 15,000 people) is added by the Wikidata graph already
+    assert city_iri(HOUFFALIZE).value in result.merged.cities
+    assert city_iri(HOUFFALIZE).value not in result.new_cities
+    assert city_iri(JUDENBURG).value in result.new_cities
+
+
+# -- the merged graph ----------------------------------------------------------------------
+
+
+def test_a_pair_in_both_sources_is_one_twinning_with_two_sources(merged_store: Store) -> None:
+    pair = NamedNode(twinning(HOUFFALIZE, KOTZTING))
+    sources = {q.object for q in merged_store.quads(pair, NamedNode(DCT + "source"), None)}
+    assert sources == {P190, WIKIPEDIA_LISTS}
+    # each graph holds its own source's statement
+    assert list(merged_store.quads(pair, NamedNode(DCT + "source"), P190, WIKIDATA_DATASET))
+    assert list(merged_store.quads(pair, NamedNode(DCT + "source"), WIKIPEDIA_LISTS, DATASET))
+    assert len(list(merged_store.quads(pair, NamedNode(DCKG + "partner"), None))) == 2
+
+
+def test_counts_never_double(merged_store: Store, result: ImportResult) -> None:
+    rows = merged_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?t a dckg:Twinning }")
+    total = int(next(iter(rows))["n"].value)
+    assert total == len(result.merged.twinnings) + len(result.only_here) == 6 + 8
+    assert _count(merged_store, SHARED, a=WIKIDATA_DATASET, b=DATASET) == 0
+
+
+def test_every_twinning_is_described_whole(merged_store: Store) -> None:
+    incomplete = merged_store.query(
+        "SELECT ?t WHERE { ?t dct:source ?s FILTER(STRSTARTS(STR(?t), "
+        "'https://w3id.org/dckg/id/partnership/')) "
+        "FILTER NOT EXISTS { ?t a dckg:Twinning ; dckg:partner ?p ; rdfs:label ?l } }"
+    )
+    assert list(incomplete) == []
+
+
+def test_the_graph_describes_itself(merged_store: Store) -> None:
+    license_ = list(merged_store.quads(DATASET, NamedNode(DCT + "license"), None, DATASET))
+    assert [q.object for q in license_] == [CC_BY_SA]
+    citation = next(
+        iter(merged_store.quads(DATASET, NamedNode(DCT + "bibliographicCitation"), None))
+    )
+    assert "Wikipedia contributors" in citation.object.value
+    derived = merged_store.quads(
+        NamedNode(twinning(BOLOGNA, SAINT_LOUIS)), NamedNode(PROV + "wasDerivedFrom"), None
+    )
+    assert len(list(derived)) == 1
+
+
+def test_output_is_deterministic(geonames_index: Reconciler, wikidata_file: Path) -> None:
+    first = ntriples(
+        import_wikipedia_twinnings(SLICE, merge_with=wikidata_file, reconciler=geonames_index)
+    )
+    second = ntriples(
+        import_wikipedia_twinnings(SLICE, merge_with=wikidata_file, reconciler=geonames_index)
+    )
+    assert first == second
+    lines = first.decode().splitlines()
+    assert lines == sorted(lines)
+
+
+def test_report(result: ImportResult) -> None:
+    text = report_markdown(result)
+    assert "| rows read | 18 |" in text
+    assert "| … also in the Wikidata twinnings (one node, two sources) | 4 |" in text
+    assert "| Birmingham | United States |" in text
+    assert "| within 5 km |" in text
+
+
+def test_cli_validates_then_writes_data_and_report(wikidata_file: Path, tmp_path: Path) -> None:
+    out, report = tmp_path / "twin-towns-wikipedia.nt.gz", tmp_path / "report.md"
+    done = CliRunner().invoke(
+        cli,
+        [
+            "import-wikipedia-twinnings",
+            str(SLICE),
+            "--merge-with",
+            str(wikidata_file),
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "validation: 1 input(s)" in done.output and ": conforms (0 violation(s)" in done.output
+    assert "| twinnings | 12 |" in report.read_text()
+    data = gzip.decompress(out.read_bytes()).decode()
+    assert f"<{twinning(BOLOGNA, SAINT_LOUIS)}> <{DCKG}partner>" in data
+
+
+def test_cli_refuses_malformed_rows_and_writes_nothing(tmp_path: Path) -> None:
+    bad, out = tmp_path / "bad.csv", tmp_path / "out.nt.gz"
+    bad.write_text(HEADER + "Bologna,Italy,x,11.3,Saint-Louis,Senegal,16.0,-16.5\n")
+    done = CliRunner().invoke(cli, ["import-wikipedia-twinnings", str(bad), "--out", str(out)])
+    assert done.exit_code != 0
+    assert "bad.csv:2: lat1: not a number: 'x'" in str(done.exception)
+    assert not out.exists()
+
+
+# -- the shipped data set ------------------------------------------------------------------
+
+
+def test_shipped_twinnings_after_merging(reference_store: Store) -> None:
+    assert DATASET in reference_store.graphs()
+    # 24,905: 11,376 from Wikidata, 13,529 more from Wikipedia (docs/twin-towns-wikipedia-import.md)
+    assert _count(reference_store, "SELECT (COUNT(*) AS ?n) { ?t a dckg:Twinning }") >= 24_900
+    countries = (
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?t a dckg:Twinning ; dckg:partner/dckg:country ?c }"
+    )
+    assert _count(reference_store, countries) >= 180
+    african = (
+        "SELECT ?r (COUNT(DISTINCT ?t) AS ?n) "
+        "{ ?t a dckg:Twinning ; dckg:partner/dckg:country/dckg:region ?r } GROUP BY ?r"
+    )
+    africa = NamedNode("https://w3id.org/dckg/id/region/africa")
+    assert _count(reference_store, african, r=africa) >= 1_000
+    both = (
+        "SELECT (COUNT(*) AS ?n) { ?t a dckg:Twinning ; dct:source ?a, ?b "
+        "FILTER(STR(?a) < STR(?b)) }"
+    )
+    assert _count(reference_store, both) > 5_000
+    assert _count(reference_store, SHARED, a=WIKIDATA_DATASET, b=DATASET) == 0
+
+
+def test_shipped_italian_cities_twinned_with_african_cities(reference_store: Store) -> None:
+    rows = list(
+        reference_store.query(
+            "SELECT DISTINCT ?t ?italian ?african ?italy ?africa WHERE { ?t a dckg:Twinning ; "
+            "dckg:partner ?italian, ?african . ?italian dckg:country ?italy . "
+            "?african dckg:country/dckg:region ?africa }",
+            substitutions={
+                "italy": NamedNode("https://w3id.org/dckg/id/country/ITA"),
+                "africa": NamedNode("https://w3id.org/dckg/id/region/africa"),
+            },
+        )
+    )
+    assert len(rows) >= 20
+    assert twinning(BOLOGNA, SAINT_LOUIS) in {r["t"].value for r in rows}
