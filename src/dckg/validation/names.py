@@ -17,7 +17,6 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from dckg.errors import UsageError
 from dckg.namespaces import ID
-from dckg.reconcile import NOT_NEAR, REGION
 from dckg.store.base import Store
 from dckg.validation.parsed import Parsed, PendingName
 from dckg.validation.report import CELL_VALUE, RECONCILIATION, Issue
@@ -124,6 +123,8 @@ def _message(index: object, pending: PendingName, match: object) -> str:
             f"in {column}, or give its country in {column}_country or its coordinates in "
             f"{column}_lat and {column}_lon."
         )
+    from dckg.reconcile import NOT_NEAR, REGION  # (numpy and the indexes load only when needed)
+
     reason = getattr(match, "reason", "")
     if reason == REGION:
         return (
