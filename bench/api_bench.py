@@ -1,23 +1,33 @@
-"""HTTP API benchmark: requests/s and latency for small queries, 1/4/16 clients.
+"""HTTP API benchmark: dckg's /sparql beside an Oxigraph server, same data, same run.
 
-Starts ``dckg serve`` on a free loopback port (memory store, initialised with the shipped
-data), sends a bounded number of requests per level of concurrency, and compares with the
-same query run on a store in this process. Prints a table.
+Builds an on-disk store with the shipped data (``dckg init``), exports it, loads the
+export into a second directory for ``oxigraph serve --union-default-graph``, then measures
+each server in turn (never both at once) on loopback:
 
-    python bench/api_bench.py [--requests 400] [--clients 1,4,16]
+* a small SELECT repeated identically (dckg may answer it from its result cache);
+* small SELECTs that all differ (a FILTER on a fresh literal that keeps the same answer),
+  so no cache can help;
+* an aggregate over the whole graph (engine-bound), 1 client.
+
+Prints requests/s and p50/p99 latencies per server, then the ratios dckg / Oxigraph.
+
+    python bench/api_bench.py [--requests 600] [--clients 1,8]
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import itertools
 import os
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -25,6 +35,11 @@ SMALL = (
     "SELECT ?country ?label WHERE { ?country a dckg:Country ; rdfs:label ?label } "
     "ORDER BY ?label LIMIT 10"
 )
+PREFIXES = (
+    "PREFIX dckg: <https://w3id.org/dckg/ontology#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
+AGGREGATE = "SELECT ?class (COUNT(*) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"
 
 
 def free_port() -> int:
@@ -33,37 +48,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DCKG_STORE": "memory"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dckg", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
+def wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{what} stopped")
         try:
-            httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=2)
-            return process
+            httpx.post(url, data={"query": "ASK {}"}, timeout=2)
+            return
         except httpx.TransportError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit("the server did not start")
+    raise SystemExit(f"{what} did not start")
 
 
-def load(url: str, params: dict[str, str], clients: int, total: int) -> tuple[float, list[float]]:
-    """Send ``total`` GETs from ``clients`` threads; returns (wall seconds, latencies)."""
+def dckg(*args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "dckg", *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def oxigraph() -> str:
+    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
+    if not found:
+        raise SystemExit("the oxigraph server is missing: pip install -e '.[test]'")
+    return found
+
+
+def load(
+    url: str, make: Callable[[int], str], clients: int, total: int
+) -> tuple[float, list[float]]:
+    """POST ``total`` queries (``make(i)``) from ``clients`` threads; (wall s, latencies)."""
     latencies: list[float] = []
     lock = threading.Lock()
     per_client = max(total // clients, 1)
 
     def client() -> None:
         mine = []
-        with httpx.Client(headers={"Accept": "application/sparql-results+json"}) as c:
+        headers = {"Accept": "application/sparql-results+json"}
+        with httpx.Client(headers=headers, timeout=60) as c:
             for _ in range(per_client):
+                query = make(next(COUNTER))
                 start = time.perf_counter()
-                response = c.get(url, params=params)
+                response = c.post(url, data={"query": query})
                 mine.append(time.perf_counter() - start)
                 if response.status_code != 200:
                     raise SystemExit(f"{url}: {response.status_code} {response.text[:200]}")
@@ -79,22 +111,9 @@ def load(url: str, params: dict[str, str], clients: int, total: int) -> tuple[fl
     return time.perf_counter() - started, latencies
 
 
-def direct(query: str, repeats: int) -> list[float]:
-    """The same query on an in-process store, results written as SPARQL JSON."""
-    from pyoxigraph import QueryResultsFormat
-
-    from dckg.bootstrap import initialise
-    from dckg.store import EmbeddedStore
-
-    store = EmbeddedStore()
-    initialise(store)
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = store.query(query)
-        result.serialize(io.BytesIO(), QueryResultsFormat.JSON)  # type: ignore[union-attr]
-        timings.append(time.perf_counter() - start)
-    return timings
+#: Numbers the "all different" queries, across every measurement of the run, so that no
+#: query text is ever sent twice.
+COUNTER = itertools.count()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -102,70 +121,115 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(int(p / 100 * len(ordered)), len(ordered) - 1)] * 1000
 
 
-def named_query(name: str) -> tuple[str, dict[str, str]] | None:
-    """The named query to measure, with the examples of its required parameters."""
-    try:
-        from dckg.queries import load_library
-    except ModuleNotFoundError:
-        return None
-    query = load_library().get(name)
-    if query is None:
-        return None
-    return query.name, {p.name: p.example for p in query.params if p.required and p.example}
+def repeated(_i: int) -> str:
+    return PREFIXES + SMALL
+
+
+def fresh(i: int) -> str:
+    # Same answer, different text: no result cache can serve it.
+    return PREFIXES + SMALL.replace("} ORDER", f'FILTER(?label != "no such label {i}") }} ORDER')
+
+
+def aggregate(i: int) -> str:
+    # Different each time too: this one measures the engine, not the cache.
+    return AGGREGATE.replace("?class }", f"?class FILTER(?class != <urn:none:{i}>) }}")
+
+
+Row = tuple[str, str, int, float, float, float]
+
+
+def measure(server: str, url: str, levels: list[int], total: int) -> list[Row]:
+    rows: list[Row] = []
+    load(url, fresh, 2, 40)  # warm up
+    for label, make, clients_list, n in (
+        ("small, repeated", repeated, levels, total),
+        ("small, all different", fresh, levels, total),
+        ("aggregate", aggregate, [1], max(total // 30, 10)),
+    ):
+        for clients in clients_list:
+            wall, latencies = load(url, make, clients, n)
+            rate = len(latencies) / wall
+            rows.append(
+                (
+                    server,
+                    f"{label}, {clients} cl.",
+                    clients,
+                    rate,
+                    pct(latencies, 50),
+                    pct(latencies, 99),
+                )
+            )
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400, help="requests per level")
-    parser.add_argument("--clients", default="1,4,16")
-    parser.add_argument(
-        "--named", default="city-partners", help="the named query to measure (a small one)"
-    )
+    parser.add_argument("--requests", type=int, default=600, help="requests per measurement")
+    parser.add_argument("--clients", default="1,8")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = start_server(port)
-    targets = [("/sparql small SELECT", base + "/sparql", {"query": SMALL})]
-    found = named_query(args.named)
-    if found:
-        targets.append((f"/queries/{found[0]}", f"{base}/queries/{found[0]}", found[1]))
-    else:
-        print("(no named query without required parameters: named-query rows skipped)")
-    rows = []
-    try:
-        for label, url, params in targets:
-            load(url, params, 4, 40)  # warm up
-            for clients in levels:
-                wall, latencies = load(url, params, clients, args.requests)
-                rows.append(
-                    (
-                        label,
-                        clients,
-                        len(latencies),
-                        len(latencies) / wall,
-                        pct(latencies, 50),
-                        pct(latencies, 99),
-                    )
-                )
-    finally:
-        process.terminate()
-        process.wait(30)
+    with tempfile.TemporaryDirectory(prefix="dckg-api-bench-") as folder:
+        work = Path(folder)
+        store, dump, ox_dir = work / "store", work / "data.nq", work / "oxigraph"
+        print("building the store (dckg init) and its copy for Oxigraph…", file=sys.stderr)
+        dckg("--store", str(store), "init")
+        dckg("--store", str(store), "export", str(dump))
+        subprocess.run(
+            [oxigraph(), "load", "--location", str(ox_dir), "--file", str(dump)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        rows: list[Row] = []
 
-    here = direct(SMALL, 200)
-    print(f"{'target':34} {'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for label, clients, n, rate, p50, p99 in rows:
-        print(f"{label:34} {clients:>7} {n:>8} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f}")
-    direct_p50 = statistics.median(here) * 1000
-    http_p50 = next(r[4] for r in rows if r[0].startswith("/sparql") and r[1] == 1)
-    print(f"\nsame query on the store in-process (query + JSON): p50 {direct_p50:.2f} ms")
-    print(f"HTTP overhead at 1 client (p50 over HTTP - p50 direct): {http_p50 - direct_p50:.2f} ms")
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dckg", "--store", str(store), "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/sparql"
+            wait_for(url, process, "dckg serve")
+            rows += measure("dckg", url, levels, args.requests)
+        finally:
+            process.terminate()
+            process.wait(30)
+
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                oxigraph(),
+                "serve",
+                "--location",
+                str(ox_dir),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/query"
+            wait_for(url, process, "oxigraph serve")
+            rows += measure("oxigraph", url, levels, args.requests)
+        finally:
+            process.terminate()
+            process.wait(30)
+
+    print(f"{'server':9} {'measurement':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for server, label, _clients, rate, p50, p99 in rows:
+        print(f"{server:9} {label:32} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f}")
+    ours = {r[1]: r for r in rows if r[0] == "dckg"}
+    theirs = {r[1]: r for r in rows if r[0] == "oxigraph"}
+    print("\nratios dckg / Oxigraph (throughput; p99 latency):")
+    for label, row in ours.items():
+        other = theirs[label]
+        print(f"  {label:32} {row[3] / other[3]:>5.2f}x   p99 {row[5] / other[5]:>5.2f}x")
     load1, load5, _ = os.getloadavg()
-    print(
-        f"cores: {os.cpu_count()}, load average during the run: "
-        f"{load1:.1f} (1 min), {load5:.1f} (5 min)"
-    )
+    print(f"cores: {os.cpu_count()}, load average: {load1:.1f} (1 min), {load5:.1f} (5 min)")
 
 
 if __name__ == "__main__":

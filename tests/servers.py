@@ -42,8 +42,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def recording_server(body: bytes, content_type: str) -> Iterator[tuple[str, list[str]]]:
-    """A loopback HTTP server answering ``body`` to every GET and POST, recording each path.
+def recording_server(
+    body: bytes, content_type: str, status: int = 200
+) -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server answering ``body`` (with ``status``) to every GET and POST,
+    recording each path.
 
     Yields its base URL and the list of paths requested so far: a canary that proves whether
     anything reached out to it.
@@ -59,7 +62,7 @@ def recording_server(body: bytes, content_type: str) -> Iterator[tuple[str, list
 
         def _answer(self) -> None:
             requests.append(self.path)
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -6,10 +6,12 @@
     ├── UsageError        bad arguments or settings                  exit 2, HTTP 400
     ├── InputError        unreadable input: file, line/row, field    exit 2, HTTP 400
     ├── QueryError        a query that does not parse or fails       exit 1, HTTP 400
-    │   └── QueryTimeout  a query stopped at its deadline            exit 1, HTTP 504
+    │   ├── QueryTimeout  a query stopped at its deadline            exit 1, HTTP 504
+    │   └── IncompleteResult  a store sent part of an answer         exit 3, HTTP 502
     ├── ValidationFailed  a contribution does not conform            exit 1, HTTP 422
     ├── NotFound          an unknown query, entity or contribution   exit 2, HTTP 404
-    └── StoreError        the store cannot be opened, read, written  exit 2, HTTP 503
+    ├── StoreError        the store cannot be opened, read, written  exit 2, HTTP 503
+    └── InternalError     a bug: what should not happen did          exit 2, HTTP 500
 
 The CLI maps them to exit codes in :mod:`dckg.cli`, the HTTP API to statuses in
 :mod:`dckg.api`; nothing else does.
@@ -71,6 +73,15 @@ class QueryTimeout(QueryError):
     """A query stopped because it ran past its time limit."""
 
 
+class IncompleteResult(QueryError):
+    """A store sent only part of an answer (a row cap, a time limit) and the caller did not
+    allow partial answers. ``cause`` says which limit: ``rows`` or ``time``."""
+
+    def __init__(self, message: str, *, cause: str = "rows") -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
 class ValidationFailed(DckgError):
     """A contribution that does not conform to the shapes; carries the report."""
 
@@ -85,3 +96,7 @@ class NotFound(DckgError):
 
 class StoreError(DckgError):
     """The store cannot be opened, read or written."""
+
+
+class InternalError(DckgError):
+    """Something that should not happen did (a bug), reported as such."""

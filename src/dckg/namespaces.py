@@ -7,6 +7,9 @@ from pyoxigraph import NamedNode
 DCKG = "https://w3id.org/dckg/ontology#"
 ID = "https://w3id.org/dckg/id/"
 GRAPH = "https://w3id.org/dckg/graph/"
+#: The base IRI of queries: a relative IRI such as ``<id/city/geonames-2988507>`` in a
+#: query without its own ``BASE`` resolves against it.
+BASE_IRI = "https://w3id.org/dckg/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -16,27 +16,6 @@ from pyoxigraph import Quad, RdfFormat, parse
 
 from dckg.errors import InputError
 
-#: File extensions and format names accepted on the command line.
-FORMATS: dict[str, RdfFormat] = {
-    "ttl": RdfFormat.TURTLE,
-    "turtle": RdfFormat.TURTLE,
-    "nt": RdfFormat.N_TRIPLES,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "n-triples": RdfFormat.N_TRIPLES,
-    "nq": RdfFormat.N_QUADS,
-    "nquads": RdfFormat.N_QUADS,
-    "n-quads": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-    "jsonld": RdfFormat.JSON_LD,
-    "json-ld": RdfFormat.JSON_LD,
-    "json": RdfFormat.JSON_LD,
-    "rdf": RdfFormat.RDF_XML,
-    "owl": RdfFormat.RDF_XML,
-    "xml": RdfFormat.RDF_XML,
-    "rdfxml": RdfFormat.RDF_XML,
-    "rdf-xml": RdfFormat.RDF_XML,
-}
-
 #: Formats whose files may hold several graphs.
 DATASET_FORMATS = frozenset({RdfFormat.N_QUADS, RdfFormat.TRIG})
 
@@ -47,11 +26,19 @@ def format_from_name(name: str) -> RdfFormat:
     >>> format_from_name("ttl")
     <RdfFormat Turtle>
     """
-    try:
-        return FORMATS[name.lower().lstrip(".")]
-    except KeyError:
-        known = ", ".join(sorted({k for k in FORMATS if "-" not in k}))
+    from dckg.sparql import formats
+
+    found = formats.rdf_by_name(name)
+    if found is None or found.rdf_format is None or found.rdf_format == RdfFormat.N3:
+        known = ", ".join(
+            n
+            for f in formats.REGISTRY
+            if f.rdf_format is not None
+            for n in f.all_names
+            if "-" not in n and "+" not in n and n != "n3"
+        )
         raise InputError(f"unknown RDF format {name.lstrip('.')!r} (known: {known})") from None
+    return found.rdf_format
 
 
 def guess_format(path: Path) -> RdfFormat:

@@ -69,7 +69,7 @@ def api(reference_store: Store) -> Iterator[Server]:
     """The app over the initialised reference store (memory), with tight limits."""
     settings = Settings(
         store="memory",
-        query_timeout=2.0,
+        query_timeout=5.0,
         max_results=50_000,
         max_body_bytes=64 * 1024,
         query_workers=2,

@@ -45,8 +45,8 @@ def test_runaway_query_is_stopped_while_others_are_answered(api: Server) -> None
         response = slow.result()
         took = time.monotonic() - started
         assert response.status_code == 504
-        assert "time limit of 2 s" in response.text
-        assert took < 2.0 + 3.0
+        assert "time limit of 5 s" in response.text
+        assert took < 5.0 + 3.0
         # The worker that ran it was killed, the work really stopped.
         deadline = time.monotonic() + 5
         while all(_alive(pid) for pid in before) and time.monotonic() < deadline:

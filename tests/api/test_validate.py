@@ -82,6 +82,11 @@ def test_contribution_over_http_is_merged_whole_once() -> None:
             again = post()
             assert again.status_code == 422, again.text
             assert store.count() == merged
+            report = again.json()["report"]  # the report as JSON, not a string of JSON
+            assert report["conforms"] is False
+            (issue,) = [r for r in report["results"] if r["location"] == "row 2"]
+            assert issue["message"].startswith("This partnership is already in the graph")
+            assert issue["field"] == "partner_1"
             graph_iri = first.json()["graph"]
             answer = httpx.get(
                 server.url + "/sparql",

@@ -246,3 +246,24 @@ def test_whole_degree_coordinates_match_on_name_and_country(index: Reconciler) -
     assert index.reconcile("Seren del Grappa", country=None, lat=45.0, lon=11.0).status == UNKNOWN
     far = index.reconcile("Seren del Grappa", country="IT", lat=40.0, lon=16.0)
     assert far.status == UNKNOWN
+
+
+def test_a_remote_store_keeps_its_places_in_the_cache_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dckg.store.remote import RemoteStore
+
+    monkeypatch.setenv("DCKG_CACHE_DIR", str(tmp_path))
+    one = persisted_path(RemoteStore("http://127.0.0.1:7878/query"))
+    other = persisted_path(RemoteStore("http://127.0.0.1:7879/query"))
+    assert one is not None and other is not None
+    assert one.parent == other.parent == tmp_path / "stores"
+    assert one != other
+    with EmbeddedStore() as memory:
+        assert persisted_path(memory) is None
+
+
+def test_a_large_city_is_not_replaced_by_a_nearer_district(index: Reconciler) -> None:
+    # Wikidata's point for Dubai is 21 km from GeoNames' and 1.5 km from Bur Dubai
+    match = index.reconcile("Dubai", country="United Arab Emirates", lat=25.2697, lon=55.3094)
+    assert match.iri == city_iri(gid("Dubai", "AE"))

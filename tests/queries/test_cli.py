@@ -39,6 +39,31 @@ def test_queries_lists_every_query_with_its_summary(capsys: pytest.CaptureFixtur
     assert "funding-by-call" in out and "sdg-coverage" not in out
 
 
+def test_queries_lists_each_parameter_with_type_and_example(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "queries", "--tag", "funding")
+    assert code == 0
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("funding-by-call "))
+    assert (
+        "-p programme=…  (iri; e.g. programme/partnerships-for-sustainable-cities)"
+        in (lines[at + 1])
+    )
+    code, out, _ = run(capsys, "queries")
+    assert "-p city=…  (iri, required; e.g. city/geonames-2988507)" in out
+    assert "-p country=…  (iri; e.g. FR, FRA or country/FRA)" in out
+
+
+@pytest.mark.parametrize("code", ["FR", "fra", "country/FRA"])
+def test_a_country_is_given_by_iso_code_or_iri(
+    capsys: pytest.CaptureFixture[str], code: str
+) -> None:
+    status, out, err = run(capsys, "query", "partnerships", "-p", f"country={code}", "--explain")
+    assert status == 0, err
+    assert "?country (iri) = <https://w3id.org/dckg/id/country/FRA>" in out
+
+
 def test_query_runs_with_parameters_in_every_format(
     capsys: pytest.CaptureFixture[str], store_dir: str
 ) -> None:
@@ -80,6 +105,8 @@ def test_explain_prints_the_query_and_the_bound_terms(capsys: pytest.CaptureFixt
         (["query", "partnerships", "-p", "from_year=nineteen"], "expected a year"),
         (["query", "partnerships", "-p", "from_year"], "NAME=VALUE"),
         (["query", "no-such-query"], "no named query 'no-such-query'"),
+        (["query", "partnership"], "did you mean 'partnerships'"),
+        (["query", "partnerships", "-p", "country=XX"], "no country has the ISO 3166 code 'XX'"),
     ],
 )
 def test_bad_usage_exits_2_with_a_clear_message(
@@ -88,3 +115,23 @@ def test_bad_usage_exits_2_with_a_clear_message(
     code, out, err = run(capsys, "--store", "memory", *args)
     assert code == 2
     assert message in err and out == ""
+
+
+def test_no_rows_is_said_in_words_with_the_coverage(
+    capsys: pytest.CaptureFixture[str], store_dir: str
+) -> None:
+    code, out, err = run(capsys, "--store", store_dir, "query", "reported-figures")
+    assert code == 0 and "(0 rows)" in out
+    assert "No rows: the graph holds nothing that answers 'reported-figures'" in err
+    lines = err.splitlines()
+    # the store holds the fixture's twinnings, from its graph, and no reported figure at all
+    assert any("#Twinning" in line and "graph/file/partnerships" in line for line in lines)
+    assert any("#ReportedFigure" in line and "no source holds any" in line for line in lines)
+
+
+def test_coverage_command(capsys: pytest.CaptureFixture[str], store_dir: str) -> None:
+    code, out, _ = run(capsys, "--store", store_dir, "coverage", "--kind", "dckg:Twinning")
+    assert code == 0
+    [line] = out.splitlines()
+    count, rest = line.split(maxsplit=1)
+    assert int(count) > 0 and rest.startswith("https://w3id.org/dckg/ontology#Twinning")

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -58,16 +59,30 @@ ServerRoot = {d}
 MaxClientConnections = 4
 ServerThreads = 4
 [SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = {max_time}
 """
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
-    folder = tmp_path_factory.mktemp("virtuoso")
+    with (
+        running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url,
+        RemoteStore(url, batch=200) as store,
+    ):
+        yield store
+
+
+@contextmanager
+def running_virtuoso(
+    folder: Path, *, max_rows: int = 1_000_000, max_time: int = 120
+) -> Iterator[str]:
+    """A Virtuoso server on free loopback ports, whose anonymous user may update; its
+    SPARQL endpoint's URL. ``max_rows`` and ``max_time`` are its [SPARQL] limits."""
     sql, http = free_port(), free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=sql, http=http))
+    (folder / "virtuoso.ini").write_text(
+        INI.format(d=folder, sql=sql, http=http, max_rows=max_rows, max_time=max_time)
+    )
     process = subprocess.Popen(
         ["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
         stdout=subprocess.DEVNULL,
@@ -83,8 +98,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
             capture_output=True,
             timeout=30,
         )
-        with RemoteStore(url, batch=200) as store:
-            yield store
+        yield url
     finally:
         process.terminate()
         process.wait(30)

@@ -38,7 +38,7 @@ PREFIXES = """
 """
 
 
-def check_turtle(store: Store | None, text: str, *, engine: str = "dckg") -> Report:
+def check_turtle(store: Store | None, text: str, *, engine: str = "pyshacl-turbo") -> Report:
     """Validate a Turtle snippet (the common prefixes are prepended)."""
     data = (PREFIXES + text).encode()
     return validate(store, [bytes_input(data, name="example.ttl", fmt="ttl")], engine=engine)

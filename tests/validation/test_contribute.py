@@ -23,7 +23,7 @@ from dckg.validation import (
     withdraw,
 )
 from dckg.validation.neighbourhood import neighbourhood
-from dckg.validation.report import DUPLICATE, MISSING_REFERENCE
+from dckg.validation.report import DUPLICATE, MISSING_REFERENCE, UNKNOWN_CODE
 
 from .conftest import all_quads
 
@@ -183,7 +183,9 @@ def test_references_must_exist_in_the_store_or_the_contribution(
         for i in report.issues
         if i.component == MISSING_REFERENCE
     }
-    assert missing == {("row 2", "partner_2", "geonames-1"), ("row 3", "role", "chief")}
+    assert missing == {("row 2", "partner_2", "geonames-1")}
+    codes = {(i.location, i.field) for i in report.issues if i.component == UNKNOWN_CODE}
+    assert codes == {("row 3", "partner_1_role")}
 
 
 def test_the_neighbourhood_is_what_the_contribution_touches(reference_store: Store) -> None:
@@ -208,13 +210,18 @@ def test_the_neighbourhood_is_what_the_contribution_touches(reference_store: Sto
 
 
 def test_warnings_do_not_stop_a_contribution(shipped_copy: Store, tmp_path: Path) -> None:
-    path = csv(tmp_path, [f"t-fr,partnership,France only,{LYON},,{PARIS},2021,2020,,"])
+    path = csv(tmp_path, [f"t-fr,partnership,France only,{LYON},,{PARIS},2020,2021,,"])
     record = contribute(shipped_copy, [open_input(path)], by="Ana")
     assert record.report is not None and record.report.conforms
-    warnings = sorted(i.message.split(" (")[0] for i in record.report.issues)
-    assert [i.severity for i in record.report.issues] == ["Warning", "Warning"]
-    assert warnings[0].startswith("All partners of this partnership are in the same country")
-    assert warnings[1].startswith("The end date")
+    (warning,) = record.report.issues
+    assert warning.severity == "Warning"
+    assert warning.message.startswith("All partners of this partnership are in the same country")
+    # an end before the start is a violation: nothing is written
+    late = csv(tmp_path, [f"t-fr2,partnership,Late,{LYON},,{DAKAR},2021,2020,,"])
+    with pytest.raises(ValidationFailed) as failed:
+        contribute(shipped_copy, [open_input(late)], by="Ana")
+    (issue,) = failed.value.report.issues
+    assert (issue.field, issue.severity) == ("end_date", "Violation")
 
 
 def test_the_store_supplies_backward_links(shipped_copy: Store, tmp_path: Path) -> None:

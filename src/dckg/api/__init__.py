@@ -17,6 +17,7 @@ Errors become statuses in :mod:`dckg.api.errors`, nowhere else.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import importlib
 import logging
 from collections.abc import AsyncIterator, Mapping
@@ -30,9 +31,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dckg import __version__
 from dckg.api import errors
+from dckg.api.answers import store_state_of
 from dckg.api.engine import Engine, make_engine
 from dckg.api.errors import PayloadTooLarge
 from dckg.api.settings import Settings
+from dckg.sparql.cache import ResultCache
 from dckg.store import open_store
 from dckg.store.base import Store
 
@@ -52,13 +55,16 @@ def create_app(
     """
     owned = store is None
     store = store if store is not None else open_store(settings.store)
-    engine = make_engine(store, settings.query_workers)
+    engine = make_engine(store, settings=settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(engine.warm_up)
+        # The store's state (what the answers' validators derive from), known before the
+        # first query so that none waits for it.
+        await run_in_threadpool(store_state_of, app)
         try:
             yield
         finally:
@@ -80,13 +86,15 @@ def create_app(
     app.state.store = store
     app.state.engine = engine
     app.state.data_version = 0
+    app.state.started_at = datetime.datetime.now(datetime.UTC)
+    app.state.result_cache = ResultCache()
     errors.install(app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
         allow_headers=["Accept", "Content-Type"],
-        expose_headers=["Content-Disposition"],
+        expose_headers=["Content-Disposition", "Dckg-Truncated", "Link", "ETag", "Last-Modified"],
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(NoSniff)

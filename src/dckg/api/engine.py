@@ -15,20 +15,30 @@ workers go on answering other clients.
 Writing (a contribution over HTTP) pauses the pool: every worker is stopped before the
 write and fresh ones start after it (a read-only Oxigraph handle must not be open while
 another process writes).
+
+Sharing (:class:`Admission`): at most ``per_client`` queries of one client run at once (by
+default one less than the workers, so no single client ever holds them all); the others
+wait, first come first served among the clients that may run, in a queue of at most
+``queue_size``; a query arriving at a full queue is refused at once with ``503`` and
+``Retry-After``, one that waits past its time limit likewise.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 import time
 import warnings
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -37,13 +47,174 @@ import pyoxigraph
 
 from dckg.api import worker
 from dckg.api.errors import Busy, error_from_worker
-from dckg.api.worker import Head, Job
-from dckg.errors import QueryTimeout, StoreError
+from dckg.api.settings import Settings
+from dckg.api.worker import Head, Job, Limits, MemoryExceeded
+from dckg.errors import QueryError, QueryTimeout, StoreError
 from dckg.store.base import Store
 from dckg.store.embedded import EmbeddedStore
 
+log = logging.getLogger("dckg.api")
+
 #: Seconds a new worker may take to open the store.
 STARTUP_TIMEOUT = 120.0
+#: Seconds between two looks at the memory of a worker running a query.
+MEMORY_WATCH = 0.1
+#: A worker this close to its memory cap (bytes) has reached it: allocations fail there.
+AT_CAP_MARGIN = 2 * 1024 * 1024
+#: Seconds a client is told to wait before trying again after a 503.
+RETRY_AFTER = 5
+
+
+#: Seconds a query must have run before it may be stopped to make room for another client.
+PREEMPT_AFTER = 1.0
+#: Seconds a client counts as present after its last query started.
+PRESENT_FOR = 10.0
+
+
+class _Ticket:
+    __slots__ = ("client", "seq")
+
+    def __init__(self, client: str, seq: int) -> None:
+        self.client = client
+        self.seq = seq
+
+
+class Admission:
+    """Who may run a query now: fair shares of the workers, a bounded queue, preemption.
+
+    * A client alone may use every worker. While other clients are present (a query of
+      theirs started within :data:`PRESENT_FOR` seconds, or is waiting), a client may hold
+      at most ``per_client`` workers (default: one less than the workers), so one free
+      worker is always left to the others.
+    * Waiting queries go first to the client running the fewest, first come first served
+      among equals; at most ``queue_size`` may wait, the next is refused at once (503,
+      ``Retry-After``), and so is one that waits past its time limit.
+    * A client over its share (it took the workers while alone) loses its oldest query when
+      another client waits, once that query has run :data:`PREEMPT_AFTER` seconds: it is
+      stopped and answered 503 with ``Retry-After``.
+
+    ``enter`` blocks until the query may run (or raises :class:`Busy`); ``leave`` must follow
+    exactly once; ``started`` registers what ``preempt`` stops.
+    """
+
+    def __init__(self, slots: int, per_client: int = 0, queue_size: int = 0) -> None:
+        self.slots = slots
+        self.per_client = min(per_client or max(1, slots - 1), slots)
+        self.queue_size = queue_size or 4 * slots
+        self._cond = threading.Condition()
+        self._running: Counter[str] = Counter()
+        self._active = 0
+        self._waiting: list[_Ticket] = []
+        self._seq = 0
+        self._seen: dict[str, float] = {}
+        self._runs: dict[str, list[tuple[float, Callable[[], None]]]] = {}
+
+    def enter(self, client: str, deadline: float) -> None:
+        with self._cond:
+            now = time.monotonic()
+            self._see(client, now)
+            if len(self._waiting) >= self.queue_size:
+                raise _busy(
+                    f"the server is busy: {self.queue_size} queries are already waiting; "
+                    "try again shortly"
+                )
+            self._seq += 1
+            ticket = _Ticket(client, self._seq)
+            self._waiting.append(ticket)
+            try:
+                while self._next() is not ticket:
+                    victim = self._victim(ticket)
+                    if victim is not None:
+                        self._cond.release()
+                        try:
+                            victim()
+                        finally:
+                            self._cond.acquire()
+                        continue
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise _busy(
+                            f"all {self.slots} query workers stayed busy; try again shortly"
+                        )
+                    self._cond.wait(min(remaining, PREEMPT_AFTER / 4))
+            finally:
+                self._waiting.remove(ticket)
+                self._cond.notify_all()
+            self._running[client] += 1
+            self._active += 1
+
+    def _see(self, client: str, now: float) -> None:
+        self._seen[client] = now
+        if len(self._seen) > 4096:
+            self._seen = {c: t for c, t in self._seen.items() if now - t < PRESENT_FOR}
+
+    def _limit(self, client: str) -> int:
+        """How many workers ``client`` may hold now."""
+        now = time.monotonic()
+        for other, when in self._seen.items():
+            if other != client and (now - when < PRESENT_FOR or self._running[other]):
+                return self.per_client
+        if any(t.client != client for t in self._waiting):
+            return self.per_client
+        return self.slots
+
+    def _next(self) -> _Ticket | None:
+        """The waiting query that gets the next free worker, if one is free."""
+        if self._active >= self.slots:
+            return None
+        eligible = [t for t in self._waiting if self._running[t.client] < self._limit(t.client)]
+        if not eligible:
+            return None
+        return min(eligible, key=lambda t: (self._running[t.client], t.seq))
+
+    def _victim(self, ticket: _Ticket) -> Callable[[], None] | None:
+        """What to stop so that ``ticket`` can run: the oldest query of a client over its share."""
+        if self._active < self.slots or self._running[ticket.client] >= self.per_client:
+            return None
+        now = time.monotonic()
+        for client, runs in self._runs.items():
+            if client == ticket.client or self._running[client] <= self.per_client:
+                continue
+            started, stop = min(runs, key=lambda run: run[0])
+            if now - started >= PREEMPT_AFTER:
+                runs.remove((started, stop))
+                return stop
+        return None
+
+    def started(self, client: str, stop: Callable[[], None]) -> Callable[[], None]:
+        """Register a running query; returns what unregisters it."""
+        entry = (time.monotonic(), stop)
+        with self._cond:
+            self._runs.setdefault(client, []).append(entry)
+
+        def forget() -> None:
+            with self._cond:
+                runs = self._runs.get(client, [])
+                if entry in runs:
+                    runs.remove(entry)
+                if not runs:
+                    self._runs.pop(client, None)
+
+        return forget
+
+    def leave(self, client: str) -> None:
+        with self._cond:
+            self._running[client] -= 1
+            if self._running[client] <= 0:
+                del self._running[client]
+            self._active -= 1
+            self._cond.notify_all()
+
+    def running(self, client: str) -> int:
+        """Queries of ``client`` running now."""
+        with self._cond:
+            return self._running[client]
+
+
+def _busy(message: str) -> Busy:
+    error = Busy(message)
+    error.headers = {"Retry-After": str(RETRY_AFTER)}
+    return error
 
 
 class Run(ABC):
@@ -54,10 +225,17 @@ class Run(ABC):
         self.timeout = timeout
         self.done = False
         self.rows = 0
-        self.truncated = False
+        #: What capped the result: ``"rows"``, ``"bytes"`` or ``"remote"`` (a remote store
+        #: sent part of its answer); ``None`` if nothing did.
+        self.truncation: str | None = None
         self.head: Head | None = None
         #: The start of the body (the whole body when ``done`` after the head).
         self.first = b""
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the result was cut (by its rows or its bytes)."""
+        return self.truncation is not None
 
     @abstractmethod
     def _receive(self, wait: float) -> bytes | None:
@@ -97,7 +275,7 @@ class Run(ABC):
             raise StoreError(f"query worker protocol error: {tag!r} before the head")
         self.head, self.first, end = pickle.loads(body)
         if end is not None:
-            self.rows, self.truncated = end
+            self.rows, self.truncation = end
             self.done = True
             self._release()
         return self.head
@@ -110,7 +288,7 @@ class Run(ABC):
         if tag == b"D":
             return body
         if tag == b"E":
-            self.rows, self.truncated = pickle.loads(body)
+            self.rows, self.truncation = pickle.loads(body)
             self.done = True
             self._release()
             return None
@@ -133,9 +311,15 @@ class Run(ABC):
 class Engine(ABC):
     """Runs queries for the API."""
 
+    #: Whether query workers have no network (``None``: not known yet, or not applicable).
+    network_isolated: bool | None = None
+
     @abstractmethod
-    def start(self, job: Job, timeout: float) -> Run:
-        """Send a query to run; returns once its head is known. Blocking."""
+    def start(self, job: Job, timeout: float, client: str = "") -> Run:
+        """Send a query to run; returns once its head is known. Blocking.
+
+        ``client`` names who asks (an address), for sharing the workers fairly.
+        """
 
     def warm_up(self) -> None:  # noqa: B027 - optional
         """Start what the engine needs before the first query."""
@@ -157,8 +341,28 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.generation = gen
+        self.isolated = False
+        #: Killed by the engine (a time limit, a write, a preemption), not dead by itself.
+        self.killed = False
+        #: The most memory (``VmData``, bytes) the worker may map; 0: no cap.
+        self.memory_limit = 0
+
+    def at_cap(self) -> bool:
+        """Whether the worker has (nearly) all the memory its cap allows."""
+        if not self.memory_limit:
+            return False
+        try:
+            with open(f"/proc/{self.process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmData:"):
+                        used = int(line.split()[1]) * 1024
+                        return used >= self.memory_limit - AT_CAP_MARGIN
+        except (OSError, ValueError, IndexError):
+            pass
+        return False
 
     def kill(self) -> None:
+        self.killed = True
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
@@ -167,29 +371,67 @@ class _Worker:
 
 
 class _ProcessRun(Run):
-    def __init__(self, engine: ProcessEngine, w: _Worker, deadline: float, timeout: float):
+    def __init__(
+        self, engine: ProcessEngine, w: _Worker, deadline: float, timeout: float, client: str
+    ):
         super().__init__(deadline, timeout)
         self._engine = engine
         self._worker = w
+        self._client = client
+        self._left = False
+        self._lock = threading.Lock()
+        self.preempted = False
+        self._forget = engine.admission.started(client, self.preempt)
+
+    def _leave(self) -> None:
+        with self._lock:
+            if self._left:
+                return
+            self._left = True
+        self._forget()
+        self._engine.admission.leave(self._client)
+
+    def preempt(self) -> None:
+        """Stop this query to give its worker to another client."""
+        self.preempted = True
+        self._engine.discard(self._worker)
+        self._leave()
 
     def _receive(self, wait: float) -> bytes | None:
+        end = time.monotonic() + wait
         try:
-            if not self._worker.conn.poll(wait):
-                return None
+            # In slices: between them, a worker stuck at its memory cap (allocations failing
+            # and retried) is told from one merely working.
+            while not self._worker.conn.poll(min(MEMORY_WATCH, max(end - time.monotonic(), 0))):
+                if self._worker.at_cap():
+                    self.done = True
+                    self._engine.discard(self._worker)
+                    self._leave()
+                    raise self._engine.memory_exceeded()
+                if time.monotonic() >= end:
+                    return None
             return self._worker.conn.recv_bytes()
         except (EOFError, OSError):
             self.done = True
+            # Why it died, before it is killed for good (which would hide its own end).
+            error = None if self.preempted else self._engine.why_stopped(self._worker)
             self._engine.discard(self._worker)
-            raise StoreError(
-                "the query was interrupted: its worker stopped (out of memory, or the store "
-                "was being written to); try again"
-            ) from None
+            self._leave()
+            if error is None:
+                raise _busy(
+                    "the query was stopped to share the query workers with other clients "
+                    f"(it had run over {PREEMPT_AFTER:g} s while this client held more than "
+                    "its share); try again shortly"
+                ) from None
+            raise error from None
 
     def _release(self) -> None:
         self._engine.release(self._worker)
+        self._leave()
 
     def _abandon(self) -> None:
         self._engine.discard(self._worker)
+        self._leave()
 
 
 class ProcessEngine(Engine):
@@ -200,10 +442,17 @@ class ProcessEngine(Engine):
         context: multiprocessing.context.BaseContext,
         opener: Callable[[], Store],
         size: int,
+        *,
+        limits: Limits | None = None,
+        per_client: int = 0,
+        queue_size: int = 0,
     ) -> None:
         self._context = context
         self._opener = opener
         self.size = size
+        self.limits = limits or Limits()
+        self.admission = Admission(size, per_client, queue_size)
+        self._warned = False
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -218,7 +467,10 @@ class ProcessEngine(Engine):
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=worker.serve, args=(child, self._opener), daemon=True, name="dckg-query"
+            target=worker.serve,
+            args=(child, self._opener, self.limits),
+            daemon=True,
+            name="dckg-query",
         )
         with warnings.catch_warnings():
             # Forking a threaded process: the child only runs the worker loop.
@@ -227,13 +479,58 @@ class ProcessEngine(Engine):
         child.close()
         w = _Worker(process, parent, self._generation)
         try:
-            ready = parent.poll(STARTUP_TIMEOUT) and parent.recv_bytes() == b"R"
+            answer = parent.recv_bytes() if parent.poll(STARTUP_TIMEOUT) else b""
         except (EOFError, OSError):
-            ready = False
-        if not ready:
+            answer = b""
+        if answer[:1] != b"R":
             w.kill()
             raise StoreError("a query worker could not open the store")
+        flag, _, limit = answer[1:].partition(b" ")
+        w.isolated = flag == b"1"
+        w.memory_limit = int(limit or 0)
+        self._note_isolation(w.isolated)
         return w
+
+    def _note_isolation(self, isolated: bool) -> None:
+        if not self.limits.isolate_network:
+            self.network_isolated = False
+            return
+        self.network_isolated = (
+            isolated if self.network_isolated is None else (self.network_isolated and isolated)
+        )
+        if not isolated and not self._warned:
+            self._warned = True
+            log.warning(
+                "query workers could not be cut off from the network (no network namespace "
+                "on this platform): SERVICE is refused by the query check alone"
+            )
+
+    def memory_exceeded(self) -> MemoryExceeded:
+        """The error for a query that reached its worker's memory cap."""
+        mib = self.limits.memory_bytes // (1024 * 1024)
+        return MemoryExceeded(
+            f"the query needed more memory than a query may use ({mib} MiB, "
+            "DCKG_QUERY_MEMORY_MB) and was stopped; make it more selective "
+            "(fewer rows to sort, group or join)"
+        )
+
+    def why_stopped(self, w: _Worker) -> Exception:
+        """The error for a query whose worker died under it."""
+        w.process.join(5)
+        code = w.process.exitcode
+        if w.killed:
+            code = None
+        if code in (3, -signal.SIGABRT, -signal.SIGKILL) and self.limits.memory_bytes:
+            return self.memory_exceeded()
+        if code == -signal.SIGSEGV:
+            return QueryError(
+                "the query engine could not run this query (it is too long or too deeply "
+                "nested) and it was stopped"
+            )
+        return StoreError(
+            "the query was interrupted: its worker stopped (out of memory, or the store "
+            "was being written to); try again"
+        )
 
     def _add(self) -> None:
         try:
@@ -258,14 +555,20 @@ class ProcessEngine(Engine):
         for thread in threads:
             thread.join()
 
-    def start(self, job: Job, timeout: float) -> Run:
+    def start(self, job: Job, timeout: float, client: str = "") -> Run:
         deadline = time.monotonic() + timeout
-        w = self._acquire(deadline)
-        run = _ProcessRun(self, w, deadline, timeout)
+        self.admission.enter(client, deadline)
+        try:
+            w = self._acquire(deadline)
+        except BaseException:
+            self.admission.leave(client)
+            raise
+        run = _ProcessRun(self, w, deadline, timeout, client)
         try:
             w.conn.send_bytes(pickle.dumps(job))
         except (OSError, ValueError):
-            self.discard(w)
+            run.done = True
+            run._abandon()
             raise StoreError("a query worker stopped; try again") from None
         run.read_head()
         return run
@@ -279,7 +582,7 @@ class ProcessEngine(Engine):
             except queue.Empty:
                 w = None
             if w is None:
-                raise Busy(f"all {self.size} query workers stayed busy; try again shortly")
+                raise _busy(f"all {self.size} query workers stayed busy; try again shortly")
             if w.generation == self._generation and w.process.is_alive():
                 return w
             self.discard(w, replace=False)
@@ -372,17 +675,33 @@ class _ThreadRun(Run):
 
 
 class InlineEngine(Engine):
-    """Queries run in threads of the server (for remote stores, which do the work)."""
+    """Queries run in threads of the server (for remote stores, which do the work).
 
-    def __init__(self, store: Store, size: int) -> None:
+    The ``SERVICE`` check still parses in a worker process (``checker``, over an empty
+    store, with no network), never in the server.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        size: int,
+        *,
+        per_client: int = 0,
+        queue_size: int = 0,
+        checker: ProcessEngine | None = None,
+    ) -> None:
         self._store = store
-        self._slots = threading.BoundedSemaphore(size)
         self.size = size
+        self.admission = Admission(size, per_client, queue_size)
+        self.checker = checker
 
-    def start(self, job: Job, timeout: float) -> Run:
+    def start(self, job: Job, timeout: float, client: str = "") -> Run:
         deadline = time.monotonic() + timeout
-        if not self._slots.acquire(timeout=timeout):
-            raise Busy(f"all {self.size} query slots stayed busy; try again shortly")
+        if job.check_services and self.checker is not None:
+            check = replace(job, check_only=True)
+            self.checker.start(check, timeout, client).close()
+            job = replace(job, check_services=False)
+        self.admission.enter(client, deadline)
         run = _ThreadRun(self, deadline, timeout)
 
         def target() -> None:
@@ -391,11 +710,19 @@ class InlineEngine(Engine):
             except _Cancelled:
                 pass
             finally:
-                self._slots.release()
+                self.admission.leave(client)
 
         threading.Thread(target=target, daemon=True, name="dckg-query").start()
         run.read_head()
         return run
+
+    def warm_up(self) -> None:
+        if self.checker is not None:
+            self.checker.warm_up()
+
+    def close(self) -> None:
+        if self.checker is not None:
+            self.checker.close()
 
 
 # -- choosing ----------------------------------------------------------------------------
@@ -417,13 +744,30 @@ def default_size() -> int:
     return max(2, os.cpu_count() or 1)
 
 
-def make_engine(store: Store, size: int = 0) -> Engine:
-    """The engine that suits a store."""
-    size = size or default_size()
+def make_engine(store: Store, size: int = 0, *, settings: Settings | None = None) -> Engine:
+    """The engine that suits a store (its limits from ``settings``, if given)."""
+    settings = settings or Settings(store="memory")
+    size = size or settings.query_workers or default_size()
+    limits = Limits(
+        memory_bytes=settings.query_memory_mb * 1024 * 1024,
+        isolate_network=not settings.service_allowlist,
+    )
+    sharing = {"per_client": settings.queries_per_client, "queue_size": settings.query_queue}
     if isinstance(store, EmbeddedStore) and store.path is None:
-        return ProcessEngine(multiprocessing.get_context("fork"), lambda: store, size)
+        return ProcessEngine(
+            multiprocessing.get_context("fork"), lambda: store, size, limits=limits, **sharing
+        )
     if isinstance(store, EmbeddedStore):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["dckg.api.worker", "dckg.api.engine"])
-        return ProcessEngine(context, partial(open_read_only, str(store.path)), size)
-    return InlineEngine(store, size)
+        opener = partial(open_read_only, str(store.path))
+        return ProcessEngine(context, opener, size, limits=limits, **sharing)
+    checker = ProcessEngine(
+        multiprocessing.get_context("fork"),
+        EmbeddedStore,
+        2,
+        limits=replace(limits, isolate_network=True),
+        per_client=2,
+        queue_size=settings.query_queue or 8 * size,
+    )
+    return InlineEngine(store, size, checker=checker, **sharing)

@@ -4,10 +4,13 @@
 
     dckg.errors.DckgError
     ├── UsageError, InputError, QueryError       400 Bad Request
-    │   └── QueryTimeout                         504 Gateway Timeout
+    │   ├── QueryTimeout                         504 Gateway Timeout
+    │   ├── IncompleteResult                     502 Bad Gateway (a remote store cut it)
+    │   └── ServiceRefused                       403 Forbidden
     ├── ValidationFailed                         422 Unprocessable Content
     ├── NotFound                                 404 Not Found
     ├── StoreError                               503 Service Unavailable
+    ├── MemoryExceeded (a query worker's cap)    507 Insufficient Storage
     └── HTTPProblem (raised by the API only)
         ├── NotAcceptable                        406 Not Acceptable
         ├── PayloadTooLarge                      413 Content Too Large
@@ -30,9 +33,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from dckg.api.federation import ServiceRefused
+from dckg.api.worker import MemoryExceeded
 from dckg.errors import (
     DckgError,
+    IncompleteResult,
     InputError,
+    InternalError,
     NotFound,
     QueryError,
     QueryTimeout,
@@ -92,6 +98,8 @@ class Busy(HTTPProblem):
 #: The status of each error class; the first match in order wins.
 STATUSES: list[tuple[type[Exception], int]] = [
     (QueryTimeout, 504),
+    (IncompleteResult, 502),
+    (MemoryExceeded, 507),
     (ServiceRefused, 403),
     (ValidationFailed, 422),
     (NotFound, 404),
@@ -99,6 +107,7 @@ STATUSES: list[tuple[type[Exception], int]] = [
     (QueryError, 400),
     (InputError, 400),
     (UsageError, 400),
+    (InternalError, 500),
     (DckgError, 500),
 ]
 
@@ -122,7 +131,8 @@ def error_response(request: Request, error: Exception, status: int | None = None
     status = status or status_of(error)
     message = str(error) or type(error).__name__
     headers = dict(getattr(error, "headers", None) or {})
-    if status >= 500 and not isinstance(error, QueryTimeout | HTTPProblem | StoreError):
+    expected = QueryTimeout | IncompleteResult | HTTPProblem | StoreError | MemoryExceeded
+    if status >= 500 and not isinstance(error, expected):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
     report = getattr(error, "report", None)
     if _wants_json(request):
@@ -174,12 +184,16 @@ def error_from_worker(class_name: str, message: str) -> DckgError:
         cls.__name__: cls
         for cls in (
             QueryTimeout,
+            IncompleteResult,
+            InternalError,
             QueryError,
             StoreError,
             UsageError,
             NotFound,
             NotAcceptable,
             Forbidden,
+            ServiceRefused,
+            MemoryExceeded,
         )
     }
     cls = classes.get(class_name, QueryError)

@@ -12,7 +12,6 @@ outside letters, digits and ``-._~``) is refused with 404 before the store is re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -24,37 +23,20 @@ from dckg.api.deps import get_store
 from dckg.api.pages import Linker, Row, allow_head, local_path, map_view, render
 from dckg.api.vocabulary import ONTOLOGY_GRAPH, Vocabulary
 from dckg.namespaces import DCKG, ID, PREFIXES, RDFS
+from dckg.sparql import formats
 from dckg.store.base import Store
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-@dataclass(frozen=True)
-class RdfType:
-    """An RDF serialisation this router offers."""
-
-    media_type: str
-    rdf_format: RdfFormat
-    extension: str
-
-
-RDF_TYPES = (
-    RdfType("text/turtle", RdfFormat.TURTLE, "ttl"),
-    RdfType("application/n-triples", RdfFormat.N_TRIPLES, "nt"),
-    RdfType("application/ld+json", RdfFormat.JSON_LD, "jsonld"),
-    RdfType("application/rdf+xml", RdfFormat.RDF_XML, "rdf"),
-)
+#: The RDF serialisations this router offers (from the one format registry).
+RDF_TYPES = (formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.RDFXML)
+RdfType = formats.Format
 BY_EXTENSION = {t.extension: t for t in RDF_TYPES}
-HTML = "text/html"
-#: Media types offered, the server's preference first.
-_OFFERS = (HTML, *(t.media_type for t in RDF_TYPES))
-#: Other names of the same answers; they count only when asked for by name.
-_ALIASES = {
-    "application/xhtml+xml": HTML,
-    "application/x-turtle": "text/turtle",
-    "application/json": "application/ld+json",
-}
+HTML = formats.HTML.media_type
+#: What is offered, the server's preference first.
+_OFFERS = (formats.HTML, *RDF_TYPES)
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _CSP = (
@@ -78,40 +60,8 @@ def negotiate(accept: str | None) -> str | None:
     """
     if not accept or not accept.strip():
         return HTML
-    ranges = [_media_range(part) for part in accept.split(",") if part.strip()]
-    ranges = [(_ALIASES.get(media, media), q, specificity) for media, q, specificity in ranges]
-    best: tuple[float, str] | None = None
-    for offer in _OFFERS:
-        q = _quality(offer, ranges)
-        if q > 0 and (best is None or q > best[0]):
-            best = (q, offer)
-    return best[1] if best else None
-
-
-def _media_range(part: str) -> tuple[str, float, int]:
-    media, *params = (p.strip() for p in part.split(";"))
-    q = 1.0
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                q = min(max(float(value), 0.0), 1.0)
-            except ValueError:
-                q = 0.0
-    media = media.lower()
-    specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
-    return media, q, specificity
-
-
-def _quality(offer: str, ranges: list[tuple[str, float, int]]) -> float:
-    """The q of the most specific media range matching ``offer`` (0 if none does)."""
-    kind = offer.split("/")[0]
-    matching = [
-        (specificity, q)
-        for media, q, specificity in ranges
-        if media == offer or media == "*/*" or media == f"{kind}/*"
-    ]
-    return max(matching)[1] if matching else 0.0
+    chosen = formats.negotiate(accept, _OFFERS)
+    return chosen.media_type if chosen else None
 
 
 def _not_acceptable() -> Response:

@@ -13,16 +13,18 @@ import decimal
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from dckg.api import negotiation
+from dckg.api.answers import respond
 from dckg.api.deps import get_engine, get_settings
 from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable
 from dckg.api.settings import Settings
-from dckg.api.sparql import stream
+from dckg.api.sparql import client_of
 from dckg.api.worker import Job
 from dckg.errors import UsageError
 
@@ -41,8 +43,8 @@ SCHEMA_EXTRA: dict[str, dict[str, Any]] = {
     "iri": {"format": "iri"},
     "year": {"pattern": r"^-?[0-9]{4,}$"},
 }
-#: Query-string names that are not parameters of a query.
-RESERVED = {"format"}
+#: Query-string names that are not parameters of a query: the format, and paging.
+RESERVED = {"format", "limit", "offset"}
 
 
 def build_router(library: Mapping[str, Any]) -> APIRouter:
@@ -67,6 +69,22 @@ def build_router(library: Mapping[str, Any]) -> APIRouter:
             responses={200: {"description": "Query results, by content negotiation."}},
         )
     return router
+
+
+def _paging(request: Request, cap: int) -> tuple[int | None, int]:
+    """``limit`` (at most the server's row cap) and ``offset`` from the query string."""
+    values = []
+    for name in ("limit", "offset"):
+        raw = request.query_params.get(name)
+        if raw is None:
+            values.append(None)
+            continue
+        if not raw.isdigit() or (name == "limit" and int(raw) < 1):
+            least = 1 if name == "limit" else 0
+            raise UsageError(f"{name} must be a whole number of at least {least}, not {raw!r}")
+        values.append(int(raw))
+    limit, offset = values
+    return (min(limit, cap) if limit is not None else None), offset or 0
 
 
 def _entry(named: Any) -> dict[str, Any]:
@@ -115,14 +133,35 @@ def _endpoint(named: Any) -> Callable[..., Awaitable[Response]]:
             raise NotAcceptable(
                 f"no result format matches {format_name or request.headers.get('accept')!r}"
             )
+        limit, offset = _paging(request, settings.max_results)
         job = Job(
             query=named.text,
             substitutions=bound,
             accept=accept,
             format_name=format_name,
-            max_results=settings.max_results,
+            max_results=limit or settings.max_results,
+            max_result_bytes=settings.max_result_bytes,
+            offset=offset,
+            hold=True,
         )
-        return await stream(engine, job, settings.query_timeout)
+
+        def page(rows: int, more: bool) -> dict[str, str]:
+            if not more:
+                return {}
+            query = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+            query = [(k, v) for k, v in query if k != "limit"]
+            query += [("limit", str(limit or settings.max_results)), ("offset", str(offset + rows))]
+            return {"Link": f'<{request.url.path}?{urlencode(query)}>; rel="next"'}
+
+        return await respond(
+            request,
+            engine,
+            job,
+            settings.query_timeout,
+            client_of(request),
+            page=page,
+            asked_limit=limit is not None and limit < settings.max_results,
+        )
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),

@@ -2,21 +2,26 @@
 
 Every setting is also an option of ``dckg serve``; the option wins over the variable.
 
-=========================  =====================================================  ==========
-variable                   meaning                                                default
-=========================  =====================================================  ==========
-``DCKG_STORE``             the store (directory, ``memory`` or an endpoint URL)   user dir
-``DCKG_HOST``              the address to listen on                               127.0.0.1
-``DCKG_PORT``              the port to listen on                                  8000
-``DCKG_QUERY_TIMEOUT``     seconds a query may run before it is stopped           30
-``DCKG_MAX_RESULTS``       rows (or triples) a query may return                   100000
-``DCKG_MAX_BODY_BYTES``    the largest request body accepted                      10 MiB
-``DCKG_SERVICE_ALLOWLIST`` comma-separated endpoints ``SERVICE`` may call         (none)
-``DCKG_WRITE_TOKEN``       bearer token for writing over HTTP (unset: disabled)   (unset)
-``DCKG_QUERY_WORKERS``     processes that run queries (0: one per core, min. 2)  0
-``DCKG_MAX_CONNECTIONS``   connections open at once; one more gets 503            1000
-``DCKG_IDLE_TIMEOUT``      seconds a connection may stay open between requests    10
-=========================  =====================================================  ==========
+============================  =====================================================  ==========
+variable                      meaning                                                default
+============================  =====================================================  ==========
+``DCKG_STORE``                the store (directory, ``memory`` or an endpoint URL)   user dir
+``DCKG_HOST``                 the address to listen on                               127.0.0.1
+``DCKG_PORT``                 the port to listen on                                  8000
+``DCKG_QUERY_TIMEOUT``        seconds a query may run before it is stopped           30
+``DCKG_MAX_RESULTS``          rows (or triples) a query may return                   100000
+``DCKG_MAX_BODY_BYTES``       the largest request body accepted                      10 MiB
+``DCKG_SERVICE_ALLOWLIST``    comma-separated endpoints ``SERVICE`` may call         (none)
+``DCKG_WRITE_TOKEN``          bearer token for writing over HTTP (unset: disabled)   (unset)
+``DCKG_QUERY_WORKERS``        processes that run queries (0: one per core, min. 2)   0
+``DCKG_MAX_QUERY_BYTES``      the longest query text accepted                        1 MiB
+``DCKG_MAX_RESULT_BYTES``     bytes of terms a result may hold (then it is cut)      16 MiB
+``DCKG_QUERY_MEMORY_MB``      MiB a query worker may allocate (0: no cap)            1024
+``DCKG_QUERIES_PER_CLIENT``   queries one client may run at once (0: workers − 1)    0
+``DCKG_QUERY_QUEUE``          queries that may wait for a worker (0: 4 per worker)   0
+``DCKG_MAX_CONNECTIONS``      connections open at once; one more gets 503            1000
+``DCKG_IDLE_TIMEOUT``         seconds a connection may stay open between requests    10
+============================  =====================================================  ==========
 """
 
 from __future__ import annotations
@@ -49,21 +54,38 @@ class Settings:
     service_allowlist: tuple[str, ...] = ()
     write_token: str | None = None
     query_workers: int = 0
+    max_query_bytes: int = 1024 * 1024
+    max_result_bytes: int = 16 * 1024 * 1024
+    query_memory_mb: int = 1024
+    queries_per_client: int = 0
+    query_queue: int = 0
     max_connections: int = 1000
     idle_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
             raise UsageError(f"the query timeout must be positive, not {self.query_timeout}")
-        for name in ("max_results", "max_body_bytes", "max_connections"):
+        for name in (
+            "max_results",
+            "max_body_bytes",
+            "max_query_bytes",
+            "max_result_bytes",
+            "max_connections",
+        ):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, not {getattr(self, name)}")
-        if self.query_workers < 0:
-            raise UsageError(
-                f"query_workers must be 0 (automatic) or more, not {self.query_workers}"
-            )
+        for name in ("query_workers", "query_memory_mb", "queries_per_client", "query_queue"):
+            if getattr(self, name) < 0:
+                raise UsageError(f"{name} must be 0 (automatic) or more, not {getattr(self, name)}")
         if self.idle_timeout <= 0:
             raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
+        from dckg.api.federation import check_endpoint
+
+        for endpoint in self.service_allowlist:
+            try:
+                check_endpoint(endpoint)
+            except ValueError as error:
+                raise UsageError(f"DCKG_SERVICE_ALLOWLIST: {error}") from None
         if not 0 <= self.port <= 65535:
             raise UsageError(f"not a TCP port: {self.port}")
         if self.write_token is not None and len(self.write_token) < 16:
@@ -110,6 +132,11 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "max_results": _number(int),
     "max_body_bytes": _number(int),
     "query_workers": _number(int),
+    "max_query_bytes": _number(int),
+    "max_result_bytes": _number(int),
+    "query_memory_mb": _number(int),
+    "queries_per_client": _number(int),
+    "query_queue": _number(int),
     "max_connections": _number(int),
     "idle_timeout": _number(float),
     "service_allowlist": lambda raw, _variable: _allowlist(raw),

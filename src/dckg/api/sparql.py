@@ -12,38 +12,27 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from dckg.api import negotiation
+from dckg.api.answers import respond
 from dckg.api.dataset import base_url, inventory, rdf_response, service_description
 from dckg.api.deps import get_engine, get_settings
-from dckg.api.engine import Engine, Run
-from dckg.api.errors import NotAcceptable, UnsupportedMediaType
-from dckg.api.federation import check_services, may_call_out
+from dckg.api.engine import Engine
+from dckg.api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from dckg.api.settings import Settings
-from dckg.api.worker import Job
+from dckg.api.worker import READ_ONLY, Job
 from dckg.errors import QueryError, UsageError
+from dckg.sparql import formats
 
 router = APIRouter(tags=["sparql"])
-
-_UPDATE = re.compile(
-    # A comment is skipped whole: "# … with …" must not read as a WITH update.
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*(?:\n|$))\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-_READ_ONLY = (
-    "this endpoint is read-only: SPARQL Update is not accepted "
-    "(send a query with 'query=' or Content-Type application/sparql-query)"
-)
 
 _DOC = {
     "description": "SPARQL query results, by content negotiation.",
@@ -77,8 +66,11 @@ async def sparql_get(
     """Run a query given in the URL; without one, describe the service (Turtle)."""
     queries = request.query_params.getlist("query")
     if request.query_params.getlist("update"):
-        raise UsageError(_READ_ONLY)
+        raise UsageError(READ_ONLY)
     if not queries:
+        if _wants_page(request):
+            root = str(request.scope.get("root_path", "")).rstrip("/")
+            return RedirectResponse(f"{root}/#yasgui", status_code=303)
         inv = await run_in_threadpool(inventory, request)
         triples = service_description(
             inv, base_url(request), federated=bool(settings.service_allowlist)
@@ -123,7 +115,7 @@ async def sparql_post(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if media == "application/sparql-update":
-        raise UsageError(_READ_ONLY)
+        raise UsageError(READ_ONLY)
     if media == "application/sparql-query":
         text = _decode(body, "the query")
         params = request.query_params
@@ -138,7 +130,7 @@ async def sparql_post(
     if media == "application/x-www-form-urlencoded":
         form = parse_qs(_decode(body, "the form"), keep_blank_values=True)
         if "update" in form:
-            raise UsageError(_READ_ONLY)
+            raise UsageError(READ_ONLY)
         queries = form.get("query", [])
         if len(queries) != 1:
             raise UsageError("give exactly one 'query' field in the form")
@@ -154,6 +146,14 @@ async def sparql_post(
         f"cannot read a {media or 'body without Content-Type'}: send "
         "application/sparql-query or application/x-www-form-urlencoded"
     )
+
+
+def _wants_page(request: Request) -> bool:
+    """Whether a browser asks (HTML preferred to every RDF format): it gets the editor."""
+    accept = request.headers.get("accept") or ""
+    named = any(r.media in formats.HTML.all_media_types for r in formats.parse_accept(accept))
+    offers = (formats.HTML, *formats.offers(formats.GRAPH))
+    return named and formats.negotiate(accept, offers) is formats.HTML
 
 
 def _decode(body: bytes, what: str) -> str:
@@ -181,11 +181,18 @@ async def answer(
     default_graphs: list[str],
     named_graphs: list[str],
 ) -> Response:
-    """Check a query, run it on the engine and stream its results."""
+    """Check a query, run it on the engine and stream its results.
+
+    Nothing here reads the query text beyond its length: the ``SERVICE`` check, parsing and
+    running all happen in a query worker, under the time limit.
+    """
+    if len(query) > settings.max_query_bytes or len(query.encode()) > settings.max_query_bytes:
+        raise PayloadTooLarge(
+            f"the query is longer than the limit of {settings.max_query_bytes} bytes "
+            "(DCKG_MAX_QUERY_BYTES)"
+        )
     if not query.strip():
         raise UsageError("the query is empty")
-    if _UPDATE.match(query):
-        raise UsageError(_READ_ONLY)
     accept = negotiation.parse_accept(request.headers.get("accept"))
     format_name = request.query_params.get("format")
     if not negotiation.acceptable_at_all(accept, format_name):
@@ -195,8 +202,6 @@ async def answer(
             "text/csv, text/tab-separated-values, text/turtle, application/n-triples, "
             "application/ld+json, application/rdf+xml"
         )
-    if may_call_out(query):
-        await run_in_threadpool(check_services, query, settings.service_allowlist)
     default = _graphs(default_graphs, "default-graph-uri")
     named = _graphs(named_graphs, "named-graph-uri")
     job = Job(
@@ -206,34 +211,23 @@ async def answer(
         accept=accept,
         format_name=format_name,
         max_results=settings.max_results,
+        max_result_bytes=settings.max_result_bytes,
+        check_services=True,
+        service_allowlist=settings.service_allowlist,
     )
-    return await stream(engine, job, settings.query_timeout)
+    return await stream(request, engine, job, settings.query_timeout, client_of(request))
 
 
-async def stream(engine: Engine, job: Job, timeout: float) -> Response:
-    """Start a job and answer with its results as they come."""
-    run = await run_in_threadpool(engine.start, job, timeout)
-    assert run.head is not None
-    media = run.head.media_type
-    if media.startswith("text/") or media.endswith(("+xml", "+json")):
-        media += "; charset=utf-8"
-    headers = {"Vary": "Accept"}
-    if run.done:  # the whole (small) result came with the head
-        return Response(run.first, media_type=media, headers=headers)
-    return StreamingResponse(_body(run), media_type=media, headers=headers)
+def client_of(request: Request) -> str:
+    """Who asks, for sharing the workers: the client's address (as the server sees it)."""
+    return request.client.host if request.client else ""
 
 
-async def _body(run: Run) -> AsyncIterator[bytes]:
-    try:
-        if run.first:
-            yield run.first
-        while True:
-            chunk = await run_in_threadpool(run.next_chunk)
-            if chunk is None:
-                return
-            yield chunk
-    finally:
-        run.close()
+async def stream(
+    request: Request, engine: Engine, job: Job, timeout: float, client: str = ""
+) -> Response:
+    """Answer with a job's results: whole, with the headers of :mod:`dckg.api.answers`."""
+    return await respond(request, engine, replace(job, hold=True), timeout, client)
 
 
 __all__ = ["QueryError", "answer", "router", "stream"]

@@ -9,6 +9,7 @@ is disabled (403).
 
 from __future__ import annotations
 
+import datetime
 import hmac
 import json
 from typing import Annotated, Any
@@ -17,25 +18,28 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from dckg.api import negotiation
 from dckg.api.deps import get_engine, get_settings, get_store
 from dckg.api.engine import Engine
 from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
 from dckg.api.settings import Settings
+from dckg.errors import ValidationFailed
+from dckg.sparql import formats
 from dckg.store.base import Store
 
 router = APIRouter(tags=["validation"])
 
-#: Contribution formats by request media type (names as ``bytes_input`` takes them).
+#: Contribution formats by request media type (names as ``bytes_input`` takes them), from
+#: the one format registry.
 FORMATS = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/ld+json": "jsonld",
-    "application/json": "jsonld",
-    "application/n-triples": "ntriples",
-    "application/rdf+xml": "rdfxml",
-    "text/csv": "csv",
+    **{media: "turtle" for media in formats.TURTLE.all_media_types},
+    **{media: "jsonld" for media in formats.JSONLD.all_media_types},
+    formats.NTRIPLES.media_type: "ntriples",
+    formats.RDFXML.media_type: "rdfxml",
+    formats.CSV.media_type: "csv",
 }
+
+#: The JSON report (dckg's own shape), preferred over the Turtle SHACL report.
+_JSON_REPORT = formats.Format("json", "application/json", frozenset(), "json")
 
 _BODY = {
     "requestBody": {
@@ -77,12 +81,9 @@ def _sources(body: bytes, fmt: str, name: str) -> list[Any]:
 
 
 def _report_response(request: Request, report: Any) -> Response:
-    accept = negotiation.parse_accept(request.headers.get("accept"))
-    for media in accept:
-        if media in ("text/turtle", "application/x-turtle"):
-            return Response(report.to_turtle(), media_type="text/turtle")
-        if media in ("application/json", "*/*", "application/*"):
-            break
+    chosen = formats.negotiate(request.headers.get("accept"), (_JSON_REPORT, formats.TURTLE))
+    if chosen is formats.TURTLE:
+        return Response(report.to_turtle(), media_type="text/turtle")
     body = report.to_json()
     if isinstance(body, str):
         body = json.loads(body)
@@ -144,9 +145,18 @@ async def contribute(
         with engine.paused():
             record = merge(store, sources, by=by, source_url=source_url, note=note)
             request.app.state.data_version = getattr(request.app.state, "data_version", 0) + 1
+            request.app.state.data_changed_at = datetime.datetime.now(datetime.UTC)
             return record
 
-    record = await run_in_threadpool(write)
+    try:
+        record = await run_in_threadpool(write)
+    except ValidationFailed as error:
+        # The report itself, as JSON (not a string of JSON): what to fix, row by row.
+        report = error.report.to_dict() if error.report is not None else None
+        return JSONResponse(
+            {"error": "ValidationFailed", "message": str(error), "report": report},
+            status_code=422,
+        )
     return JSONResponse(
         {"id": record.id, "graph": record.graph.value},
         status_code=201,

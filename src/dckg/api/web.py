@@ -117,10 +117,16 @@ def field_for(param: object) -> Field:
         required=bool(getattr(param, "required", False)) and not is_checkbox,
         value=None if is_checkbox else default,
         checked=is_checkbox and str(default).lower() in ("true", "1"),
-        placeholder=None if is_checkbox or example is None else str(example),
+        placeholder=None if is_checkbox or example is None else _placeholder(param, example),
         type=kind,
         description=str(getattr(param, "description", "") or ""),
     )
+
+
+def _placeholder(param: object, example: object) -> str:
+    if getattr(param, "is_country", False):
+        return "FR, FRA or country/FRA"
+    return str(example)
 
 
 def query_views(library: Mapping[str, object]) -> list[QueryView]:
@@ -167,9 +173,18 @@ def index(request: Request) -> HTMLResponse:
         "examples": [{"name": q.name, "summary": q.summary, "text": q.text} for q in queries],
         # Where IRIs of the graph are shown on this server.
         "local": [[ID, f"{root}/id/"], [DCKG, f"{root}/ontology#"]],
+        "world": f"{root}/static/world.svg",
+        "coverage": _coverage(root, queries),
     }
     page = render("index.html", root=root, queries=queries, config=config)
     return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+
+
+def _coverage(root: str, queries: list[QueryView]) -> dict[str, str]:
+    """Where the page sends someone whose query found nothing: what the graph covers."""
+    if any(q.name == "coverage" for q in queries):
+        return {"href": "#query-coverage", "text": "the coverage table (named query coverage)"}
+    return {"href": f"{root}/dataset", "text": "the dataset description"}
 
 
 allow_head(router)

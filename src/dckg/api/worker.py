@@ -1,27 +1,58 @@
 """What runs a query and writes its results: the body of a query worker process.
 
-Messages to the server are byte strings tagged by their first byte: ``H`` the head
-(media type, kind of result), the first chunk of the body and, when the whole body fits
-in that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, whether the
-result was capped); ``X`` an error (class name, message). A small result is thus one
+Everything a query costs happens here, under the server's time limit (the process is killed
+at the deadline) and memory cap (``RLIMIT_DATA``): the ``SERVICE`` check, parsing, running,
+writing. Messages to the server are byte strings tagged by their first byte: ``H`` the head
+(media type, kind of result), the first chunk of the body and, when the whole body fits in
+that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, what capped the
+result, if anything); ``X`` an error (class name, message). A small result is thus one
 message. Errors cross the process boundary as text. This module imports nothing heavy,
 so a fresh worker starts fast.
+
+A worker started with ``isolate_network`` first moves into a network namespace of its own
+(Linux ``unshare(CLONE_NEWNET)``, or with an unprivileged user namespace where only that is
+allowed): no interface but a loopback that is down, so no query it runs can reach any host,
+whatever it says. It tells the server whether that worked (``R1`` or ``R0``) and the memory
+it may map. A query that reaches the cap either fails an allocation (the process ends) or,
+where the allocator retries, is seen stuck at the cap by the server, which stops it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+import re
+import resource
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing.connection import Connection
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
-from dckg.api import negotiation, writers
-from dckg.errors import DckgError
+from dckg.api import federation, negotiation, writers
+from dckg.errors import DckgError, QueryError
 from dckg.store.base import Store, Term
 
 Send = Callable[[bytes], None]
+
+#: The answer to an update sent to the query endpoint.
+READ_ONLY = (
+    "this endpoint is read-only: SPARQL Update is not accepted "
+    "(send a query with 'query=' or Content-Type application/sparql-query)"
+)
+_UPDATE = re.compile(
+    # A comment is skipped whole: "# … with …" must not read as a WITH update.
+    # Possessive quantifiers: the time taken grows with the length, never faster.
+    r"^\s*+(?:(?:PREFIX\s++[^\s<>]*+\s*+<[^>]*+>|BASE\s*+<[^>]*+>|#[^\n]*+(?:\n|$))\s*+)*+"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+#: What capped a result: its number of rows, its size in bytes, or a remote store that sent
+#: only part of its answer.
+ROWS, BYTES, REMOTE = "rows", "bytes", "remote"
 
 
 @dataclass(frozen=True)
@@ -35,6 +66,17 @@ class Job:
     accept: list[str] = field(default_factory=lambda: ["*/*"])
     format_name: str | None = None
     max_results: int = 100_000
+    #: Bytes of terms (N-Triples size) a result may hold; ``None``: no limit.
+    max_result_bytes: int | None = None
+    #: Check ``SERVICE`` clauses against ``service_allowlist`` before running.
+    check_services: bool = False
+    service_allowlist: tuple[str, ...] = ()
+    #: Only check (the query runs elsewhere: a remote store).
+    check_only: bool = False
+    #: Rows (or triples) skipped before the first one written: paging.
+    offset: int = 0
+    #: Send nothing before the end, so the head says whether a cap cut the result.
+    hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,62 +88,155 @@ class Head:
     format_name: str
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What confines a worker process."""
+
+    #: Bytes a worker may allocate beyond what it holds once ready (0: no cap).
+    memory_bytes: int = 0
+    #: No network for the worker (its own empty network namespace).
+    isolate_network: bool = False
+
+
+class MemoryExceeded(DckgError):
+    """A query needed more memory than a worker may use."""
+
+
 def execute(store: Store, job: Job, send: Send) -> None:
     """Run ``job`` on ``store`` and send its results as tagged messages."""
+    calls_out = False
     try:
+        if job.check_services:
+            calls_out = _check(store, job) > 0
+        if job.check_only:
+            send(b"H" + pickle.dumps((Head("", "", ""), b"", (0, None))))
+            return
         _execute(store, job, send)
+    except MemoryError:
+        send(b"X" + pickle.dumps(("MemoryExceeded", "the query needed more memory")))
+        raise
     except DckgError as error:
-        send(b"X" + pickle.dumps((type(error).__name__, str(error))))
-    except Exception as error:  # an engine failure must not kill the worker
-        send(b"X" + pickle.dumps(("QueryError", f"query failed: {error}")))
+        send(b"X" + pickle.dumps((type(error).__name__, _safe(str(error), calls_out))))
+    except (SyntaxError, ValueError, RuntimeError, OSError) as error:
+        # the engine failed the query (an evaluation error, a SERVICE call that failed)
+        message = _safe(f"query failed: {error}", calls_out)
+        send(b"X" + pickle.dumps(("QueryError", message)))
+    except Exception as error:  # a bug: reported as such, and the worker goes on
+        message = f"internal error ({type(error).__name__}): {error}"
+        send(b"X" + pickle.dumps(("InternalError", _safe(message, calls_out))))
+
+
+def _check(store: Store, job: Job) -> int:
+    prefixes = getattr(store, "default_prefixes", dict)()
+    return federation.check_services(job.query, job.service_allowlist, prefixes)
+
+
+_STATUS = re.compile(r"Error (\d{3})\b[^\n]*? returned by (\S+)")
+
+
+def _safe(message: str, calls_out: bool) -> str:
+    """An error message that relays nothing a remote endpoint answered.
+
+    >>> _safe("cannot read the store: Error 404 Nope returned by http://h/x with payload:\\nhi",
+    ...       True)
+    'a SERVICE endpoint failed: http://h/x answered with HTTP status 404'
+    """
+    status = _STATUS.search(message)
+    if status is not None:
+        return f"a SERVICE endpoint failed: {status.group(2)} answered with HTTP status " + (
+            status.group(1)
+        )
+    if calls_out and not message.startswith("malformed query"):
+        return (
+            "the query failed while it called a SERVICE endpoint "
+            "(what the endpoint answered is not shown)"
+        )
+    return message.split(" with payload", 1)[0]
 
 
 def _execute(store: Store, job: Job, send: Send) -> None:
-    result = store.query(
-        job.query,
-        substitutions=job.substitutions,
-        default_graph=job.default_graph,
-        named_graphs=job.named_graphs,
-    )
+    try:
+        result = store.query(
+            job.query,
+            substitutions=job.substitutions,
+            default_graph=job.default_graph,
+            named_graphs=job.named_graphs,
+        )
+    except QueryError as error:
+        if str(error).startswith("malformed query") and _UPDATE.match(job.query):
+            raise QueryError(READ_ONLY) from None
+        raise
     if isinstance(result, QueryBoolean):
         fmt = _format(job, negotiation.BOOLEAN)
-        out = _Output(send, Head(fmt.media_type, negotiation.BOOLEAN, fmt.name))
+        out = _Output(send, Head(fmt.media_type, negotiation.BOOLEAN, fmt.name), hold=job.hold)
         writers.write_boolean(result, fmt, out.writer)
-        out.end(1, False)
+        out.end(1, None)
         return
     kind = negotiation.SOLUTIONS if isinstance(result, QuerySolutions) else negotiation.GRAPH
     fmt = _format(job, kind)
     rows = iter(result)
+    if job.offset > 0:
+        for _ in islice(rows, job.offset):
+            pass
     # The first row is computed before the response starts, so errors and time-outs met
     # while finding it still get their own status.
     first = next(rows, None)
     items = writers.prepend(first, rows) if first is not None else iter(())
-    out = _Output(send, Head(fmt.media_type, kind, fmt.name))
+    sized = _ByteCap(items, job.max_result_bytes)
+    out = _Output(send, Head(fmt.media_type, kind, fmt.name), hold=job.hold)
     if isinstance(result, QueryTriples):
-        n, capped = writers.write_graph(items, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
+        n, capped = writers.write_graph(sized, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
     else:
         variables = [v.value for v in result.variables]
-        n, capped = writers.write_solutions(variables, items, fmt, out.writer, job.max_results)
-    out.end(n, capped)
+        n, capped = writers.write_solutions(variables, sized, fmt, out.writer, job.max_results)
+    cut = BYTES if sized.hit else ROWS if capped else None
+    if cut is None and store.truncation() is not None:
+        cut = REMOTE
+    out.end(n, cut)
+
+
+class _ByteCap:
+    """Passes rows on while their terms add up to at most ``cap`` bytes (N-Triples size)."""
+
+    def __init__(self, items: Iterable[object], cap: int | None) -> None:
+        self._items = items
+        self._cap = cap
+        self.total = 0
+        self.hit = False
+
+    def __iter__(self) -> Iterator[object]:
+        if self._cap is None:
+            yield from self._items
+            return
+        for item in self._items:
+            self.total += sum(len(str(term).encode()) for term in item if term is not None)  # type: ignore[attr-defined]
+            if self.total > self._cap:
+                self.hit = True
+                return
+            yield item
 
 
 class _Output:
     """Sends the head with the first chunk, and the end with the last one if it can."""
 
-    def __init__(self, send: Send, head: Head) -> None:
+    def __init__(self, send: Send, head: Head, *, hold: bool = False) -> None:
         self._send = send
         self._head: Head | None = head
+        self._held: list[bytes] | None = [] if hold else None
         self.writer = writers.ChunkWriter(self._chunk)
 
     def _chunk(self, data: bytes) -> None:
+        if self._held is not None:
+            self._held.append(data)
+            return
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, data, None)))
             self._head = None
         else:
             self._send(b"D" + data)
 
-    def end(self, rows: int, capped: bool) -> None:
-        rest = self.writer.take()
+    def end(self, rows: int, capped: str | None) -> None:
+        rest = b"".join([*(self._held or ()), self.writer.take()])
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, rest, (rows, capped))))
             self._head = None
@@ -127,14 +262,106 @@ class _NotAcceptable(DckgError):
 _NotAcceptable.__name__ = "NotAcceptable"
 
 
-def serve(conn: Connection, open_store: Callable[[], Store]) -> None:
+# -- confinement -------------------------------------------------------------------------
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own; whether that worked.
+
+    As root (or with ``CAP_SYS_ADMIN``) a plain network namespace; otherwise a user
+    namespace with it, where the kernel allows unprivileged ones (the process keeps its
+    own user and group). Elsewhere (not Linux, or forbidden) nothing changes.
+    """
+    unshare = _unshare()
+    if unshare is None:
+        return False
+    if unshare(_CLONE_NEWNET) == 0:
+        return True
+    uid, gid = os.getuid(), os.getgid()
+    if unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+        return False
+    with contextlib.suppress(OSError):
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"{uid} {uid} 1")
+        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    return True
+
+
+def _load_unshare() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).unshare  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+#: Looked up when this module is imported, never in a freshly forked worker (where loading a
+#: library could wait forever on a lock another thread of the parent held when it forked).
+_UNSHARE = _load_unshare()
+
+
+def _unshare() -> Callable[[int], int] | None:
+    return _UNSHARE
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as file:
+        file.write(text)
+
+
+def data_size() -> int:
+    """Bytes of private writable memory this process maps (``VmData``), or 0 if unknown."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def cap_memory(extra: int) -> int:
+    """Let this process allocate at most ``extra`` more bytes (``RLIMIT_DATA``).
+
+    Returns the cap (``VmData`` it may reach), or 0 if there is none.
+    """
+    if extra <= 0:
+        return 0
+    base = data_size() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    limit = base + extra
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError):
+        return 0
+    return limit
+
+
+def serve(conn: Connection, open_store: Callable[[], Store], limits: Limits = Limits()) -> None:
     """The loop of a worker process: read jobs, answer them, until the pipe closes."""
+    # A query that hits the memory cap ends the process: no backtrace in the server's log.
+    os.environ["RUST_BACKTRACE"] = "0"
+    # A worker that dies (memory, a parser crash) ends at once, leaving no core file.
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    isolated = isolate_network() if limits.isolate_network else False
     store = open_store()
-    conn.send_bytes(b"R")
+    cap = cap_memory(limits.memory_bytes)
+    conn.send_bytes((b"R1 " if isolated else b"R0 ") + str(cap).encode())
     while True:
         try:
             message = conn.recv_bytes()
         except (EOFError, OSError):
             return
         job: Job = pickle.loads(message)
-        execute(store, job, conn.send_bytes)
+        try:
+            execute(store, job, conn.send_bytes)
+        except MemoryError:
+            # What is left of this process's memory is not worth keeping: a fresh worker
+            # takes its place.
+            os._exit(3)

@@ -1,7 +1,8 @@
 """The ``dckg`` command line: a thin layer over the core.
 
 Exit codes: 0 success (or the input conforms), 1 the input does not conform or a query
-failed, 2 bad usage or unreadable input.
+failed, 2 bad usage or unreadable input, 3 the result is incomplete (a remote store cut
+it, or a row cap did under ``--strict``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import click
 from dckg import __version__
 from dckg.errors import (
     DckgError,
+    IncompleteResult,
     InputError,
     NotFound,
     QueryError,
@@ -24,6 +26,7 @@ from dckg.errors import (
 #: Exit code of each error class (the first match in order wins).
 EXIT_CODES: list[tuple[type[DckgError], int]] = [
     (ValidationFailed, 1),
+    (IncompleteResult, 3),
     (QueryError, 1),
     (InputError, 2),
     (UsageError, 2),

@@ -20,8 +20,18 @@ class Session:
 
     @property
     def store(self) -> Store:
-        if self._store is None:
+        """The store, opened for writing."""
+        if self._store is None or getattr(self._store, "read_only", False):
+            self.close()
             self._store = open_store(self.spec)
+        return self._store
+
+    @property
+    def reader(self) -> Store:
+        """The store, for commands that only read: an on-disk store is opened read-only,
+        so they run beside ``dckg serve`` and beside each other."""
+        if self._store is None:
+            self._store = open_store(self.spec, read_only=True)
         return self._store
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ import click
 from dckg.cli.context import Session, pass_session
 from dckg.errors import ValidationFailed
 from dckg.results import table
+from dckg.store import Store
 
 _FORMATS = click.Choice(["text", "json", "turtle"])
 
@@ -42,10 +43,10 @@ def _inputs(files: tuple[Path, ...], input_format: str | None) -> list:
     return [open_input(path, fmt=input_format) for path in files]
 
 
-def _warn_if_empty(session: Session) -> None:
+def _warn_if_empty(store: Store) -> None:
     from dckg.bootstrap import is_initialised
 
-    if not is_initialised(session.store):
+    if not is_initialised(store):
         click.echo(
             "dckg: warning: the store is not initialised (run 'dckg init'): references to "
             "the graph's cities, countries and concepts cannot be resolved",
@@ -63,10 +64,10 @@ def _print(report, fmt: str) -> None:
 @_report_format("Report format; turtle is a standard SHACL validation report.")
 @click.option(
     "--engine",
-    type=click.Choice(["dckg", "pyshacl"]),
-    default="dckg",
+    type=click.Choice(["pyshacl-turbo", "pyshacl"]),
+    default="pyshacl-turbo",
     show_default=True,
-    help="SHACL engine: dckg's compiled one (fast), or pySHACL, the reference (slow).",
+    help="SHACL engine: pyshacl-turbo (fast), or pySHACL, the reference (slow).",
 )
 @_input_options
 @pass_session
@@ -85,8 +86,8 @@ def validate(
     """
     from dckg.validation import validate as run
 
-    _warn_if_empty(session)
-    report = run(session.store, _inputs(files, input_format), template=template, engine=engine)
+    _warn_if_empty(session.reader)
+    report = run(session.reader, _inputs(files, input_format), template=template, engine=engine)
     _print(report, fmt)
     if not report.conforms:
         sys.exit(1)
@@ -113,7 +114,7 @@ def contribute(
     """Validate FILEs, then merge them as one new contribution (all or nothing)."""
     from dckg.validation import contribute as merge
 
-    _warn_if_empty(session)
+    _warn_if_empty(session.store)
     try:
         record = merge(
             session.store,
@@ -143,7 +144,7 @@ def list_contributions(session: Session, fmt: str) -> None:
 
     from dckg.validation import contributions
 
-    found = contributions(session.store)
+    found = contributions(session.reader)
     if fmt == "json":
         rows = [
             {
@@ -177,4 +178,25 @@ def withdraw(session: Session, contribution_id: str) -> None:
     click.echo(f"withdrew contribution {contribution_id} ({n:,} quads removed)", err=True)
 
 
-COMMANDS = [validate, contribute, list_contributions, withdraw]
+@click.command()
+@click.argument("name", required=False, metavar="[NAME]")
+@pass_session
+def vocab(session: Session, name: str | None) -> None:
+    """List the keys a coded column takes (themes, statuses, roles, regions, …).
+
+    Without NAME, list the vocabularies.
+    """
+    from dckg.validation import vocab as vocabularies
+
+    if name is None:
+        rows = [[v.name, v.noun, f"id/{v.kind}/…"] for v in vocabularies.VOCABULARIES.values()]
+        click.echo(table(["vocabulary", "one key is a", "IRIs"], rows))
+        return
+    chosen = vocabularies.vocabulary(name)
+    found = vocabularies.keys(session.store, chosen)
+    if not found:
+        _warn_if_empty(session)
+    click.echo(table(["key", "label"], [[key, label] for key, label in found.items()]))
+
+
+COMMANDS = [validate, contribute, list_contributions, withdraw, vocab]

@@ -104,13 +104,13 @@ def export(session: Session, out: Path, fmt: str | None, graph_iri: str | None) 
             f"{rdf_format.name} holds one graph: pass --graph, or export as nq or trig"
         )
     if str(out) == "-":
-        session.store.dump(sys.stdout.buffer, rdf_format, graph=graph)
+        session.reader.dump(sys.stdout.buffer, rdf_format, graph=graph)
         return
     partial = out.with_name(out.name + ".partial")
     try:
         opener = gzip.open if out.suffix == ".gz" else open
         with opener(partial, "wb") as output:
-            session.store.dump(output, rdf_format, graph=graph)
+            session.reader.dump(output, rdf_format, graph=graph)
         partial.replace(out)
     except OSError as error:
         partial.unlink(missing_ok=True)
@@ -122,7 +122,7 @@ def export(session: Session, out: Path, fmt: str | None, graph_iri: str | None) 
 @pass_session
 def stats(session: Session) -> None:
     """Triples per named graph and instances per class."""
-    store = session.store
+    store = session.reader
     graphs = store.query(
         "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } "
         "GROUP BY ?graph ORDER BY ?graph"

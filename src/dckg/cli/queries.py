@@ -7,11 +7,11 @@ import sys
 import click
 
 from dckg.cli.context import Session, pass_session
+from dckg.cli.limits import limit_options, max_results, run_reported, timeout
 from dckg.errors import UsageError
 from dckg.queries import NamedQuery, load_library
-from dckg.results import write_result
-
-_FORMATS = ["table", "csv", "tsv", "json", "xml"]
+from dckg.queries.params import hint
+from dckg.sparql.output import NAMES
 
 
 @click.command("queries")
@@ -37,6 +37,11 @@ def list_queries(tag: str | None, catalogue: bool) -> None:
     width = max((len(q.name) for q in queries), default=0)
     for query in queries:
         click.echo(f"{query.name:{width}}  {query.summary}")
+        for param in query.params:
+            kind = param.type + (", required" if param.required else "")
+            example = hint(param)
+            example = f"; e.g. {example}" if example else ""
+            click.echo(f"{'':{width}}    -p {param.name}=…  ({kind}{example})")
 
 
 @click.command("query")
@@ -49,13 +54,21 @@ def list_queries(tag: str | None, catalogue: bool) -> None:
     metavar="NAME=VALUE",
     help="A parameter value (repeatable).",
 )
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(NAMES), default="table", show_default=True)
 @click.option(
     "--explain", is_flag=True, help="Print the query and its bound parameters; run nothing."
 )
+@limit_options
 @pass_session
 def run_query(
-    session: Session, name: str, params: tuple[str, ...], fmt: str, explain: bool
+    session: Session,
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    max_results: int | None,
+    timeout: float | None,
+    strict: bool,
 ) -> None:
     """Run the named query NAME (see 'dckg queries')."""
     query = load_library()[name]
@@ -63,7 +76,43 @@ def run_query(
     if explain:
         click.echo(explain_text(query, raw), nl=False)
         return
-    write_result(query.run(session.store, raw), sys.stdout.buffer, fmt)
+    cap, seconds = _cap(max_results), _seconds(timeout)
+    rows = run_reported(
+        session.reader,
+        query.text,
+        sys.stdout.buffer,
+        fmt,
+        substitutions=query.bind(raw),
+        cap=cap,
+        seconds=seconds,
+        strict=strict,
+    )
+    if rows == 0:
+        click.echo(no_rows_text(session, name), err=True, nl=False)
+
+
+_cap, _seconds = max_results, timeout
+
+
+def no_rows_text(session: Session, name: str) -> str:
+    """Why a query may answer nothing: the graph's coverage, in words."""
+    from dckg.coverage import coverage, coverage_text
+
+    return (
+        f"No rows: the graph holds nothing that answers '{name}' with these parameters. "
+        f"What the graph covers (per kind of fact, how many, from which source; "
+        f"'dckg coverage'):\n" + coverage_text(coverage(session.reader))
+    )
+
+
+@click.command("coverage")
+@click.option("--kind", help="Only this class (an IRI, e.g. dckg:FundedAction).")
+@pass_session
+def show_coverage(session: Session, kind: str | None) -> None:
+    """What the graph covers: per kind of fact, how many, from which source."""
+    from dckg.coverage import coverage, coverage_text
+
+    click.echo(coverage_text(coverage(session.reader, kind=kind)), nl=False)
 
 
 def explain_text(query: NamedQuery, raw: dict[str, str]) -> str:
@@ -92,4 +141,4 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return raw
 
 
-COMMANDS = [list_queries, run_query]
+COMMANDS = [list_queries, run_query, show_coverage]

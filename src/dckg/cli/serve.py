@@ -61,6 +61,40 @@ if TYPE_CHECKING:
     help="Processes that run queries.  [default: one per core, at least 2; $DCKG_QUERY_WORKERS]",
 )
 @click.option(
+    "--max-query-bytes",
+    type=int,
+    default=None,
+    help="Longest query text accepted.  [default: 1 MiB; $DCKG_MAX_QUERY_BYTES]",
+)
+@click.option(
+    "--max-result-bytes",
+    type=int,
+    default=None,
+    help="Bytes of terms a result may hold; a larger one is cut.  "
+    "[default: 16 MiB; $DCKG_MAX_RESULT_BYTES]",
+)
+@click.option(
+    "--query-memory-mb",
+    type=int,
+    default=None,
+    help="MiB a query worker may allocate for one query (0: no cap).  "
+    "[default: 1024; $DCKG_QUERY_MEMORY_MB]",
+)
+@click.option(
+    "--queries-per-client",
+    type=int,
+    default=None,
+    help="Queries one client may run at once while others are present.  "
+    "[default: workers - 1; $DCKG_QUERIES_PER_CLIENT]",
+)
+@click.option(
+    "--query-queue",
+    type=int,
+    default=None,
+    help="Queries that may wait for a worker; beyond, 503 + Retry-After.  "
+    "[default: 4 per worker; $DCKG_QUERY_QUEUE]",
+)
+@click.option(
     "--max-connections",
     type=int,
     default=None,

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from dckg.cli.context import Session, pass_session
+from dckg.cli.limits import limit_options, max_results, run_reported, timeout
 from dckg.errors import InputError, UsageError
-from dckg.results import FORMAT_NAMES, write_result
+from dckg.sparql.output import NAMES
 
 
 @click.command()
@@ -21,15 +22,24 @@ from dckg.results import FORMAT_NAMES, write_result
     type=click.Path(path_type=Path, allow_dash=True),
     help="Read the query from a file ('-' for standard input).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(NAMES), default="table", show_default=True)
+@limit_options
 @pass_session
-def sparql(session: Session, query: str | None, query_file: Path | None, fmt: str) -> None:
+def sparql(
+    session: Session,
+    query: str | None,
+    query_file: Path | None,
+    fmt: str,
+    max_results: int | None,
+    timeout: float | None,
+    strict: bool,
+) -> None:
     """Run a SPARQL 1.1 query over the union of all graphs.
 
     The usual prefixes (dckg, rdf, rdfs, owl, xsd, skos, dct, dcat, prov, foaf, org, geo)
-    need not be declared.
+    need not be declared. A result cut by --max-results (or by a remote store) is said on
+    standard error; under --strict the exit code is then 3. A query running past
+    --timeout is stopped (exit 1).
     """
     if (query is None) == (query_file is None):
         raise UsageError("give a QUERY or -f FILE, not both or neither")
@@ -44,8 +54,13 @@ def sparql(session: Session, query: str | None, query_file: Path | None, fmt: st
             except UnicodeDecodeError as error:
                 raise InputError(f"not UTF-8 text: {error.reason}", source=query_file) from None
     assert query is not None
-    result = session.store.query(query)
-    write_result(result, sys.stdout.buffer, fmt)
+    cap, seconds = _cap(max_results), _seconds(timeout)
+    run_reported(
+        session.reader, query, sys.stdout.buffer, fmt, cap=cap, seconds=seconds, strict=strict
+    )
+
+
+_cap, _seconds = max_results, timeout
 
 
 COMMANDS = [sparql]

@@ -99,7 +99,12 @@ class Library(Mapping[str, NamedQuery]):
         try:
             return self._queries[name]
         except KeyError:
-            raise NotFound(f"no named query {name!r} (see 'dckg queries')") from None
+            import difflib
+
+            close = difflib.get_close_matches(name, self._queries, n=3, cutoff=0.5)
+            close += [q for q in self._queries if name and name in q and q not in close][:3]
+            guess = f"; did you mean {' or '.join(repr(q) for q in close[:3])}?" if close else ""
+            raise NotFound(f"no named query {name!r}{guess} (see 'dckg queries')") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._queries)

@@ -7,6 +7,8 @@ query variable of the same name.
 'https://w3id.org/dckg/id/country/FRA'
 >>> Param("n", "integer").to_term("12")
 <Literal value=12 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+>>> Param("country", "iri").to_term("FR").value
+'https://w3id.org/dckg/id/country/FRA'
 >>> Param("n", "integer").to_term("twelve")
 Traceback (most recent call last):
 ...
@@ -35,6 +37,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _THING = re.compile(r"[a-z][a-z0-9-]*/[^/\s]+")
 #: Characters an IRI may not hold (RFC 3987 and the SPARQL IRIREF production).
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2,3}")
 _BOOLEANS = {
     "true": "true",
     "1": "true",
@@ -70,8 +73,16 @@ class Param:
         if self.type not in TYPES:
             raise ValueError(f"parameter {self.name!r}: unknown type {self.type!r}")
 
+    @property
+    def is_country(self) -> bool:
+        """Whether the parameter names a country (``country``, ``…_country``): it then
+        also accepts an ISO 3166 code, alpha-2 or alpha-3 (``FR``, ``FRA``)."""
+        return self.type == "iri" and (self.name == "country" or self.name.endswith("_country"))
+
     def to_term(self, raw: str) -> NamedNode | Literal:
         """The RDF term for a raw value; raises :class:`UsageError` when it does not fit."""
+        if self.is_country and _COUNTRY_CODE.fullmatch(raw.strip()):
+            return _country(self.name, raw.strip())
         converter = _CONVERTERS[self.type]
         term = converter(raw.strip() if self.type != "string" else raw)
         if term is None:
@@ -79,6 +90,31 @@ class Param:
                 f"parameter {self.name!r}: expected {_HINTS[self.type]}, got {_clip(raw)!r}"
             )
         return term
+
+
+def _country(name: str, code: str) -> NamedNode:
+    import pycountry
+
+    found = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code.upper()})
+    if found is None:
+        raise UsageError(
+            f"parameter {name!r}: no country has the ISO 3166 code {code!r} "
+            "(give FR, FRA or country/FRA)"
+        )
+    return NamedNode(f"{ID}country/{found.alpha_3}")
+
+
+def hint(param: Param) -> str:
+    """How a value of the parameter is written, for listings.
+
+    >>> hint(Param("country", "iri", example="country/FRA"))
+    'FR, FRA or country/FRA'
+    >>> hint(Param("min_partners", "integer", example="5"))
+    '5'
+    """
+    if param.is_country:
+        return "FR, FRA or country/FRA"
+    return param.example or param.default or ""
 
 
 def _clip(text: str, width: int = 80) -> str:

@@ -24,7 +24,8 @@ It never guesses on a name alone. The rules, in order:
    its name. Among the places within reach, the nearest wins when it is clearly nearer
    (the next is more than twice as far, plus 1 km); otherwise the one matched on its
    main name rather than an alternate name; otherwise the match is ambiguous. A match
-   more than 5 km away gives way to a place of a similar name (rule 4) four times nearer.
+   more than 5 km away gives way to a place of a similar name (rule 4) four times nearer,
+   unless it is a city of 100,000 people or more (``Dubai`` is not ``Bur Dubai``).
 3. Without a same-name place within reach, a name that only adds a locating phrase
    (``Weiden in der Oberpfalz`` / ``Weiden``) is looked for within 10 km.
 4. Only with coordinates **and** a country: a place of that country within 5 km whose

@@ -52,7 +52,8 @@ def city_iri(geonames_id: int | str) -> NamedNode:
     return thing("city", f"geonames-{geonames_id}")
 
 
-_CITY_PREFIX = city_iri(0).value[:-1]
+#: The IRI of a GeoNames place is this followed by its id.
+CITY_PREFIX = city_iri(0).value[:-1]
 
 
 def geonames_id_of(iri: NamedNode | str) -> int | None:
@@ -62,9 +63,9 @@ def geonames_id_of(iri: NamedNode | str) -> int | None:
     2988507
     """
     value = iri.value if isinstance(iri, NamedNode) else iri
-    if not value.startswith(_CITY_PREFIX):
+    if not value.startswith(CITY_PREFIX):
         return None
-    digits = value[len(_CITY_PREFIX) :]
+    digits = value[len(CITY_PREFIX) :]
     return int(digits) if digits.isdigit() else None
 
 
@@ -283,22 +284,37 @@ class Gazetteer:
 
     def near(self, lat: float, lon: float, km: float) -> list[tuple[float, int]]:
         """(distance km, GeoNames id) of the places within ``km``, nearest first."""
+        return [(d, record.geonames_id) for d, record, _ in self.near_records(lat, lon, km)]
+
+    def near_records(
+        self, lat: float, lon: float, km: float
+    ) -> list[tuple[float, GeoRecord, tuple[str, ...]]]:
+        """(distance km, record, folded names) of the places within ``km``, nearest first.
+
+        The R*Tree holds unit vectors: the box around the point's vector is searched, so
+        the ±180° meridian needs no special case."""
         import numpy as np
 
         x, y, z = unit_vectors(np.array([lat]), np.array([lon]))[0].tolist()
         r = chord(km) * (1 + 1e-6)
         rows = self._rows(
-            "SELECT place.id, place.lat, place.lon FROM point JOIN place ON place.id = point.id"
+            "SELECT place.id, place.name, place.country, place.lat, place.lon,"
+            " place.population, place.shipped, place.names"
+            " FROM point JOIN place ON place.id = point.id"
             " WHERE x1 >= ? AND x0 <= ? AND y1 >= ? AND y0 <= ? AND z1 >= ? AND z0 <= ?",
             (x - r, x + r, y - r, y + r, z - r, z + r),
         )
         if not rows:
             return []
-        array = np.asarray(rows, dtype=np.float64)
-        vectors = unit_vectors(array[:, 1], array[:, 2])
-        distances = chord_km(np.linalg.norm(vectors - np.array([x, y, z]), axis=1))
-        found = [(float(d), int(i)) for d, i in zip(distances, array[:, 0], strict=True) if d <= km]
-        found.sort()
+        points = np.asarray([(row[3], row[4]) for row in rows], dtype=np.float64)
+        vectors = unit_vectors(points[:, 0], points[:, 1])
+        distances = chord_km(np.linalg.norm(vectors - np.array([x, y, z]), axis=1)).tolist()
+        found = [
+            (d, _record(row), tuple(row[7].split(_SEPARATOR)))
+            for d, row in zip(distances, rows, strict=True)
+            if d <= km
+        ]
+        found.sort(key=lambda drn: (drn[0], drn[1].geonames_id))
         return found
 
     def main_names(self, country: str | None = None) -> list[tuple[str, int, int]]:

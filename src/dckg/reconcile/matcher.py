@@ -22,6 +22,7 @@ from dckg.reconcile.names import (
     MINOR_WORDS,
     contains,
     looks_administrative,
+    name_parts,
     name_variants,
     normalise,
     squeeze,
@@ -37,6 +38,9 @@ PARTIAL_KM = 10.0
 FUZZY_KM = 5.0
 #: A same-name match farther than this is checked against nearer places of a similar name.
 NEAR_KM = 5.0
+#: A city this populous spreads far from its point: a nearer similar name (a district of
+#: it, ``Bur Dubai`` for ``Dubai``) does not replace it.
+LARGE_CITY = 100_000
 #: Whole-degree coordinates are only trusted to this distance (km).
 COARSE_KM = 160.0
 #: The smallest similarity (0-100, rapidfuzz) of a fuzzy match.
@@ -161,6 +165,7 @@ class Reconciler:
         self._memo: dict[int, Place] = {}
         self._lock = threading.Lock()
         self._suggest: dict[str | None, tuple[list[str], list[tuple[int, int]]]] = {}
+        self._last_around: tuple[tuple[float, float], list[tuple[float, Place]]] | None = None
 
     @classmethod
     def shipped(cls, *, max_km: float = MAX_KM) -> Reconciler:
@@ -186,7 +191,7 @@ class Reconciler:
             held.names |= set(names)
             return held
         return Place(
-            key=gz.city_iri(record.geonames_id).value,
+            key=f"{gz.CITY_PREFIX}{record.geonames_id}",
             label=record.name,
             country=record.country,
             lat=record.lat,
@@ -231,13 +236,24 @@ class Reconciler:
         km = self.max_km if km is None else km
         found = {p.key: (d, p) for d, p in self._store.near(lat, lon, km)}
         if self._geonames is not None:
-            hits = self._geonames.near(lat, lon, km)
-            places = self._geo_places([gid for _, gid in hits])
-            for d, gid in hits:
-                place = places.get(gid)
-                if place is not None and self._wanted(place):
+            for d, record, names in self._geonames.near_records(lat, lon, km):
+                place = self._memo.get(record.geonames_id)
+                if place is None:
+                    place = self._geo_place(record, names)
+                    with self._lock:
+                        self._memo.setdefault(record.geonames_id, place)
+                if self._wanted(place):
                     found.setdefault(place.key, (d, place))
         return sorted(found.values(), key=lambda dp: (dp[0], dp[1].key))
+
+    def _around(self, lat: float, lon: float, km: float) -> list[tuple[float, Place]]:
+        """``near`` for the tiers of one look-up: the places within ``PARTIAL_KM`` are
+        searched once and reused by the tiers that look closer."""
+        last = self._last_around
+        if last is None or last[0] != (lat, lon) or km > PARTIAL_KM:
+            found = self.near(lat, lon, max(km, PARTIAL_KM))
+            self._last_around = last = ((lat, lon), found)
+        return [(d, p) for d, p in last[1] if d <= km]
 
     # -- looking up ----------------------------------------------------------------
 
@@ -265,7 +281,8 @@ class Reconciler:
         match = self._by_position(tiers, alpha2, lat, lon)
         if match.status == MATCHED and match.candidates:
             d = match.candidates[0].distance_km or 0.0
-            if d > NEAR_KM and alpha2 is not None:
+            big = (match.candidates[0].population or 0) >= LARGE_CITY
+            if d > NEAR_KM and alpha2 is not None and not big:
                 nearer = self._alike(name, classes, kind, alpha2, lat, lon, min(FUZZY_KM, d / 4))
                 if nearer is not None and nearer.status == MATCHED:
                     far = match.candidates[0]
@@ -300,7 +317,7 @@ class Reconciler:
 
     def _name_tiers(self, name: str, classes: frozenset[str], kind: str) -> dict[str, tuple]:
         """Places whose names fit, keyed by IRI: (place, tier) with tier 0 main, 1 alternate, 2
-        qualifier dropped or "saint" spelt otherwise."""
+        qualifier dropped or "saint" spelt otherwise, 3 one part of a name in two parts."""
         found: dict[str, tuple[Place, int]] = {}
         allow_geonames = kind in _GEONAMES_KINDS
         key = normalise(name)
@@ -311,6 +328,10 @@ class Reconciler:
             for place in self._named(variant):
                 if place.key not in found and _fits(place, classes, allow_geonames):
                     found[place.key] = (place, 2)
+        for part in name_parts(name):
+            for place in self._named(part):
+                if place.key not in found and _fits(place, classes, allow_geonames):
+                    found[place.key] = (place, 3)
         return found
 
     def _by_country(self, tiers: dict[str, tuple], alpha2: str | None) -> Match:
@@ -366,7 +387,7 @@ class Reconciler:
             ),
             key=lambda dpt: (dpt[0], dpt[1].key),
         )
-        within = [(d, p, t) for d, p, t in measured if d <= self.max_km]
+        within = [(d, p, t) for d, p, t in measured if d <= (self.max_km if t < 3 else PARTIAL_KM)]
         note = ""
         if alpha2 is not None:
             home = [(d, p, t) for d, p, t in within if p.country == alpha2]
@@ -408,7 +429,7 @@ class Reconciler:
             return None
         allow_geonames = kind in _GEONAMES_KINDS
         found: list[tuple[float, Place, str]] = []
-        for d, place in self.near(lat, lon, min(PARTIAL_KM, self.max_km)):
+        for d, place in self._around(lat, lon, min(PARTIAL_KM, self.max_km)):
             if not _fits(place, classes, allow_geonames):
                 continue
             if alpha2 is not None and place.country not in (alpha2, None):
@@ -448,7 +469,7 @@ class Reconciler:
             return None
         allow_geonames = kind in _GEONAMES_KINDS
         found: list[tuple[float, float, Place, str]] = []
-        for d, place in self.near(lat, lon, km):
+        for d, place in self._around(lat, lon, km):
             if place.country != alpha2 or not _fits(place, classes, allow_geonames):
                 continue
             best = max(((_similarity(key, other), other) for other in place.names), default=None)
@@ -482,7 +503,10 @@ class Reconciler:
         else:
             note = reason = NO_NAME
         seen = {c.iri.value for c in candidates}
-        for d, place in self.near(lat, lon)[:_MAX_CANDIDATES]:
+        around = self._around(lat, lon, PARTIAL_KM)
+        if len(around) < _MAX_CANDIDATES:
+            around = self.near(lat, lon)
+        for d, place in around[:_MAX_CANDIDATES]:
             if place.key not in seen:
                 candidates.append(
                     Candidate(

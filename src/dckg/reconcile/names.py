@@ -44,6 +44,8 @@ SAINT_FORMS = {
 
 _NON_WORD = re.compile(r"[\W_]+")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
+_BILINGUAL = re.compile(r"\s+[-–/]\s+|\s*<>\s*|\s*/\s*|(?<=[^\W\d_]{4})-(?=[^\W\d_]{4})")
+_TRAILING_DIGITS = re.compile(r"\d+$")
 _AFFIXES = re.compile(
     r"^(?:city of|town of|municipality of|commune of|gmina|comune di|stadt|dimos|dhimos|"
     r"municipio de|municipio|ayuntamiento de|ajuntament de|ajuntament d|concello de|"
@@ -51,7 +53,8 @@ _AFFIXES = re.compile(
     r"city council of|mairie de|obshtina|opstina|opcina|grad)\s+"
     r"|\s+(?:metropolitan municipality|municipality|municipal|kommune|kommun|city council|"
     r"borough council|district council|county council|council|city|town|commune|"
-    r"urban municipality|territorial community|community|hromada|spa)$"
+    r"urban municipality|territorial community|community|hromada|kozseg|varos|onkormanyzat|"
+    r"otg|ac|spa)$"
 )
 
 
@@ -99,6 +102,7 @@ def name_variants(name: str) -> list[str]:
     for key in _saint_forms(whole):
         add(key)
     stems = [name.split(",")[0], _PAREN.sub(" ", name), name.split("/")[0]]
+    stems.append(_TRAILING_DIGITS.sub("", name))  # ``Cravanzana2050``
     for stem in stems:
         folded = normalise(stem)
         for key in (folded, _AFFIXES.sub("", folded).strip()):
@@ -106,6 +110,32 @@ def name_variants(name: str) -> list[str]:
             for other in _saint_forms(key):
                 add(other)
     return found
+
+
+def name_parts(name: str) -> list[str]:
+    """The parts of a name in two languages or of two merged places, folded, each of which
+    may stand for the whole (``San Sebastián - Donostia``, ``Sgonico-Zgonik``,
+    ``Belascoain <> Beraskoain``); [] for a name in one part.
+
+    >>> name_parts("Sgonico-Zgonik"), name_parts("Saint-Étienne"), name_parts("Paris")
+    (['sgonico', 'zgonik'], ['etienne'], [])
+    """
+    parts = _BILINGUAL.split(_PAREN.sub(" ", name.split(",")[0]))
+    if len(parts) < 2:
+        return []
+    whole = normalise(name)
+    found = []
+    for part in parts:
+        for key in (normalise(part), _AFFIXES.sub("", normalise(part)).strip()):
+            if _distinctive(key) and key != whole and key not in found:
+                found.append(key)
+    return found
+
+
+def _distinctive(key: str) -> bool:
+    """Whether a part of a name can stand alone: 5 letters or more, not only minor words."""
+    words = key.split()
+    return len("".join(words)) >= 5 and not all(w in MINOR_WORDS for w in words)
 
 
 def _saint_forms(key: str) -> list[str]:
@@ -161,6 +191,7 @@ _ADMIN_EXTRA = frozenset(
 __all__ = [
     "contains",
     "looks_administrative",
+    "name_parts",
     "name_variants",
     "normalise",
     "squeeze",

@@ -35,8 +35,13 @@ def store_spec(spec: str | None = None) -> str:
     return spec or os.environ.get(STORE_VARIABLE) or str(default_store_path())
 
 
-def open_store(spec: str | None = None) -> Store:
-    """Open the store a setting names (see the module docs)."""
+def open_store(spec: str | None = None, *, read_only: bool = False) -> Store:
+    """Open the store a setting names (see the module docs).
+
+    ``read_only`` opens an existing on-disk store without taking its lock, so that any
+    number of readers can run beside the process that writes it; it changes nothing for
+    the other backends.
+    """
     spec = store_spec(spec)
     if spec == "memory":
         return EmbeddedStore()
@@ -49,6 +54,8 @@ def open_store(spec: str | None = None) -> Store:
     if "://" in spec:
         raise UsageError(f"unsupported store {spec!r}: use a directory, 'memory' or an http(s) URL")
     path = Path(spec).expanduser()
+    if read_only and (path / "CURRENT").exists():
+        return EmbeddedStore(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     return EmbeddedStore(path)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -159,6 +160,14 @@ class Store(ABC):
         """Write the quads of a checked load. Backends override with a faster path."""
         return self.add_quads(quads, progress=progress)
 
+    def truncation(self) -> Truncation | None:
+        """What cut the answer to the last query this thread ran, if anything did.
+
+        Only a store that may answer in part (a remote engine with a row cap or an
+        "anytime" time limit, when partial answers are allowed) ever returns one.
+        """
+        return None
+
     # -- life cycle ----------------------------------------------------------------
 
     def close(self) -> None:  # noqa: B027 - optional for backends
@@ -178,8 +187,17 @@ class Store(ABC):
         return dict(PREFIXES)
 
 
+@dataclass(frozen=True)
+class Truncation:
+    """A partial answer: ``rows`` received, ``cause`` (``rows`` or ``time``), the reason."""
+
+    rows: int
+    cause: str
+    reason: str
+
+
 def _in_graph(statement: Quad | Triple, graph: NamedNode) -> Quad:
     return Quad(statement.subject, statement.predicate, statement.object, graph)
 
 
-__all__ = ["Progress", "QueryResult", "Store", "Term"]
+__all__ = ["Progress", "QueryResult", "Store", "Term", "Truncation"]

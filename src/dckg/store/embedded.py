@@ -12,6 +12,7 @@ import pyoxigraph
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Variable
 
 from dckg.errors import QueryError, StoreError
+from dckg.namespaces import BASE_IRI
 from dckg.rdfio import DATASET_FORMATS
 from dckg.store.base import Progress, QueryResult, Store, Term
 
@@ -34,19 +35,30 @@ class EmbeddedStore(Store):
 
     kind = "embedded"
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only and path is not None
         if path is None:
             self._store = pyoxigraph.Store()
             return
         _check_store_dir(path)
+        if self.read_only:
+            # No lock is taken: any number of readers may open the store beside the one
+            # process that writes it (``dckg serve``, ``dckg load``). Each reader sees
+            # the store as it was when opened.
+            try:
+                self._store = pyoxigraph.Store.read_only(str(path))
+            except OSError as error:
+                raise StoreError(f"{path}: cannot open the store read-only: {error}") from None
+            return
         try:
             self._store = pyoxigraph.Store(str(path))
         except OSError as error:
-            raise StoreError(f"{path}: cannot open the store: {error}") from None
+            raise StoreError(f"{path}: cannot open the store: {_locked(path, error)}") from None
 
     def __repr__(self) -> str:
-        return f"<EmbeddedStore {self.path or 'memory'}>"
+        mode = " (read-only)" if self.read_only else ""
+        return f"<EmbeddedStore {self.path or 'memory'}{mode}>"
 
     # -- reading -----------------------------------------------------------------
 
@@ -58,7 +70,7 @@ class EmbeddedStore(Store):
         default_graph: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {"prefixes": self.default_prefixes()}
+        options: dict[str, object] = {"prefixes": self.default_prefixes(), "base_iri": BASE_IRI}
         if default_graph is not None:
             options["default_graph"] = list(default_graph)
         else:
@@ -117,7 +129,7 @@ class EmbeddedStore(Store):
 
     def update(self, update: str) -> None:
         try:
-            self._store.update(update, prefixes=self.default_prefixes())
+            self._store.update(update, prefixes=self.default_prefixes(), base_iri=BASE_IRI)
         except SyntaxError as error:
             raise QueryError(f"malformed update: {error}") from None
         except OSError as error:
@@ -185,7 +197,7 @@ class EmbeddedStore(Store):
         self._store.flush()
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             with contextlib.suppress(OSError):
                 self._store.flush()
         # pyoxigraph closes the database when the object is collected.
@@ -200,3 +212,41 @@ def _check_store_dir(path: Path) -> None:
         raise StoreError(
             f"{path}: not a store (a non-empty directory without an Oxigraph database)"
         )
+
+
+def _locked(path: Path, error: OSError) -> str:
+    """The reason a store cannot be opened for writing, naming the process holding it."""
+    if "lock" not in str(error).lower():
+        return str(error)
+    holder = lock_holder(path / "LOCK")
+    who = f"process {holder[0]} ({holder[1]})" if holder else "another process"
+    return (
+        f"it is open for writing by {who}. Commands that only read (sparql, query, "
+        "stats, export, validate, contributions) work beside it; to write, stop that "
+        "process first, or contribute through the running server (POST /contributions)"
+    )
+
+
+def lock_holder(lock_file: Path) -> tuple[int, str] | None:
+    """The id and command line of the process holding a lock on ``lock_file`` (Linux)."""
+    try:
+        info = lock_file.stat()
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        # "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
+        fields = line.split()
+        if len(fields) < 6 or "->" in fields:
+            continue
+        pid, where = fields[4], fields[5]
+        inode = where.rsplit(":", 1)[-1]
+        if pid.isdigit() and inode.isdigit() and int(inode) == info.st_ino:
+            try:
+                raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                raw = b""
+            command = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+            command = command or "unknown command"
+            return int(pid), command if len(command) <= 80 else command[:79] + "…"
+    return None

@@ -21,7 +21,13 @@ and cannot drop them, :meth:`RemoteStore.recover` (``dckg recover``) does it lat
 Errors (:mod:`dckg.errors`) name the endpoint and the HTTP status:
 
 * a query the server rejects (HTTP 400) → :class:`~dckg.errors.QueryError`;
-* a query past its deadline → :class:`~dckg.errors.QueryTimeout`;
+* a query past its deadline, ours or the server's (Virtuoso ``S1T00``, Fuseki's 503
+  "Query timed out", QLever's 429, GraphDB's timeout error) → :class:`~dckg.errors.QueryTimeout`;
+* a partial answer sent as if it were whole (Virtuoso's ``X-SPARQL-MaxRows`` row cap, its
+  "anytime" answers flagged ``X-SQL-State: S1TAT``, any ``206 Partial Content``) →
+  :class:`~dckg.errors.IncompleteResult`, unless partial answers are allowed
+  (``allow_partial``, ``DCKG_STORE_ALLOW_PARTIAL=1``): then the answer is returned and
+  :meth:`RemoteStore.truncation` says what cut it;
 * anything else (connection refused, server gone, HTTP 401/404/5xx) → :class:`StoreError`.
 
 Only what is safe is retried: a refused connection (nothing was sent), and idempotent
@@ -34,6 +40,8 @@ from __future__ import annotations
 import ast
 import http.client
 import os
+import re
+import threading
 import time
 import urllib.error
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -64,9 +72,9 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from dckg.errors import QueryError, QueryTimeout, StoreError, UsageError
+from dckg.errors import IncompleteResult, QueryError, QueryTimeout, StoreError, UsageError
 from dckg.rdfio import DATASET_FORMATS
-from dckg.store.base import Progress, QueryResult, Store, Term
+from dckg.store.base import Progress, QueryResult, Store, Term, Truncation
 from dckg.store.sparqltext import QUERY_FORMS, operation, prepare, tokens
 from dckg.store.staging import (
     STAGING,
@@ -85,6 +93,21 @@ _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q
 _NT = "application/n-triples"
 
 T = TypeVar("T")
+
+#: How engines word a query stopped at their time limit, in an error answer: Virtuoso
+#: ("S1T00 Error SR171: Transaction timed out"), Fuseki ("Query timed out"), QLever
+#: ("... timed out", HTTP 429), GraphDB ("Query evaluation took too long", "timeout").
+_TIMEOUT_WORDS = re.compile(r"S1T00|timed out|time ?out|took too long|time limit", re.I)
+#: Statuses under which engines report their own time limit.
+_TIMEOUT_STATUSES = (429, 500, 503, 504)
+
+
+@dataclass
+class _Answer:
+    body: bytes
+    media: str
+    status: int
+    headers: Mapping[str, str]
 
 
 @dataclass
@@ -129,6 +152,7 @@ class RemoteStore(Store):
         backoff: float = 0.25,
         batch: int | None = None,
         check_union: bool = True,
+        allow_partial: bool = False,
     ) -> None:
         for name, url in (("query", query_url), ("update", update_url), ("GSP", gsp_url)):
             if url is not None and not url.startswith(("http://", "https://")):
@@ -144,6 +168,8 @@ class RemoteStore(Store):
         self.backoff = backoff
         self.batch = batch or (GSP_BATCH if gsp_url else INSERT_BATCH)
         self.check_union = check_union
+        self.allow_partial = allow_partial
+        self._local = threading.local()
         self._credentials = (user, password) if user and password else None
         self._auth = auth
         self._union_checked = False
@@ -169,7 +195,8 @@ class RemoteStore(Store):
 
         ``DCKG_UPDATE_URL``, ``DCKG_GSP_URL``, ``DCKG_STORE_USER``, ``DCKG_STORE_PASSWORD``,
         ``DCKG_STORE_AUTH`` (basic|digest), ``DCKG_STORE_TIMEOUT`` (seconds per query),
-        ``DCKG_STORE_LOAD_TIMEOUT`` (seconds per upload), ``DCKG_STORE_RETRIES``.
+        ``DCKG_STORE_LOAD_TIMEOUT`` (seconds per upload), ``DCKG_STORE_RETRIES``,
+        ``DCKG_STORE_ALLOW_PARTIAL`` (1: return a partial answer flagged, not an error).
 
         >>> RemoteStore.from_settings("http://127.0.0.1:7878/query",
         ...                           {"DCKG_UPDATE_URL": "http://127.0.0.1:7878/update"})
@@ -182,6 +209,8 @@ class RemoteStore(Store):
             "user": env.get("DCKG_STORE_USER") or None,
             "password": env.get("DCKG_STORE_PASSWORD") or None,
             "auth": (env.get("DCKG_STORE_AUTH") or "basic").lower(),
+            "allow_partial": (env.get("DCKG_STORE_ALLOW_PARTIAL") or "").lower()
+            in ("1", "true", "yes"),
         }
         for variable, key, kind in (
             ("DCKG_STORE_TIMEOUT", "timeout", float),
@@ -213,6 +242,7 @@ class RemoteStore(Store):
         default_graph: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
     ) -> QueryResult:
+        self._local.truncation = None
         toks = tokens(query)
         form = operation(toks)
         if form not in QUERY_FORMS:
@@ -221,11 +251,15 @@ class RemoteStore(Store):
         if default_graph is None:
             self._ensure_union()
         graphs = (list(default_graph or ()), list(named_graphs or ()))
+        partial = self.allow_partial
         if form in ("SELECT", "ASK"):
-            body, media = self._run_query(text, _RESULTS_ACCEPT, graphs)
+            body, media = self._run_query(text, _RESULTS_ACCEPT, graphs, partial=partial)
             return _parse_results(body, media, self.query_url)
-        body, media = self._run_query(text, _GRAPH_ACCEPT, graphs)
+        body, media = self._run_query(text, _GRAPH_ACCEPT, graphs, partial=partial)
         return _as_query_triples(body, media, self.query_url)
+
+    def truncation(self) -> Truncation | None:
+        return getattr(self._local, "truncation", None)
 
     def quads(
         self,
@@ -367,7 +401,7 @@ class RemoteStore(Store):
             wrapper.setCredentials(*self._credentials)
         return wrapper
 
-    def _send(self, wrapper: SPARQLWrapper) -> tuple[bytes, str]:
+    def _send(self, wrapper: SPARQLWrapper) -> _Answer:
         try:
             return self._send_once(wrapper)
         except _Failure as failure:
@@ -379,11 +413,16 @@ class RemoteStore(Store):
                 context = context.__context__
             raise
 
-    def _send_once(self, wrapper: SPARQLWrapper) -> tuple[bytes, str]:
+    def _send_once(self, wrapper: SPARQLWrapper) -> _Answer:
         try:
             with wrapper.query().response as response:
                 self._server = response.headers.get("Server", self._server)
-                return response.read(), response.headers.get("Content-Type", "")
+                return _Answer(
+                    response.read(),
+                    response.headers.get("Content-Type", ""),
+                    response.status,
+                    {k.lower(): v for k, v in response.headers.items()},
+                )
         except QueryBadFormed as error:
             raise _Failure("rejected", 400, _server_words(error)) from None
         except Unauthorized:
@@ -395,13 +434,18 @@ class RemoteStore(Store):
         except URITooLong:
             raise _Failure("fatal", 414, "the request is too long for the server") from None
         except EndPointInternalError as error:
-            raise _Failure("fatal", 500, _server_words(error)) from None
+            words = _server_words(error)
+            kind = "timeout" if _TIMEOUT_WORDS.search(words) else "fatal"
+            raise _Failure(kind, 500, words) from None
         except SPARQLWrapperException as error:  # pragma: no cover - other wrapper errors
             raise _Failure("fatal", None, str(error)) from None
         except urllib.error.HTTPError as error:
             kind = "dropped" if error.code in (502, 503, 504) else "fatal"
             with error:
-                raise _Failure(kind, error.code, _clip(error.read())) from None
+                words = _clip(error.read())
+            if error.code in _TIMEOUT_STATUSES and _TIMEOUT_WORDS.search(words):
+                kind = "timeout"
+            raise _Failure(kind, error.code, words) from None
         except urllib.error.URLError as error:
             reason = error.reason
             if isinstance(reason, TimeoutError):
@@ -413,17 +457,36 @@ class RemoteStore(Store):
             raise _Failure("dropped", None, f"the connection broke ({_reason(error)})") from None
 
     def _run_query(
-        self, text: str, accept: str, graphs: tuple[list[NamedNode], list[NamedNode]] = ([], [])
+        self,
+        text: str,
+        accept: str,
+        graphs: tuple[list[NamedNode], list[NamedNode]] = ([], []),
+        *,
+        partial: bool = False,
     ) -> tuple[bytes, str]:
+        """The body and content type of a query's answer, known to be whole unless
+        ``partial`` allows a flagged partial one (see :meth:`truncation`)."""
         wrapper = self._wrapper(text, accept, update=False)
         for graph in graphs[0]:
             wrapper.addDefaultGraph(graph.value)
         for graph in graphs[1]:
             wrapper.addNamedGraph(graph.value)
         try:
-            return self._retrying(lambda: self._send(wrapper), idempotent=True)
+            answer = self._retrying(lambda: self._send(wrapper), idempotent=True)
         except _Failure as failure:
             self._raise(failure, self.query_url, query=True)
+        cut = _truncation(answer, self.query_url)
+        if cut is not None:
+            if not partial:
+                raise IncompleteResult(
+                    f"{self.query_url}: the server sent part of the answer ({cut.rows} rows) "
+                    f"as if it were whole: {cut.reason}. Ask for less (LIMIT/OFFSET under "
+                    "the cap, a more selective query), raise the server's limit, or allow "
+                    "partial answers (DCKG_STORE_ALLOW_PARTIAL=1)",
+                    cause=cut.cause,
+                )
+            self._local.truncation = cut
+        return answer.body, answer.media
 
     def _run_update(self, text: str, *, idempotent: bool) -> None:
         wrapper = self._wrapper(text, "*/*", update=True)
@@ -436,6 +499,10 @@ class RemoteStore(Store):
         what = "query" if query else "update"
         if failure.kind == "rejected":
             raise QueryError(f"{url}: the server rejected the {what}: {failure.message}")
+        if failure.kind == "timeout" and query and failure.status is not None:
+            raise QueryTimeout(
+                f"{url}: the server stopped the query at its own time limit ({failure})"
+            )
         if failure.kind == "timeout" and query:
             raise QueryTimeout(f"{url}: the query did not finish within {self.timeout:g} s")
         if failure.kind == "timeout":
@@ -640,6 +707,40 @@ def _fresh_blank_nodes(triples: Iterable[Triple]) -> Iterator[Triple]:
             yield Triple(term(t.subject), t.predicate, term(t.object))  # type: ignore[arg-type]
         else:
             yield t
+
+
+def _truncation(answer: _Answer, url: str) -> Truncation | None:
+    """What cut an answer that came back as a success, if its headers say so."""
+    state = answer.headers.get("x-sql-state", "").strip()
+    if answer.status == 206 or state == "S1TAT":
+        said = answer.headers.get("x-sql-message", "").strip()
+        said = said.split(" Activity:")[0].strip()
+        reason = (
+            f"the server stopped the query at its time limit and sent what it had found "
+            f"so far (HTTP {answer.status}, X-SQL-State: {state or 'none'}"
+            + (f", {said}" if said else "")
+            + ")"
+        )
+        return Truncation(_count(answer, url), "time", reason)
+    cap = answer.headers.get("x-sparql-maxrows", "").strip()
+    if cap.isdigit():
+        rows = _count(answer, url)
+        if rows >= int(cap):
+            reason = (
+                f"the server sends at most {cap} rows per answer (X-SPARQL-MaxRows: {cap}, "
+                "Virtuoso's ResultSetMaxRows)"
+            )
+            return Truncation(rows, "rows", reason)
+    return None
+
+
+def _count(answer: _Answer, url: str) -> int:
+    """Rows (or triples) in an answer."""
+    media = _media(answer.media)
+    if media and QueryResultsFormat.from_media_type(media) is not None:
+        result = _parse_results(answer.body, answer.media, url)
+        return 1 if isinstance(result, QueryBoolean) else sum(1 for _ in result)  # type: ignore[union-attr]
+    return sum(1 for _ in _parse_graph(answer.body, answer.media, url))
 
 
 def _media(content_type: str) -> str:

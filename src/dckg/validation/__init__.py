@@ -5,13 +5,17 @@
 ...     b'a <https://w3id.org/dckg/ontology#Partnership> .', fmt="ttl")])
 >>> report.conforms
 False
->>> print(report.results[0].to_text())
-<input>, line 1: Violation: A partnership needs a name (rdfs:label), as text. [rdfs:label; subject <https://w3id.org/dckg/id/partnership/x>]
+>>> issue = report.results[0]
+>>> issue.location, issue.severity, issue.message
+('line 1', 'Violation', 'A partnership needs a name (rdfs:label), as text.')
 
-Modules: :mod:`.sources` (reading files safely), :mod:`.templates` and :mod:`.csvmap`
-(CSV through declared mappings), :mod:`.neighbourhood` (the part of the store a
-contribution touches), :mod:`.checks` (missing references, duplicates), :mod:`.shapes`,
-:mod:`.engine` (``validate``), :mod:`.report`, :mod:`.contributions`.
+A contribution travels one way, each step a module that hands the next a value
+(:mod:`.pipeline`): read (:mod:`.sources`) → map (:mod:`.mapping`: :mod:`.rdfmap`, and
+:mod:`.csvmap` with the :mod:`.templates`) → reconcile (:mod:`.names`) → check
+(:mod:`.check`: :mod:`.neighbourhood`, :mod:`.checks`, :mod:`.engines` running the
+:mod:`.shapes`) → report (:mod:`.messages`, :mod:`.report`). :mod:`.contributions` merges
+what conforms; :mod:`.vocab` lists the keys of the coded columns; :mod:`.conformance`
+runs an engine on the W3C SHACL test suite.
 """
 
 from __future__ import annotations
@@ -24,17 +28,11 @@ from dckg.validation.contributions import (
     contributions,
     withdraw,
 )
-from dckg.validation.engine import validate, validate_parsed
+from dckg.validation.parsed import Parsed
+from dckg.validation.pipeline import read_contribution, validate, validate_parsed
 from dckg.validation.report import Issue, Report
 from dckg.validation.shapes import load_shapes, shapes_version
-from dckg.validation.sources import (
-    Input,
-    Parsed,
-    bytes_input,
-    max_input_bytes,
-    open_input,
-    read_contribution,
-)
+from dckg.validation.sources import Input, bytes_input, max_input_bytes, open_input
 from dckg.validation.templates import TEMPLATES
 
 __all__ = [

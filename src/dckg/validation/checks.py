@@ -3,6 +3,8 @@
 - **Missing references**: every IRI of the graph's own namespaces
   (``https://w3id.org/dckg/id/…`` and the UN SDG IRIs) that a contribution names must be
   a typed thing of the store or of the contribution.
+- **Unknown codes**: a theme, status, role or region must be a key of its concept scheme
+  in the store; a wrong one gets the nearest valid keys.
 - **Duplicate partnerships**: a partnership with the same set of partners and the same
   start date (or both without one) as another, in the store or earlier in the
   contribution.
@@ -17,8 +19,15 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from dckg.namespaces import DCKG, ID, RDF, UN_SDG
 from dckg.store.base import Store
+from dckg.validation import vocab
 from dckg.validation.neighbourhood import _chunks, _values
-from dckg.validation.report import DUPLICATE, MISSING_REFERENCE, Issue
+from dckg.validation.report import (
+    DUPLICATE,
+    MISSING_REFERENCE,
+    UNKNOWN_CODE,
+    Issue,
+    shown_value,
+)
 
 _TYPE = NamedNode(RDF + "type")
 _PARTNER = NamedNode(DCKG + "partner")
@@ -58,8 +67,8 @@ def missing_references(
                     source=source,
                     location=location,
                     field=column,
-                    message=f"{node.value} is neither in the graph nor described in the "
-                    "contribution: check the IRI or key, or add it first",
+                    message=f"There is no {_thing(node)} in the graph or in this "
+                    "contribution: check the spelling, or add it first.",
                     focus=t.subject,
                     path=t.predicate,
                     value=node,
@@ -67,6 +76,62 @@ def missing_references(
                 )
             )
     return issues
+
+
+def _thing(iri: NamedNode) -> str:
+    """What an IRI of the graph names, as a steward writes it.
+
+    >>> _thing(NamedNode("https://w3id.org/dckg/id/network/uclgg"))
+    "network 'uclgg'"
+    >>> _thing(NamedNode("http://metadata.un.org/sdg/18"))
+    "Sustainable Development Goal '18'"
+    """
+    if iri.value.startswith(UN_SDG):
+        return f"Sustainable Development Goal '{iri.value[len(UN_SDG) :]}'"
+    kind, _, key = iri.value[len(ID) :].partition("/")
+    return f"{kind.replace('-', ' ')} '{key}'" if key else f"'{iri.value}'"
+
+
+def unknown_codes(store: Store, contribution: Sequence[Triple], locate: Locate) -> list[Issue]:
+    """Coded values (themes, statuses, roles, regions) that are no key of their scheme."""
+    known: dict[str, dict[str, str]] = {}
+    issues: list[Issue] = []
+    for t in contribution:
+        scheme = vocab.BY_PREDICATE.get(t.predicate.value)
+        if scheme is None or not isinstance(t.object, NamedNode):
+            continue
+        key = vocab.key_of(t.object, scheme)
+        if key is None:
+            continue
+        if scheme.name not in known:
+            known[scheme.name] = vocab.keys(store, scheme)
+        if key in known[scheme.name]:
+            continue
+        close = vocab.nearest(key, known[scheme.name])
+        hint = f" Did you mean {_or(close)}?" if close else ""
+        source, location, column = locate(t.subject, t.predicate, t.object)
+        issues.append(
+            Issue(
+                source=source,
+                location=location,
+                field=column,
+                message=f"'{key}' is not a {scheme.noun} key.{hint} "
+                f"The list of {scheme.name}: dckg vocab {scheme.name}",
+                focus=t.subject,
+                path=t.predicate,
+                value=t.object,
+                component=UNKNOWN_CODE,
+            )
+        )
+    return issues
+
+
+def _or(words: list[str]) -> str:
+    """
+    >>> _or(["a"]), _or(["a", "b", "c"])
+    ('a', 'a, b or c')
+    """
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def duplicate_partnerships(
@@ -82,7 +147,7 @@ def duplicate_partnerships(
         if not key[0]:
             continue
         if key in seen:
-            issues.append(_duplicate(node, seen[key], "earlier in this contribution", locate))
+            issues.append(_duplicate(node, seen[key], "earlier in this file", locate))
         else:
             seen[key] = node
     if store is None:
@@ -93,8 +158,7 @@ def duplicate_partnerships(
         by_key[key].append(other)
     for key, node in seen.items():
         for other in by_key.get(key, []):
-            where = "already in the graph" + (" (the same IRI)" if other == node else "")
-            issues.append(_duplicate(node, other, where, locate))
+            issues.append(_duplicate(node, other, "already in the graph", locate))
     return issues
 
 
@@ -142,7 +206,13 @@ def _duplicate(
         source=source,
         location=location,
         field=column,
-        message=f"duplicate partnership: {other} has the same partners and the same start, {where}",
+        message=(
+            f"This partnership repeats {shown_value(other)}, {where}: "
+            "the same partners and the same start date."
+            if other != node
+            else "This partnership is already in the graph, with the same partners and the "
+            "same start date."
+        ),
         focus=node,
         path=_PARTNER,
         value=other,
@@ -150,4 +220,10 @@ def _duplicate(
     )
 
 
-__all__ = ["PARTNERSHIP_CLASSES", "duplicate_partnerships", "is_own", "missing_references"]
+__all__ = [
+    "PARTNERSHIP_CLASSES",
+    "duplicate_partnerships",
+    "is_own",
+    "missing_references",
+    "unknown_codes",
+]

@@ -37,7 +37,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from dckg.errors import NotFound, UsageError, ValidationFailed
 from dckg.namespaces import DCKG, DCT, GRAPH, PROV, RDF, RDFS, VOID, XSD, graph, thing
 from dckg.store.base import Store
-from dckg.validation.engine import Source, read_all, validate_parsed
+from dckg.validation.pipeline import Source, read_all, validate_parsed
 from dckg.validation.report import Report
 from dckg.validation.shapes import shapes_version
 

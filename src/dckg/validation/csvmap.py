@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from dckg.errors import InputError, UsageError
 from dckg.namespaces import DCKG, GEO, ID, PREFIXES, RDF, UN_SDG, XSD, thing
-from dckg.validation.report import CELL_VALUE, RECONCILIATION, Issue
-from dckg.validation.sources import Input, Parsed
+from dckg.validation.parsed import Parsed, PendingName
+from dckg.validation.report import CELL_VALUE, Issue
+from dckg.validation.sources import Input
 from dckg.validation.templates import TEMPLATES, Column, Template
 
 #: Kinds of thing a prefixed name may name (``network:uclg`` → id/network/uclg).
@@ -48,10 +49,12 @@ class CellError(ValueError):
 # -- reading the file ------------------------------------------------------------------
 
 
-def read_csv(
-    raw: Input, text: str, *, store: object | None = None, template: str | None = None
-) -> Parsed:
-    """Map a CSV text to triples with the template its header (or ``template``) names."""
+def read_csv(raw: Input, text: str, *, template: str | None = None) -> Parsed:
+    """Map a CSV text to triples with the template its header (or ``template``) names.
+
+    Partners given by name are left to the reconciliation step (:mod:`.names`): each is
+    a placeholder blank node in the triples and a :class:`~.parsed.PendingName`.
+    """
     records = _records(raw.name, text)
     try:
         _, header = next(records)
@@ -59,7 +62,7 @@ def read_csv(
         raise InputError("the file is empty", source=raw.name) from None
     names = _header(raw.name, header)
     chosen = _choose_template(raw.name, names, template)
-    mapper = _RowMapper(raw, chosen, store)
+    mapper = _RowMapper(raw, chosen)
     for line, cells in records:
         row = mapper.row_number + 1
         if not any(cell.strip() for cell in cells):
@@ -75,7 +78,15 @@ def read_csv(
         mapper.map_row(dict(zip(names, (c.strip() for c in cells), strict=True)))
     if not mapper.triples and not mapper.issues:
         raise InputError("the file has a header but no data rows", source=raw.name)
-    return Parsed(raw, mapper.triples, mapper.issues, mapper.rows, mapper.fields)
+    return Parsed(
+        raw,
+        mapper.triples,
+        mapper.issues,
+        mapper.rows,
+        mapper.fields,
+        template=chosen,
+        names=mapper.names,
+    )
 
 
 def _records(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
@@ -161,15 +172,13 @@ def _choose_template(name: str, columns: list[str], wanted: str | None) -> Templ
 class _RowMapper:
     raw: Input
     template: Template
-    store: object | None
     row_number: int = 1
     triples: list[Triple] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     rows: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)
+    names: list[PendingName] = field(default_factory=list)
     _seen_ids: dict[str, int] = field(default_factory=dict)
-    _extra: set[NamedNode] = field(default_factory=set)
-    _index: object | None = None
 
     def map_row(self, cells: dict[str, str]) -> None:
         subject = self._subject(cells)
@@ -186,7 +195,7 @@ class _RowMapper:
                 continue
             if value == "":
                 if column.required:
-                    self._issue(subject, column, None, f"the column {column.name!r} is required")
+                    self._issue(subject, column, None, required(column))
                 continue
             if column.kind in ("latitude", "longitude"):
                 point[column.kind] = value
@@ -201,7 +210,9 @@ class _RowMapper:
                     continue
                 if column.kind == "actor" and column.role_column and cells.get(column.role_column):
                     participations += 1
-                    self._participation(subject, term, cells[column.role_column], participations)
+                    self._participation(
+                        subject, term, cells[column.role_column], participations, column.role_column
+                    )
                 self._emit(subject, column, term, cells)
         if point:
             self._point(subject, point)
@@ -215,7 +226,7 @@ class _RowMapper:
             assert column is not None
             value = cells.get(column.name, "")
             if not value:
-                self._issue(None, column, None, f"the column {column.name!r} is required")
+                self._issue(None, column, None, required(column))
                 return None
             try:
                 return self._term(column, value, cells)
@@ -233,7 +244,7 @@ class _RowMapper:
         id_column = template.column(template.id_column or "")
         assert id_column is not None
         if not key:
-            self._issue(None, id_column, None, f"the column {id_column.name!r} is required")
+            self._issue(None, id_column, None, required(id_column))
             return None
         kind = template.type_kinds.get(type_key, template.id_kind or "")
         try:
@@ -277,7 +288,7 @@ class _RowMapper:
             return self._actor(column, value, cells)
         raise AssertionError(f"unknown column kind {kind!r}")
 
-    def _actor(self, column: Column, value: str, cells: dict[str, str]) -> NamedNode | None:
+    def _actor(self, column: Column, value: str, cells: dict[str, str]) -> NamedNode | BlankNode:
         if _looks_like_reference(value):
             return resolve_ref(value, "actor")
         parse_text(value)
@@ -285,54 +296,23 @@ class _RowMapper:
         lat = _coordinate(cells.get(f"{column.name}_lat", ""), "latitude", 90)
         lon = _coordinate(cells.get(f"{column.name}_lon", ""), "longitude", 180)
         if (lat is None) != (lon is None):
-            raise CellError("give both the latitude and the longitude, or neither")
-        if self.store is None:
-            raise CellError("a partner given by name needs a store to be resolved in")
-        try:
-            match = self._reconciler().reconcile(
-                value, country=country, lat=lat, lon=lon, kind="actor"
+            raise CellError(
+                f"Give both {column.name}_lat and {column.name}_lon (decimal degrees), or neither."
             )
-        except UsageError as error:
-            raise CellError(str(error)) from None
-        if match.status == "matched" and match.iri is not None:
-            self._add_missing_place(match.iri)
-            return match.iri
-        listing = "; ".join(_candidate_text(c) for c in match.candidates) or "none"
-        where = f" in {country}" if country else ""
-        self.issues.append(
-            Issue(
-                source=self.raw.name,
-                location=f"row {self.row_number}",
-                message=(
-                    f"the name {value!r}{where} is {match.status}: "
-                    + ("several places fit" if match.status == "ambiguous" else "nothing fits")
-                    + f"; give an IRI or add coordinates. Best candidates: {listing}"
-                ),
-                severity="Violation",
-                path=NamedNode(column.predicate) if column.predicate else None,
-                field=column.name,
-                value=Literal(value),
-                component=RECONCILIATION,
+        placeholder = BlankNode()
+        self.names.append(
+            PendingName(
+                placeholder,
+                value,
+                self.row_number,
+                column.name,
+                column.predicate,
+                country=country,
+                lat=lat,
+                lon=lon,
             )
         )
-        return None
-
-    def _reconciler(self):  # -> dckg.reconcile.Reconciler
-        """One index of the store for the whole file (the store does not change meanwhile)."""
-        if self._index is None:
-            from dckg.reconcile import reconciler_for
-
-            self._index = reconciler_for(self.store)  # type: ignore[arg-type]
-        return self._index
-
-    def _add_missing_place(self, iri: NamedNode) -> None:
-        """A matched GeoNames place the store does not hold comes with the contribution."""
-        if iri in self._extra:
-            return
-        self._extra.add(iri)
-        for triple in self._reconciler().triples_for([iri]):
-            self.triples.append(triple)
-            self.rows.setdefault(triple.subject, self.row_number)
+        return placeholder
 
     # -- emitting --------------------------------------------------------------------
 
@@ -356,17 +336,23 @@ class _RowMapper:
             return
         self._add(subject, predicate, term, column.name)
 
-    def _participation(self, subject: NamedNode, agent: NamedNode, role: str, n: int) -> None:
+    def _participation(
+        self, subject: NamedNode, agent: NamedNode | BlankNode, role: str, n: int, column: str
+    ) -> None:
         node = NamedNode(f"{subject.value}#participation-{n}")
+        if isinstance(agent, BlankNode):
+            for pending in self.names:
+                if pending.placeholder == agent:
+                    pending.participation = node
         try:
             role_iri = resolve_ref(role, "role")
         except CellError as error:
-            self.issues.append(self._cell_issue(subject, None, role, str(error), "role"))
+            self.issues.append(self._cell_issue(subject, None, role, str(error), column))
             return
-        self._add(subject, NamedNode(DCKG + "participation"), node, "role")
-        self._add(node, _TYPE, NamedNode(DCKG + "Participation"), "role")
-        self._add(node, NamedNode(DCKG + "agent"), agent, "role")
-        self._add(node, NamedNode(DCKG + "role"), role_iri, "role")
+        self._add(subject, NamedNode(DCKG + "participation"), node, column)
+        self._add(node, _TYPE, NamedNode(DCKG + "Participation"), column)
+        self._add(node, NamedNode(DCKG + "agent"), agent, column)
+        self._add(node, NamedNode(DCKG + "role"), role_iri, column)
         self.rows.setdefault(node, self.row_number)
 
     def _point(self, subject: NamedNode, point: dict[str, str]) -> None:
@@ -375,7 +361,7 @@ class _RowMapper:
             lat = _coordinate(point.get("latitude", ""), "latitude", 90)
             lon = _coordinate(point.get("longitude", ""), "longitude", 180)
             if lat is None or lon is None:
-                raise CellError("give both the latitude and the longitude, or neither")
+                raise CellError("Give both lat and lon (decimal degrees), or neither.")
         except CellError as error:
             self._issue(subject, lat_column, point.get("latitude"), str(error))
             return
@@ -492,7 +478,7 @@ def parse_iri(value: str) -> NamedNode:
     try:
         return NamedNode(value)
     except ValueError:
-        raise CellError(f"{value!r} is not a valid IRI") from None
+        raise CellError(f"{value!r} is not a valid web address") from None
 
 
 def _looks_like_reference(value: str) -> bool:
@@ -522,9 +508,16 @@ def resolve_ref(value: str, kind: str) -> NamedNode:
             return thing(prefix, local)
         if prefix in PREFIXES and _KEY.match(local):
             return NamedNode(PREFIXES[prefix] + local)
-        raise CellError(f"{value!r}: unknown prefix {prefix!r} or bad key")
+        raise CellError(
+            f"{value!r}: {prefix}: is not a kind of thing of the graph (write e.g. city:, "
+            "network: or country: before the key), or the key has other characters than "
+            "a-z, 0-9 and -"
+        )
     if not kind or not _KEY.match(value):
-        raise CellError(f"{value!r} is not an IRI, a prefixed name or a key (a-z, 0-9, -)")
+        raise CellError(
+            f"{value!r} is not a key: write letters a-z, digits and - only "
+            "(e.g. lyon-dakar-2021), or a web address"
+        )
     return thing(kind, value)
 
 
@@ -554,6 +547,14 @@ def resolve_country(value: str) -> NamedNode:
     return NamedNode(f"{ID}country/{country.alpha_3}")
 
 
+def required(column: Column) -> str:
+    """
+    >>> required(Column("label", "text", help="the name of the partnership"))
+    'The column label is empty: write the name of the partnership.'
+    """
+    return f"The column {column.name} is empty: write {column.help or 'a value'}."
+
+
 def _coordinate(value: str, what: str, limit: int) -> float | None:
     if value == "":
         return None
@@ -564,17 +565,6 @@ def _coordinate(value: str, what: str, limit: int) -> float | None:
     if not -limit <= number <= limit:
         raise CellError(f"{value!r} is out of range for a {what} (±{limit})")
     return number
-
-
-def _candidate_text(candidate: object) -> str:
-    label = getattr(candidate, "label", "?")
-    country = getattr(candidate, "country", None)
-    distance = getattr(candidate, "distance_km", None)
-    iri = getattr(candidate, "iri", None)
-    extra = ", ".join(
-        x for x in (country, f"{distance:.1f} km" if distance is not None else None) if x
-    )
-    return f"{label}" + (f" ({extra})" if extra else "") + (f" <{iri.value}>" if iri else "")
 
 
 __all__ = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from dckg.namespaces import PREFIXES, RDF, RDFS, SH, XSD
+from dckg.namespaces import ID, PREFIXES, RDF, RDFS, SH, XSD
 
 #: The severities, most serious first (the names SHACL gives them).
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -24,6 +24,7 @@ CELL_VALUE = NamedNode(DSH + "CellValueComponent")
 RECONCILIATION = NamedNode(DSH + "ReconciliationComponent")
 MISSING_REFERENCE = NamedNode(DSH + "MissingReferenceComponent")
 DUPLICATE = NamedNode(DSH + "DuplicatePartnershipComponent")
+UNKNOWN_CODE = NamedNode(DSH + "UnknownCodeComponent")
 
 Term = NamedNode | BlankNode | Literal
 
@@ -65,19 +66,27 @@ class Issue:
         }
 
     def to_text(self) -> str:
-        """One line: where, severity, what, and the message."""
-        where = self.source + (f", {self.location}" if self.location else "")
+        """One line: where (file, row and column, or line), severity, the message.
+
+        Values are shown as written (``2020-01-15``), never as RDF terms.
+        """
+        where = [self.source]
+        if self.location:
+            where.append(self.location)
+        if self.field and self.location.startswith("row"):
+            where.append(f"column {self.field}")
         what = []
-        if self.field:
-            what.append(f"field {self.field!r}")
-        elif self.path is not None:
-            what.append(("^" if self.inverse_path else "") + _short(self.path))
-        if self.value is not None:
-            what.append(f"value {_short(self.value)}")
+        if self.field and not self.location.startswith("row"):
+            what.append(f"field {self.field}")
+        elif self.path is not None and not self.location.startswith("row"):
+            what.append("property " + ("^" if self.inverse_path else "") + _short(self.path))
+        shown = shown_value(self.value) if self.value is not None else None
+        if shown is not None and shown not in self.message:
+            what.append(f"value {shown}")
         if self.focus is not None and not self.location.startswith("row"):
             what.append(f"subject {_short(self.focus)}")
-        detail = f" [{'; '.join(what)}]" if what else ""
-        return f"{where}: {self.severity}: {self.message}{detail}"
+        detail = f" ({'; '.join(what)})" if what else ""
+        return f"{', '.join(where)}: {self.severity}: {self.message}{detail}"
 
 
 @dataclass
@@ -116,7 +125,11 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
-        document = {
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_dict(self) -> dict[str, object]:
+        """The report as JSON-ready data (what :meth:`to_json` writes)."""
+        return {
             "conforms": self.conforms,
             "violations": self.count("Violation"),
             "warnings": self.count("Warning"),
@@ -124,7 +137,6 @@ class Report:
             "inputs": self.inputs,
             "results": [issue.to_dict() for issue in self.results],
         }
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
     def to_triples(self) -> list[Triple]:
         """The report as a standard SHACL validation report."""
@@ -193,6 +205,21 @@ def _plain(term: Term | None) -> str | None:
     return term.value
 
 
+def shown_value(term: Term) -> str:
+    """A value as a steward wrote it: the text of a literal, a key for the graph's things.
+
+    >>> shown_value(Literal("2020-01-15", datatype=NamedNode(XSD + "date")))
+    '2020-01-15'
+    >>> shown_value(NamedNode("https://w3id.org/dckg/id/theme/urban-mobilty"))
+    'urban-mobilty'
+    """
+    if isinstance(term, Literal):
+        return term.value
+    if isinstance(term, NamedNode) and term.value.startswith(ID):
+        return term.value.rsplit("/", 1)[-1]
+    return _short(term)
+
+
 def _short(term: Term) -> str:
     """A term as a person reads it: a prefixed name where one fits, else N-Triples.
 
@@ -219,6 +246,8 @@ __all__ = [
     "MISSING_REFERENCE",
     "RECONCILIATION",
     "SEVERITIES",
+    "UNKNOWN_CODE",
     "Issue",
     "Report",
+    "shown_value",
 ]

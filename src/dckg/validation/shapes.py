@@ -9,7 +9,6 @@ from pathlib import Path
 import rdflib
 
 from dckg.resources import resource_dir
-from dckg.validation.shacl import Shapes
 
 SHAPES_IRI = "https://w3id.org/dckg/shapes"
 
@@ -26,12 +25,6 @@ def load_shapes(folder: Path | None = None) -> rdflib.Graph:
     for path in shape_files(folder):
         graph.parse(path, format="turtle")
     return graph
-
-
-@lru_cache(maxsize=4)
-def compiled_shapes(folder: Path | None = None) -> Shapes:
-    """The shapes, compiled for :mod:`dckg.validation.shacl`."""
-    return Shapes(load_shapes(folder))
 
 
 @lru_cache(maxsize=4)
@@ -65,7 +58,6 @@ def class_hierarchy() -> tuple[tuple[str, str], ...]:
 __all__ = [
     "SHAPES_IRI",
     "class_hierarchy",
-    "compiled_shapes",
     "load_shapes",
     "shape_files",
     "shapes_version",

@@ -1,48 +1,36 @@
-"""Reading contributions: Turtle, N-Triples, JSON-LD, RDF/XML and CSV, safely.
+"""Reading contributions (the first step): the bytes of a file, safely.
 
-Every input is read whole, checked against a size cap, and parsed before anything else
-happens; a problem that makes the input unreadable raises :class:`~dckg.errors.InputError`
-naming the file and the line (RDF) or row (CSV). RDF is parsed by Oxigraph's parsers,
-which never fetch a remote JSON-LD ``@context`` and never resolve an XML external entity.
+Every input is read whole and checked against a size cap before anything else happens;
+what cannot be read raises :class:`~dckg.errors.InputError` naming the file. The
+:class:`Input` this step gives is mapped to triples by :mod:`.mapping`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple
+from pyoxigraph import RdfFormat
 
-from dckg import rdfio
 from dckg.errors import InputError, UsageError
-from dckg.validation.report import Issue
+from dckg.sparql import formats
 
 #: The default cap on the size of one input, in bytes (after decompression).
 DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
 
-#: Formats a contribution may come in: name -> (RDF format or None for CSV, media type).
+#: Formats a contribution may come in: name -> (RDF format or None for CSV, media type),
+#: from the one format registry.
 FORMATS: dict[str, tuple[RdfFormat | None, str]] = {
-    "turtle": (RdfFormat.TURTLE, "text/turtle"),
-    "ntriples": (RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
-    "rdfxml": (RdfFormat.RDF_XML, "application/rdf+xml"),
-    "csv": (None, "text/csv"),
+    "turtle": (RdfFormat.TURTLE, formats.TURTLE.media_type),
+    "ntriples": (RdfFormat.N_TRIPLES, formats.NTRIPLES.media_type),
+    "jsonld": (RdfFormat.JSON_LD, formats.JSONLD.media_type),
+    "rdfxml": (RdfFormat.RDF_XML, formats.RDFXML.media_type),
+    "csv": (None, formats.CSV.media_type),
 }
-_ALIASES = {
-    "ttl": "turtle",
-    "nt": "ntriples",
-    "n-triples": "ntriples",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-    "rdf": "rdfxml",
-    "xml": "rdfxml",
-    "owl": "rdfxml",
-    "rdf-xml": "rdfxml",
-}
+_BY_FORMAT = {fmt: name for name, (fmt, _media) in FORMATS.items() if fmt is not None}
 
 
 def max_input_bytes() -> int:
@@ -68,7 +56,9 @@ def format_name(name: str) -> str:
     ('turtle', 'csv', 'jsonld')
     """
     key = name.lower().lstrip(".")
-    key = _ALIASES.get(key, key)
+    found = formats.rdf_by_name(key)
+    if found is not None and found.rdf_format in _BY_FORMAT:
+        key = _BY_FORMAT[found.rdf_format]
     if key not in FORMATS:
         known = "ttl, nt, jsonld, rdf (RDF/XML), csv"
         raise InputError(f"unknown or unsupported format {name!r} (use one of: {known})")
@@ -160,72 +150,12 @@ def _gunzip(data: bytes, cap: int, path: Path) -> bytes:
     return out
 
 
-@dataclass
-class Parsed:
-    """One contribution file turned into triples, with where each subject came from."""
-
-    source: Input
-    triples: list[Triple]
-    #: Problems found while mapping cells (CSV); readable input, but not valid.
-    issues: list[Issue] = field(default_factory=list)
-    #: CSV: the row each subject was made from; RDF: the line where a subject is first named.
-    rows: dict[NamedNode | BlankNode, int] = field(default_factory=dict)
-    #: CSV: the column each (subject, predicate) and each (subject, predicate, object) came from.
-    fields: dict[tuple, str] = field(default_factory=dict)
-    #: RDF text, kept to find the line of a subject when an issue names it.
-    text: str | None = None
-    _lines: dict[str, int] | None = None
-
-    @property
-    def name(self) -> str:
-        return self.source.name
-
-    def location(self, focus: NamedNode | BlankNode | None) -> str:
-        """``row N`` (CSV) or ``line N`` (RDF) for a subject, or ``""`` if unknown."""
-        if focus is None:
-            return ""
-        if focus in self.rows:
-            return f"row {self.rows[focus]}"
-        if self.text is not None and isinstance(focus, NamedNode):
-            if self._lines is None:
-                self._lines = subject_lines(self.text)
-            line = self._lines.get(focus.value) or _first_mention(self.text, focus.value)
-            if line:
-                return f"line {line}"
-        return ""
-
-    def field_of(
-        self, focus: NamedNode | BlankNode | None, path: NamedNode | None, value: object = None
-    ) -> str | None:
-        """The CSV column a statement came from (the exact one when the value is known)."""
-        if focus is None or path is None:
-            return None
-        if value is not None and (focus, path, value) in self.fields:
-            return self.fields[(focus, path, value)]
-        return self.fields.get((focus, path))
-
-
-def parse_rdf(source: Input, *, base_iri: str | None = None) -> Parsed:
-    """Parse an RDF input whole; raises InputError with the line of a syntax error."""
-    rdf_format = FORMATS[source.fmt][0]
-    assert rdf_format is not None
-    _check_not_empty(source)
-    text = _decode(source)
-    triples = [
-        Triple(q.subject, q.predicate, q.object)
-        for q in rdfio.parse_quads(source.data, rdf_format, source=source.name, base_iri=base_iri)
-    ]
-    if not triples:
-        raise InputError("the file holds no triples", source=source.name)
-    return Parsed(source, triples, text=text)
-
-
-def _check_not_empty(source: Input) -> None:
+def check_not_empty(source: Input) -> None:
     if not source.data.strip():
         raise InputError("the file is empty", source=source.name)
 
 
-def _decode(source: Input) -> str:
+def decode(source: Input) -> str:
     """The input as text; anything but UTF-8 is refused with the line of the first bad byte."""
     try:
         return source.data.decode("utf-8-sig")
@@ -239,79 +169,14 @@ def _decode(source: Input) -> str:
         ) from None
 
 
-_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
-_SUBJECT = re.compile(r"^\s*(?:<([^>]+)>|([A-Za-z][\w.-]*)?:([^\s;,.]*))")
-
-
-def subject_lines(text: str) -> dict[str, int]:
-    """The line on which each subject of a Turtle or N-Triples text is first written.
-
-    >>> subject_lines("@prefix ex: <http://e/> .\\nex:a ex:p 1 .\\n<http://e/b> ex:p 2 .")
-    {'http://e/a': 2, 'http://e/b': 3}
-    """
-    prefixes: dict[str, str] = {}
-    found: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        declared = _PREFIX.match(line)
-        if declared:
-            prefixes[declared.group(1) or ""] = declared.group(2)
-            continue
-        match = _SUBJECT.match(line)
-        if not match:
-            continue
-        if match.group(1):
-            iri = match.group(1)
-        elif (match.group(2) or "") in prefixes:
-            iri = prefixes[match.group(2) or ""] + match.group(3)
-        else:
-            continue
-        found.setdefault(iri, number)
-    return found
-
-
-def _first_mention(text: str, iri: str) -> int | None:
-    position = text.find(iri)
-    return text.count("\n", 0, position) + 1 if position >= 0 else None
-
-
-def read_contribution(
-    source: Path | bytes | Input,
-    *,
-    fmt: str | None = None,
-    name: str | None = None,
-    store: object | None = None,
-    template: str | None = None,
-) -> Parsed:
-    """Read one contribution file into triples (CSV through its declared template).
-
-    ``store`` is used by CSV reading to resolve partners given by name.
-    """
-    if isinstance(source, Input):
-        raw = source
-    elif isinstance(source, Path):
-        raw = open_input(source, fmt=fmt)
-    else:
-        if fmt is None:
-            raise UsageError("the format of in-memory input must be given")
-        raw = bytes_input(source, name=name or "<input>", fmt=fmt)
-    if raw.fmt == "csv":
-        from dckg.validation.csvmap import read_csv
-
-        _check_not_empty(raw)
-        return read_csv(raw, _decode(raw), store=store, template=template)  # type: ignore[arg-type]
-    return parse_rdf(raw)
-
-
 __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "FORMATS",
     "Input",
-    "Parsed",
     "bytes_input",
+    "check_not_empty",
+    "decode",
     "format_name",
     "max_input_bytes",
     "open_input",
-    "parse_rdf",
-    "read_contribution",
-    "subject_lines",
 ]

@@ -97,7 +97,9 @@ def _actor(
             predicate,
             required=required,
             role_column=f"{name}_role" if role else None,
-            help=help or "IRI, prefixed name (city:geonames-2988507) or name of an actor",
+            help=help
+            or f"the key of the actor (city:geonames-2988507, network:uclg) or its name, "
+            f"with its country in {name}_country",
         ),
         Column(f"{name}_country", "helper", help="country of a partner given by name"),
         Column(f"{name}_lat", "helper", help="latitude of a partner given by name"),
@@ -123,9 +125,14 @@ PARTNERSHIPS = Template(
         "project": _p(DCKG, "Project"),
     },
     columns=(
-        Column("id", "key", required=True, help="key of the partnership (a-z, 0-9, -)"),
+        Column(
+            "id",
+            "key",
+            required=True,
+            help="a key for the partnership (letters a-z, digits and -, e.g. lyon-dakar-2021)",
+        ),
         Column("type", "type", help="partnership (default), twinning or project"),
-        Column("label", "text", LABEL, required=True, help="name of the partnership"),
+        Column("label", "text", LABEL, required=True, help="the name of the partnership"),
         *_actor("partner_1", _p(DCKG, "partner"), required=True, role=True),
         *_actor("partner_2", _p(DCKG, "partner"), role=True),
         *_actor("partner_3", _p(DCKG, "partner"), role=True),
@@ -188,9 +195,19 @@ ACTORS = Template(
         "eu-institution": "institution",
     },
     columns=(
-        Column("id", "key", required=True, help="key (a-z, 0-9, -) or the IRI of the actor"),
-        Column("type", "type", required=True, help="city, region, network, eu-institution, …"),
-        Column("label", "text", LABEL, required=True, help="name of the actor"),
+        Column(
+            "id",
+            "key",
+            required=True,
+            help="a key for the actor (letters a-z, digits and -) or its web address",
+        ),
+        Column(
+            "type",
+            "type",
+            required=True,
+            help="the kind of actor: city, region, network, eu-institution, …",
+        ),
+        Column("label", "text", LABEL, required=True, help="the name of the actor"),
         Column("country", "country", _p(DCKG, "country"), help="FR, FRA or France"),
         Column("lat", "latitude", help="latitude, decimal degrees (WGS84)"),
         Column("lon", "longitude", help="longitude, decimal degrees (WGS84)"),
@@ -223,7 +240,7 @@ MEMBERSHIPS = Template(
             _p(DCKG, "memberOf"),
             ref="network",
             required=True,
-            help="network key (uclg, eurocities, …) or IRI",
+            help="the key of the network (uclg, eurocities, …)",
         ),
     ),
 )
@@ -235,7 +252,7 @@ FUNDING = Template(
     id_kind="funding",
     types={"funding": _p(DCKG, "Funding")},
     columns=(
-        Column("id", "key", required=True, help="key of the funding award"),
+        Column("id", "key", required=True, help="a key for the funding award"),
         Column(
             "partnership",
             "ref",
@@ -244,10 +261,16 @@ FUNDING = Template(
             required=True,
             inverse=True,
             also=(_p(DCKG, "fundedBy"),),
-            help="the partnership funded (key or IRI)",
+            help="the key of the partnership funded",
         ),
         Column("label", "text", LABEL),
-        Column("amount", "decimal", _p(DCKG, "amount"), required=True),
+        Column(
+            "amount",
+            "decimal",
+            _p(DCKG, "amount"),
+            required=True,
+            help="the amount, a number (1500000.50)",
+        ),
         Column("currency", "text", _p(DCKG, "currency"), help="ISO 4217 code, e.g. EUR"),
         Column("instrument", "ref", _p(DCKG, "instrument"), ref="instrument"),
         Column("programme", "ref", _p(DCKG, "programme"), ref="programme"),
@@ -265,7 +288,7 @@ RESULTS = Template(
     id_kind="result",
     types={"result": _p(DCKG, "Result")},
     columns=(
-        Column("id", "key", required=True, help="key of the result"),
+        Column("id", "key", required=True, help="a key for the result"),
         Column(
             "partnership",
             "ref",
@@ -273,7 +296,7 @@ RESULTS = Template(
             ref="partnership",
             required=True,
             inverse=True,
-            help="the partnership (key or IRI)",
+            help="the key of the partnership",
         ),
         Column("label", "text", LABEL, required=True, help="the result, in a sentence"),
         Column("description", "text", DESCRIPTION),

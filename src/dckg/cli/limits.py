@@ -1,0 +1,121 @@
+"""What the commands that run queries share: the time limit, the row cap, --strict.
+
+A query on an embedded store runs in a worker process of :mod:`dckg.sparql.run` (the same
+pool, time limit and caps as ``dckg serve``); on a remote store the remote engine does the
+work, bounded by ``DCKG_STORE_TIMEOUT``, and a partial answer it sends is reported here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, BinaryIO
+
+import click
+
+from dckg.errors import IncompleteResult, UsageError
+from dckg.sparql import output, run
+from dckg.store import EmbeddedStore, Store
+from dckg.store.base import Term
+
+#: Rows a command prints at most unless told otherwise (as the server's default).
+DEFAULT_MAX_RESULTS = 100_000
+#: Seconds a query may run unless told otherwise (as the server's default).
+DEFAULT_TIMEOUT = 30.0
+
+
+def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-results``, ``--timeout`` and ``--strict``."""
+    command = click.option(
+        "--strict",
+        is_flag=True,
+        help="Exit with code 3 when the result is incomplete (cut by --max-results or by "
+        "a remote store), after printing what there is.",
+    )(command)
+    command = click.option(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="Stop the query after this long (exit 1).  [default: 30; $DCKG_QUERY_TIMEOUT]",
+    )(command)
+    return click.option(
+        "--max-results",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Rows or triples printed at most; 0 prints everything, streamed.  "
+        "[default: 100000; $DCKG_MAX_RESULTS]",
+    )(command)
+
+
+def _setting(option: float | None, variable: str, default: float, kind: type) -> Any:
+    if option is not None:
+        return option
+    raw = os.environ.get(variable, "").strip()
+    try:
+        return kind(raw) if raw else default
+    except ValueError:
+        raise UsageError(f"{variable}={raw!r} is not a valid {kind.__name__}") from None
+
+
+def max_results(option: int | None) -> int:
+    """The row cap in force: the option, else ``DCKG_MAX_RESULTS``, else the default."""
+    value = _setting(option, "DCKG_MAX_RESULTS", DEFAULT_MAX_RESULTS, int)
+    if value < 0:
+        raise UsageError(f"--max-results must be 0 (everything) or more, not {value}")
+    return value
+
+
+def timeout(option: float | None) -> float:
+    """The time limit in force: the option, else ``DCKG_QUERY_TIMEOUT``, else 30 s."""
+    value = _setting(option, "DCKG_QUERY_TIMEOUT", DEFAULT_TIMEOUT, float)
+    if value <= 0:
+        raise UsageError(f"the query timeout must be positive, not {value}")
+    return value
+
+
+def run_reported(
+    store: Store,
+    query: str,
+    out: BinaryIO,
+    fmt: str,
+    *,
+    substitutions: Mapping[str, Term] | None = None,
+    cap: int,
+    seconds: float,
+    strict: bool,
+) -> int:
+    """Run a query and write its answer; warn on standard error if it is incomplete (exit 3
+    under --strict). Returns the rows (or triples) written."""
+    if isinstance(store, EmbeddedStore):
+        done = run.run(
+            store,
+            query,
+            out,
+            fmt,
+            substitutions=substitutions,
+            max_results=cap,
+            timeout=seconds,
+        )
+        rows, truncated = done.rows, done.truncated
+    else:
+        written = output.write(
+            store.query(query, substitutions=substitutions), out, fmt, max_results=cap
+        )
+        rows, truncated = written.rows, written.truncated
+    out.flush()
+    notes = []
+    if truncated:
+        notes.append(
+            f"only the first {rows:,} rows are shown, more exist (--max-results "
+            f"{cap}); pass --max-results 0 for all, or page with LIMIT/OFFSET"
+        )
+    cut = store.truncation()
+    if cut is not None:
+        notes.append(f"the store sent part of the answer ({cut.rows:,} rows): {cut.reason}")
+    if notes and strict:
+        raise IncompleteResult("the result is incomplete: " + "; ".join(notes))
+    for note in notes:
+        click.echo(f"dckg: warning: incomplete result: {note}", err=True)
+    return rows

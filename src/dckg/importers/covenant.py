@@ -1,0 +1,992 @@
+"""Import the Covenant of Mayors signatories (JRC MyCovenant dataset, 2024, table df1).
+
+One CSV row per signatory (see ``COLUMNS``). The importer
+
+1. reads every row, refusing a file whose header is not ``COLUMNS`` and reporting each
+   malformed row (a date that is not YYYY-MM-DD, a flag that is not True/False, an unknown
+   status, coordinates that do not parse or are out of range) with file, line and column;
+   a decimal comma (``45,539723``) is read as a decimal point;
+2. reconciles each signatory that is not a group row against GeoNames (name, country and
+   the source's point; a point shared by several signatories is a country or region centre
+   and is not used; a point that only fits with latitude and longitude swapped is used
+   swapped, and said so);
+3. writes one ``dckg:Membership`` per signatory (role signatory, adhesion date, status,
+   adhesion type, coordinator, supporter, the Covenant's identifier), the direct
+   ``dckg:memberOf``, and one ``dckg:Pledge`` plus ``dckg:advances`` per commitment flag;
+4. makes each coordinator and supporter an actor with a membership in its role, and each
+   group of signatories (joint plan) a ``dckg:SignatoryGroup`` whose members are the
+   group's signatories;
+5. describes the Covenant (network, policy framework, its four commitments with their
+   wording and SDG links, the roles, statuses and adhesion types) in the same graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from dckg.errors import InputError
+from dckg.importers.memberships import (
+    CC_BY_4,
+    CLOSE_KM,
+    REGION,
+    UNKNOWN,
+    Member,
+    MembershipRecord,
+    Offsets,
+    actor_class,
+    actor_triples,
+    concept_triples,
+    dataset_triples,
+    looks_like_region,
+    membership_iri,
+    membership_triples,
+    ntriples,
+    place_triples,
+    resolve,
+    scheme_triples,
+    share,
+    slug,
+    table,
+    typed,
+)
+from dckg.namespaces import DCKG, DCT, FOAF, ORG, RDF, RDFS, SKOS, UN_SDG, graph, thing
+from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler
+
+COLUMNS = (
+    "organisation_id",
+    "organisation_name",
+    "coordinator_name",
+    "supporter_name",
+    "country_code",
+    "country_name",
+    "population_adhesion",
+    "organisation_latitude",
+    "organisation_longitude",
+    "group_organisation_id",
+    "group_name",
+    "commitment_CoM2020_flag",
+    "commitment_CoM2030_flag",
+    "commitment_CoM2050_flag",
+    "commitment_mayoradapt_flag",
+    "adhesion_type",
+    "signatory_status",
+    "mayor",
+    "date_of_adhesion",
+    "action_plan_expected",
+    "group_profile",
+    "gcom_id",
+)
+STEM = "covenant-of-mayors"
+DATASET = graph(f"reference/{STEM}")
+NETWORK = thing("network", STEM)
+GCOM = thing("network", "gcom")
+FRAMEWORK = thing("framework", STEM)
+SIGNATORIES_PAGE = NamedNode("https://eu-mayors.ec.europa.eu/en/signatories")
+PILLARS_PAGE = NamedNode("https://eu-mayors.ec.europa.eu/en/about/objectives-and-key-pillars")
+FAQ_PAGE = NamedNode("http://www.eumayors.eu/support/faq_en.html?id_faq=4")
+COPY = NamedNode(
+    "https://github.com/LisaMarieKauck/OfflineMARLCityNetworkClimate/tree/a281afc/Data"
+)
+CITATION = (
+    "European Commission, Joint Research Centre: Global Covenant of Mayors, MyCovenant "
+    "dataset, 5th release (January 2024), table df1 (signatories), by Baldi, Franco, Melica, "
+    "Treville and Bertoldi. CC BY 4.0."
+)
+#: Files larger than this are refused (bytes).
+MAX_FILE_BYTES = 50_000_000
+#: A point given for this many signatories or more is a country or region centre.
+SHARED_POINT = 3
+#: A name unique in its country is accepted this far (km) from the source's point.
+FAR_KM = 100.0
+
+ROLES = thing("scheme", "covenant-of-mayors-roles")
+SIGNATORY = thing("role", "covenant-signatory")
+COORDINATOR = thing("role", "covenant-coordinator")
+SUPPORTER = thing("role", "covenant-supporter")
+STATUSES = thing("scheme", "covenant-of-mayors-statuses")
+STATUS = {
+    "published": thing("membership-status", "covenant-published"),
+    "on_hold": thing("membership-status", "covenant-on-hold"),
+}
+ADHESION_TYPES = thing("scheme", "covenant-of-mayors-adhesion-types")
+ADHESION = {
+    "As an individual signatory": thing("adhesion-type", "covenant-individual"),
+    "As a group of signatories committing individually (joint SEAP - option 1)": thing(
+        "adhesion-type", "covenant-joint-option-1"
+    ),
+    "As a group of signatories committing collectively (joint SEAP - option 2)": thing(
+        "adhesion-type", "covenant-joint-option-2"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One of the Covenant's commitments, as a policy objective."""
+
+    code: str
+    column: str
+    label: str
+    definition: str
+    note: str
+    opened: str
+    sdgs: tuple[int, ...]
+    source: NamedNode
+    mitigation: bool
+
+    @property
+    def iri(self) -> NamedNode:
+        return thing("objective", f"{STEM}-{self.code.lower()}")
+
+
+COMMITMENTS = (
+    Commitment(
+        "2020",
+        "commitment_CoM2020_flag",
+        "Covenant of Mayors 2020: cut CO2 emissions by at least 20 % by 2020",
+        "Signatories that joined the Covenant of Mayors between 2008 and 2015 made the "
+        "voluntary commitment to go beyond the EU's 2020 target of a 20 % reduction in CO2 "
+        "emissions on their territory (Covenant of Mayors FAQ: 'What commitments do Covenant "
+        "signatories have to fulfil?').",
+        "Linked to SDG 13 (climate action): a CO2 reduction target is a climate mitigation "
+        "target. It relates to the narrative's role L1 (cities translate climate commitments "
+        "into renewable energy and sustainable transport).",
+        "2008-01-01",
+        (13,),
+        FAQ_PAGE,
+        True,
+    ),
+    Commitment(
+        "2030",
+        "commitment_CoM2030_flag",
+        "Covenant of Mayors for Climate & Energy 2030: cut CO2 emissions by at least 40 % "
+        "by 2030, adapt, secure energy",
+        "Since October 2015 local authorities that sign the Covenant of Mayors for Climate & "
+        "Energy commit to reduce their CO2 (and possibly other greenhouse gas) emissions by "
+        "at least 40 %, to increase their resilience to the impacts of climate change and "
+        "to provide secure access to sustainable and affordable energy by 2030, and to "
+        "develop within two years a Sustainable Energy and Climate Action Plan (Covenant of "
+        "Mayors FAQ and signatories page).",
+        "Linked to SDG 13 (the 40 % cut and adaptation), SDG 7 (the commitment names "
+        "'sustainable and affordable energy', the words of SDG 7) and SDG 11 (the resilience "
+        "of cities to climate change, target 11.b).",
+        "2015-10-15",
+        (13, 7, 11),
+        FAQ_PAGE,
+        True,
+    ),
+    Commitment(
+        "2050",
+        "commitment_CoM2050_flag",
+        "Covenant of Mayors - Europe 2050: climate neutrality by 2050",
+        "Since April 2021 signatories commit to setting mid- and long-term targets consistent "
+        "with the EU objectives and at least as ambitious as their national targets, with the "
+        "goal of climate neutrality by 2050, and to develop, implement and report an action "
+        "plan that covers both mitigation of and adaptation to climate change; the shared "
+        "vision is that by 2050 people live in decarbonised and resilient cities with access "
+        "to affordable, secure and sustainable energy (Covenant of Mayors - Europe, "
+        "objectives and pillars).",
+        "Linked to SDG 13 (climate neutrality, adaptation), SDG 7 (affordable, secure and "
+        "sustainable energy) and SDG 11 (decarbonised and resilient cities).",
+        "2021-04-21",
+        (13, 7, 11),
+        PILLARS_PAGE,
+        True,
+    ),
+    Commitment(
+        "adaptation",
+        "commitment_mayoradapt_flag",
+        "Covenant of Mayors adaptation commitment (Mayors Adapt): adapt to climate change",
+        "Local authorities that signed up to Mayors Adapt, the Covenant of Mayors initiative "
+        "on adaptation to climate change (2014 to 2016, then merged into the Covenant of "
+        "Mayors for Climate & Energy), made the political commitment to take action to adapt "
+        "to climate change (Covenant of Mayors FAQ).",
+        "Linked to SDG 13 (target 13.1, resilience and adaptive capacity to climate-related "
+        "hazards) and SDG 11 (target 11.b, cities adopting plans for adaptation to climate "
+        "change).",
+        "2014-01-01",
+        (13, 11),
+        FAQ_PAGE,
+        False,
+    ),
+)
+ROLE_CONCEPTS = (
+    (
+        SIGNATORY,
+        "Covenant signatory",
+        "A local or regional authority that signed the Covenant of Mayors and committed to "
+        "its targets.",
+    ),
+    (
+        COORDINATOR,
+        "Covenant coordinator",
+        "An organisation the Covenant lists as coordinator of signatories (a ministry, "
+        "region, province or agency that supports the signatories of its territory); column "
+        "coordinator_name of the MyCovenant dataset.",
+    ),
+    (
+        SUPPORTER,
+        "Covenant supporter",
+        "An organisation the Covenant lists as supporter of signatories (an association of "
+        "local authorities, an energy agency, a network); column supporter_name of the "
+        "MyCovenant dataset.",
+    ),
+)
+#: The narrative's role whose text names cities' climate commitments (see the ontology).
+NARRATIVE_ROLE = thing("objective", "integrated-territorial-development")
+#: The narrative's commitment to organise through networks (related to the network).
+NARRATIVE_NETWORKS = thing("objective", "organise-collectively-through-networks")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_A = NamedNode(RDF + "type")
+_LABEL = NamedNode(RDFS + "label")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One well-formed signatory row."""
+
+    line: int
+    id: str
+    name: str
+    coordinator: str | None
+    supporter: str | None
+    country: str
+    population: int | None
+    lat: float | None
+    lon: float | None
+    group_id: str | None
+    group_name: str | None
+    flags: tuple[bool, ...]
+    adhesion_type: str
+    status: str
+    date: str
+    group: bool
+    gcom_id: str | None
+
+
+@dataclass
+class Actor:
+    """A coordinator, a supporter or a group of signatories."""
+
+    iri: NamedNode
+    name: str
+    cls: str
+    countries: Counter[str] = field(default_factory=Counter)
+    rows: int = 0
+    existing: bool = False
+
+
+@dataclass
+class ImportResult:
+    """Everything the import found and produced."""
+
+    file: str
+    rows: list[Row] = field(default_factory=list)
+    members: dict[str, Member] = field(default_factory=dict)
+    coordinators: dict[str, Actor] = field(default_factory=dict)
+    supporters: dict[str, Actor] = field(default_factory=dict)
+    groups: dict[str, Actor] = field(default_factory=dict)
+    group_members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    listed_only: dict[str, list[Member]] = field(default_factory=dict)
+    decimal_commas: int = 0
+    unknown_adhesion_types: Counter[str] = field(default_factory=Counter)
+
+    def signatories(self) -> list[Member]:
+        """The members that are one local or regional authority (not a group row)."""
+        groups = {r.id for r in self.rows if r.group}
+        return [m for k, m in self.members.items() if k not in groups]
+
+    def individual(self) -> list[Member]:
+        ids = {r.id for r in self.rows if r.adhesion_type == "As an individual signatory"}
+        return [m for k, m in self.members.items() if k in ids]
+
+    def actor(self, row: Row) -> NamedNode:
+        member = self.members[row.id]
+        assert member.iri is not None
+        return member.iri
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read_csv(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Row], int]:
+    """The rows of the signatories file, and how many coordinates had a decimal comma.
+
+    Raises :class:`~dckg.errors.InputError` naming file, line and column for anything
+    that cannot be read: a missing or oversized file, bad encoding, an unexpected header,
+    or the first malformed row.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    if size > max_bytes:
+        raise InputError(f"file too large ({size:,} bytes; limit {max_bytes:,})", source=path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 (byte {error.start})", source=path, line=line) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None or tuple(header) != COLUMNS:
+        raise InputError(
+            f"unexpected header; expected the {len(COLUMNS)} columns {', '.join(COLUMNS)}",
+            source=path,
+            line=1,
+        )
+    rows: list[Row] = []
+    commas = 0
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(COLUMNS):
+            raise InputError(
+                f"{len(cells)} columns instead of {len(COLUMNS)}", source=path, line=line
+            )
+        values = dict(zip(COLUMNS, cells, strict=True))
+        try:
+            row, comma = _row(values, line)
+        except _CellError as error:
+            raise InputError(error.message, source=path, line=line, field=error.column) from None
+        rows.append(row)
+        commas += comma
+    return rows, commas
+
+
+class _CellError(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _row(values: dict[str, str], line: int) -> tuple[Row, int]:
+    def text(column: str) -> str | None:
+        value = values[column].strip()
+        return None if value in ("", "-") else value
+
+    name = text("organisation_name")
+    ident = text("organisation_id")
+    if ident is None:
+        raise _CellError("organisation_id", "empty identifier")
+    country = (text("country_code") or "").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise _CellError("country_code", f"not an ISO 3166-1 alpha-2 code: {country!r}")
+    date = values["date_of_adhesion"].strip()
+    if not _DATE.match(date):
+        raise _CellError("date_of_adhesion", f"not a date (YYYY-MM-DD): {date!r}")
+    status = values["signatory_status"].strip()
+    if status not in STATUS:
+        raise _CellError("signatory_status", f"unknown status {status!r}")
+    flags = tuple(_flag(values, c.column) for c in COMMITMENTS)
+    lat, comma_lat = _coordinate(values, "organisation_latitude", 90)
+    lon, comma_lon = _coordinate(values, "organisation_longitude", 180)
+    if (lat is None) != (lon is None):
+        raise _CellError("organisation_longitude", "latitude without longitude, or the reverse")
+    population = text("population_adhesion")
+    try:
+        people = int(float(population)) if population else None
+    except ValueError:
+        raise _CellError("population_adhesion", f"not a number: {population!r}") from None
+    row = Row(
+        line=line,
+        id=ident,
+        name=name or "",
+        coordinator=text("coordinator_name"),
+        supporter=text("supporter_name"),
+        country=country,
+        population=people,
+        lat=lat,
+        lon=lon,
+        group_id=text("group_organisation_id"),
+        group_name=text("group_name"),
+        flags=flags,
+        adhesion_type=values["adhesion_type"].strip(),
+        status=status,
+        date=date,
+        group=_flag(values, "group_profile"),
+        gcom_id=text("gcom_id"),
+    )
+    return row, int(comma_lat or comma_lon)
+
+
+def _flag(values: dict[str, str], column: str) -> bool:
+    value = values[column].strip()
+    if value not in ("True", "False"):
+        raise _CellError(column, f"not True or False: {value!r}")
+    return value == "True"
+
+
+def _coordinate(values: dict[str, str], column: str, limit: float) -> tuple[float | None, bool]:
+    raw = values[column].strip()
+    if raw in ("", "-"):
+        return None, False
+    comma = "," in raw and "." not in raw
+    try:
+        number = float(raw.replace(",", ".") if comma else raw)
+    except ValueError:
+        raise _CellError(column, f"not a number: {raw!r}") from None
+    if not math.isfinite(number) or abs(number) > limit:
+        raise _CellError(column, f"out of range: {raw!r}")
+    return number, comma
+
+
+# -- importing -------------------------------------------------------------------------------
+
+
+def import_covenant(
+    path: Path, *, reconciler: Reconciler, existing: dict[str, NamedNode] | None = None
+) -> ImportResult:
+    """Read and reconcile the signatories file.
+
+    ``existing`` maps folded names of actors the graph already holds (the city networks)
+    to their IRIs, so that a supporter such as ``EUROCITIES`` is that network.
+    """
+    rows, commas = read_csv(path)
+    result = ImportResult(file=path.name, rows=rows, decimal_commas=commas)
+    points = Counter((r.lat, r.lon) for r in rows if r.lat is not None)
+    for row in rows:
+        if row.adhesion_type not in ADHESION:
+            result.unknown_adhesion_types[row.adhesion_type] += 1
+        if row.group:
+            result.members[row.id] = _group_member(result, row)
+            continue
+        result.members[row.id] = _signatory(reconciler, row, points)
+    for row in rows:
+        if row.group_id is not None:
+            group = _group(result, row.group_id, row.group_name or row.group_id, row.country)
+            group.rows += 1
+            result.group_members[row.group_id].add(result.actor(row).value)
+        for name, table_, cls in (
+            (row.coordinator, result.coordinators, "coordinator"),
+            (row.supporter, result.supporters, "supporter"),
+        ):
+            if name is not None:
+                actor = _support_actor(table_, name, cls, existing or {})
+                actor.rows += 1
+                actor.countries[row.country] += 1
+    for row in rows:
+        if row.group and row.id not in result.group_members:
+            _listed_members(result, reconciler, row)
+    return result
+
+
+def _signatory(reconciler: Reconciler, row: Row, points: Counter) -> Member:
+    member = Member(row.id, row.name, row.country, row.lat, row.lon, line=row.line)
+    if not row.name:
+        member.reason = "no name in the source"
+    elif row.lat is None or row.lon is None or _centre(row.lat, row.lon, points):
+        member.point = "none" if row.lat is None else "country centre"
+        _apply(member, resolve(reconciler, row.name, country=row.country))
+    else:
+        member.point = "given"
+        found = resolve(reconciler, row.name, country=row.country, lat=row.lat, lon=row.lon)
+        if found.status in (UNKNOWN, AMBIGUOUS) and abs(row.lon) <= 90:
+            swapped = resolve(reconciler, row.name, country=row.country, lat=row.lon, lon=row.lat)
+            if swapped.status == MATCHED:
+                member.point = "swapped"
+                swapped.reason = "latitude and longitude swapped in the source"
+                found = swapped
+        if found.status == UNKNOWN:
+            far = resolve(
+                reconciler, row.name, country=row.country, lat=row.lat, lon=row.lon, far_km=FAR_KM
+            )
+            found = far if far.status == MATCHED else found
+        _apply(member, found)
+    if member.iri is None:
+        member.iri = thing("lrg", f"{STEM}-{slug(row.id)}")
+    return member
+
+
+def _centre(lat: float, lon: float, points: Counter) -> bool:
+    """Whether a point is a country or region centre rather than the signatory's place:
+    shared by several signatories, or given in whole degrees (``45, 9``)."""
+    return points[(lat, lon)] >= SHARED_POINT or (lat.is_integer() and lon.is_integer())
+
+
+def _apply(member: Member, found: object) -> None:
+    member.status = found.status  # type: ignore[attr-defined]
+    member.reason = found.reason  # type: ignore[attr-defined]
+    member.candidates = found.candidates  # type: ignore[attr-defined]
+    if found.status == MATCHED:  # type: ignore[attr-defined]
+        member.iri = found.iri  # type: ignore[attr-defined]
+        member.offset_km = found.offset_km  # type: ignore[attr-defined]
+        member.matched_label = found.label  # type: ignore[attr-defined]
+
+
+def _group_member(result: ImportResult, row: Row) -> Member:
+    group = _group(result, row.id, row.name, row.country)
+    return Member(
+        row.id,
+        row.name,
+        row.country,
+        status="group",
+        reason="group row",
+        iri=group.iri,
+        line=row.line,
+    )
+
+
+def _group(result: ImportResult, ident: str, name: str, country: str) -> Actor:
+    group = result.groups.get(ident)
+    if group is None:
+        iri = thing("actor", f"{STEM}-group-{slug(ident)}")
+        group = result.groups[ident] = Actor(iri, name.strip(), "SignatoryGroup")
+        group.countries[country] += 1
+    return group
+
+
+def _support_actor(
+    actors: dict[str, Actor], name: str, role: str, existing: dict[str, NamedNode]
+) -> Actor:
+    actor = actors.get(name)
+    if actor is None:
+        known = existing.get(_fold(name))
+        if known is not None:
+            actor = Actor(known, name, "CityNetwork", existing=True)
+        else:
+            iri = thing("actor", f"{STEM}-{role}-{slug(name)}")
+            actor = Actor(iri, name, "Region" if looks_like_region(name) else "Actor")
+        actors[name] = actor
+    return actor
+
+
+def _fold(name: str) -> str:
+    from dckg.reconcile import normalise
+
+    return normalise(name)
+
+
+def _listed_members(result: ImportResult, reconciler: Reconciler, row: Row) -> None:
+    """A group row without member rows: its name lists the municipalities."""
+    names = [n for n in re.split(r"\s*(?:,|;| - | – )\s*", row.name) if n.strip()]
+    found: list[Member] = []
+    for name in names if len(names) > 1 else []:
+        member = Member(f"{row.id}/{name}", name, row.country, line=row.line)
+        _apply(member, resolve(reconciler, name, country=row.country))
+        found.append(member)
+        if member.matched and member.iri is not None:
+            result.group_members[row.id].add(member.iri.value)
+    result.listed_only[row.id] = found
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def triples(result: ImportResult, reconciler: Reconciler) -> Iterator[Triple]:
+    """The RDF of the import."""
+    yield from _dataset_triples(result)
+    yield from _covenant_triples()
+    rows = {r.id: r for r in result.rows}
+    for ident, member in result.members.items():
+        row = rows[ident]
+        yield from _signatory_triples(result, row, member)
+    for actors, role in ((result.coordinators, COORDINATOR), (result.supporters, SUPPORTER)):
+        for actor in actors.values():
+            yield from _support_triples(actor, role)
+    for ident, group in result.groups.items():
+        countries = [c for c, _ in group.countries.most_common(1)]
+        yield from actor_triples(group.iri, group.name, "SignatoryGroup", countries[0])
+        for iri in sorted(result.group_members.get(ident, ())):
+            yield Triple(group.iri, NamedNode(ORG + "hasMember"), NamedNode(iri))
+    listed = [m for ms in result.listed_only.values() for m in ms]
+    yield from place_triples(reconciler, [*result.members.values(), *listed])
+
+
+def _signatory_triples(result: ImportResult, row: Row, member: Member) -> Iterator[Triple]:
+    actor = member.iri
+    assert actor is not None
+    if not member.matched and member.status != "group":
+        cls = actor_class(row.name) if row.name else "LocalRegionalGovernment"
+        yield from actor_triples(
+            actor, row.name or f"Covenant signatory {row.id}", cls, row.country
+        )
+    record = MembershipRecord(
+        iri=membership_iri(STEM, row.id),
+        member=actor,
+        network=NETWORK,
+        source=SIGNATORIES_PAGE,
+        licence=CC_BY_4,
+        role=SIGNATORY,
+        start=row.date,
+        status=STATUS[row.status],
+        extra=[(DCT + "identifier", Literal(row.id))],
+    )
+    if row.adhesion_type in ADHESION:
+        record.extra.append((DCKG + "adhesionType", ADHESION[row.adhesion_type]))
+    if row.coordinator is not None:
+        record.extra.append((DCKG + "coordinator", result.coordinators[row.coordinator].iri))
+    if row.supporter is not None:
+        record.extra.append((DCKG + "supporter", result.supporters[row.supporter].iri))
+    yield from membership_triples(record)
+    for commitment, flag in zip(COMMITMENTS, row.flags, strict=True):
+        if not flag:
+            continue
+        pledge = thing("pledge", f"{STEM}-{slug(row.id)}-{commitment.code.lower()}")
+        yield Triple(pledge, _A, NamedNode(DCKG + "Pledge"))
+        yield Triple(pledge, NamedNode(DCKG + "pledgedBy"), actor)
+        yield Triple(pledge, NamedNode(DCKG + "objective"), commitment.iri)
+        yield Triple(pledge, NamedNode(DCKG + "viaMembership"), record.iri)
+        yield Triple(pledge, NamedNode(DCT + "source"), SIGNATORIES_PAGE)
+        if row.date >= commitment.opened:
+            yield Triple(pledge, NamedNode(DCKG + "startDate"), typed(row.date, "date"))
+        yield Triple(actor, NamedNode(DCKG + "advances"), commitment.iri)
+
+
+def _support_triples(actor: Actor, role: NamedNode) -> Iterator[Triple]:
+    if not actor.existing:
+        countries = list(actor.countries)
+        # a coordinator's country: the one country of every signatory it coordinates
+        country = countries[0] if role == COORDINATOR and len(countries) == 1 else None
+        yield from actor_triples(actor.iri, actor.name, actor.cls, country)
+    key = ("coordinator-" if role == COORDINATOR else "supporter-") + actor.iri.value.rsplit(
+        "/", 1
+    )[-1]
+    record = MembershipRecord(
+        iri=membership_iri(STEM, key),
+        member=actor.iri,
+        network=NETWORK,
+        source=SIGNATORIES_PAGE,
+        licence=CC_BY_4,
+        role=role,
+        shortcut=False,
+    )
+    yield from membership_triples(record)
+
+
+def _covenant_triples() -> Iterator[Triple]:
+    yield Triple(NETWORK, _A, NamedNode(DCKG + "CityNetwork"))
+    yield Triple(NETWORK, _LABEL, Literal("Covenant of Mayors - Europe", language="en"))
+    for alt in ("Covenant of Mayors for Climate & Energy", "Covenant of Mayors", "CoM"):
+        yield Triple(NETWORK, NamedNode(SKOS + "altLabel"), Literal(alt))
+    yield Triple(
+        NETWORK,
+        NamedNode(RDFS + "comment"),
+        Literal(
+            "The European initiative, launched by the European Commission in 2008, that "
+            "gathers local and regional authorities voluntarily committed to achieving and "
+            "exceeding the EU's climate and energy objectives on their territory; since 2016 "
+            "one of the regional covenants of the Global Covenant of Mayors for Climate & "
+            "Energy. Joining it is an instance of the narrative's commitment C8, organising "
+            "collectively through networks (skos:related).",
+            language="en",
+        ),
+    )
+    yield Triple(NETWORK, NamedNode(DCKG + "startDate"), typed("2008", "gYear"))
+    yield Triple(NETWORK, NamedNode(DCKG + "memberOf"), GCOM)
+    yield Triple(
+        NETWORK, NamedNode(FOAF + "homepage"), NamedNode("https://eu-mayors.ec.europa.eu/")
+    )
+    yield Triple(NETWORK, NamedNode(DCT + "source"), SIGNATORIES_PAGE)
+    yield Triple(NETWORK, NamedNode(SKOS + "related"), NARRATIVE_NETWORKS)
+    yield Triple(FRAMEWORK, _A, NamedNode(DCKG + "PolicyFramework"))
+    yield Triple(
+        FRAMEWORK,
+        _LABEL,
+        Literal("Covenant of Mayors for Climate & Energy: signatories' commitments", language="en"),
+    )
+    yield Triple(
+        FRAMEWORK,
+        NamedNode(RDFS + "comment"),
+        Literal(
+            "The commitments a local authority makes when it signs the Covenant of Mayors: "
+            "the 2020 CO2 target (2008-2015), adaptation (Mayors Adapt, 2014-2016), the 2030 "
+            "targets (since October 2015) and climate neutrality by 2050 (since April 2021).",
+            language="en",
+        ),
+    )
+    yield Triple(FRAMEWORK, NamedNode(DCKG + "adoptionDate"), typed("2008", "gYear"))
+    yield Triple(FRAMEWORK, NamedNode(DCT + "source"), PILLARS_PAGE)
+    for commitment in COMMITMENTS:
+        iri = commitment.iri
+        yield Triple(iri, _A, NamedNode(DCKG + "NetworkCommitment"))
+        yield Triple(iri, _LABEL, Literal(commitment.label, language="en"))
+        yield Triple(
+            iri, NamedNode(SKOS + "definition"), Literal(commitment.definition, language="en")
+        )
+        yield Triple(
+            iri, NamedNode(RDFS + "comment"), Literal(commitment.definition, language="en")
+        )
+        yield Triple(iri, NamedNode(SKOS + "note"), Literal(commitment.note, language="en"))
+        yield Triple(iri, NamedNode(SKOS + "notation"), Literal(f"CoM-{commitment.code}"))
+        yield Triple(iri, NamedNode(DCKG + "framework"), FRAMEWORK)
+        yield Triple(iri, NamedNode(DCKG + "startDate"), typed(commitment.opened, "date"))
+        yield Triple(iri, NamedNode(DCT + "source"), commitment.source)
+        for goal in commitment.sdgs:
+            yield Triple(iri, NamedNode(SKOS + "related"), NamedNode(f"{UN_SDG}{goal}"))
+        if commitment.mitigation:
+            yield Triple(iri, NamedNode(SKOS + "related"), NARRATIVE_ROLE)
+    yield from scheme_triples(
+        ROLES,
+        "Covenant of Mayors roles",
+        "The roles in which an actor takes part in the Covenant of Mayors.",
+    )
+    for iri, label, definition in ROLE_CONCEPTS:
+        yield from concept_triples(iri, ROLES, label, definition, SIGNATORIES_PAGE)
+    yield from scheme_triples(
+        STATUSES,
+        "Covenant of Mayors signatory statuses",
+        "The status the Covenant of Mayors gives a signatory (column signatory_status of "
+        "the MyCovenant dataset).",
+    )
+    for key, label in (("published", "published"), ("on_hold", "on hold")):
+        yield from concept_triples(
+            STATUS[key],
+            STATUSES,
+            f"Covenant signatory {label}",
+            f"The Covenant of Mayors lists the signatory with the status {key!r} "
+            "(MyCovenant dataset).",
+            SIGNATORIES_PAGE,
+        )
+    yield from scheme_triples(
+        ADHESION_TYPES,
+        "Covenant of Mayors adhesion types",
+        "How a signatory joined the Covenant of Mayors (column adhesion_type of the "
+        "MyCovenant dataset).",
+    )
+    for text, iri in ADHESION.items():
+        label = {
+            "covenant-individual": "individual signatory",
+            "covenant-joint-option-1": "group committing individually (joint plan, option 1)",
+            "covenant-joint-option-2": "group committing collectively (joint plan, option 2)",
+        }[iri.value.rsplit("/", 1)[-1]]
+        yield from concept_triples(iri, ADHESION_TYPES, label, f"{text}.", SIGNATORIES_PAGE)
+
+
+def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
+    signatories = result.signatories()
+    counts = Counter(m.status for m in signatories)
+    description = (
+        f"The signatories of the Covenant of Mayors (Europe and the EU's neighbourhood), "
+        f"from the JRC MyCovenant dataset (5th release, January 2024, table df1): "
+        f"{len(result.rows):,} rows, {len(signatories):,} local or regional authorities and "
+        f"{len(result.groups):,} groups of signatories; {counts[MATCHED]:,} authorities "
+        f"matched to a GeoNames place, {counts[REGION]:,} regions, provinces or groupings, "
+        f"{counts[AMBIGUOUS]:,} ambiguous and {counts[UNKNOWN]:,} unmatched (kept as actors "
+        f"of their own). Each signatory has a qualified membership (adhesion date, status, "
+        f"adhesion type, coordinator, supporter) and a dated pledge per commitment; "
+        f"{len(result.coordinators):,} coordinators and {len(result.supporters):,} "
+        f"supporters are actors with their role."
+    )
+    yield from dataset_triples(
+        DATASET,
+        title="Covenant of Mayors signatories and commitments (JRC, 2024)",
+        description=description,
+        sources=[SIGNATORIES_PAGE, COPY],
+        licence=CC_BY_4,
+        citation=CITATION,
+    )
+
+
+def ntriples_of(result: ImportResult, reconciler: Reconciler) -> bytes:
+    return ntriples(triples(result, reconciler))
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def report_markdown(result: ImportResult, *, command: str) -> str:
+    signatories = result.signatories()
+    individual = result.individual()
+    counts = Counter(m.status for m in signatories)
+    matched_individual = sum(1 for m in individual if m.matched)
+    out = ["# Covenant of Mayors import report\n"]
+    out.append(f"Generated by `{command}`; regenerate rather than edit.\n")
+    out.append(f"Source: {CITATION} File `{result.file}`.\n")
+    out.append("## Counts\n")
+    out.append(
+        table(
+            ["", "count", "share"],
+            [
+                ("rows", f"{len(result.rows):,}", ""),
+                (
+                    "group rows (a joint plan; the name lists the members)",
+                    f"{sum(1 for r in result.rows if r.group):,}",
+                    "",
+                ),
+                (
+                    "groups of signatories (group rows, and groups named only in "
+                    "their members' rows)",
+                    f"{len(result.groups):,}",
+                    "",
+                ),
+                (
+                    "signatories: one local or regional authority each",
+                    f"{len(signatories):,}",
+                    "100 %",
+                ),
+                (
+                    "… matched to a GeoNames place",
+                    f"{counts[MATCHED]:,}",
+                    share(counts[MATCHED], len(signatories)),
+                ),
+                (
+                    "… regions, provinces, groupings (not a place)",
+                    f"{counts[REGION]:,}",
+                    share(counts[REGION], len(signatories)),
+                ),
+                (
+                    "… ambiguous",
+                    f"{counts[AMBIGUOUS]:,}",
+                    share(counts[AMBIGUOUS], len(signatories)),
+                ),
+                ("… unmatched", f"{counts[UNKNOWN]:,}", share(counts[UNKNOWN], len(signatories))),
+                ("individual signatories (adhesion type 'individual')", f"{len(individual):,}", ""),
+                (
+                    "… matched",
+                    f"{matched_individual:,}",
+                    share(matched_individual, len(individual)),
+                ),
+                ("coordinators (actors, role coordinator)", f"{len(result.coordinators):,}", ""),
+                ("supporters (actors, role supporter)", f"{len(result.supporters):,}", ""),
+                (
+                    "coordinates written with a decimal comma (read as a point)",
+                    f"{result.decimal_commas:,}",
+                    "",
+                ),
+            ],
+        )
+    )
+    points = Counter(m.point for m in signatories)
+    out.append("\nThe source's point, per signatory:\n")
+    out.append(
+        table(
+            ["point", "signatories", "matched"],
+            [
+                (
+                    p,
+                    f"{points[p]:,}",
+                    f"{sum(1 for m in signatories if m.point == p and m.matched):,}",
+                )
+                for p in ("given", "swapped", "country centre", "none")
+            ],
+        )
+    )
+    out.append(
+        f"\nA point shared by {SHARED_POINT} or more signatories, or given in whole degrees, is "
+        "a country or region centre (group rows and some others sit on one); such "
+        "signatories, and those without a point, "
+        "are matched on name and country only, and only when one place of that name is in "
+        "the country.\n"
+    )
+    offsets = Offsets.of(signatories)
+    at_point = Offsets.of(m for m in signatories if not _far_tier(m))
+    far_tier = [m for m in signatories if _far_tier(m)]
+    out.append("\n## Offsets between the source's point and the matched place\n")
+    out.append(
+        "Over every match with a usable source point (given or swapped), then over the "
+        f"matches made at the point (within {MAX_KM:g} km), leaving out the "
+        f"{len(far_tier):,} whose point lies {MAX_KM:g}–{FAR_KM:g} km from the only place "
+        "of that name in the country (matched on name and country, the point being off).\n\n"
+    )
+    out.append(
+        table(
+            ["statistic", "all matches", f"matches within {MAX_KM:g} km"],
+            [(a[0], a[1], b[1]) for a, b in zip(offsets.rows(), at_point.rows(), strict=True)],
+        )
+    )
+    buckets = [(0, 1), (1, 2), (2, CLOSE_KM), (CLOSE_KM, 10), (10, 20), (20, 1e9)]
+    out.append("\n")
+    out.append(
+        table(
+            ["distance", "matches"],
+            [
+                (
+                    f"{lo:g}–{hi:g} km" if hi < 1e9 else f"≥ {lo:g} km",
+                    f"{sum(1 for v in offsets.values if lo <= v < hi):,}",
+                )
+                for lo, hi in buckets
+            ],
+        )
+    )
+    far = sorted(
+        (m for m in signatories if m.matched and (m.offset_km or 0) > CLOSE_KM),
+        key=lambda m: -(m.offset_km or 0),
+    )
+    out.append(
+        f"\nMatches more than {CLOSE_KM:g} km from the source's point ({len(far):,}; the farthest "
+        "30). Most are the source's point misplaced (at the province's capital, at a "
+        "neighbouring town), not a wrong match; each is worth a look.\n\n"
+    )
+    out.append(
+        table(
+            ["line", "signatory", "country", "matched", "km", "remark"],
+            [
+                (m.line, m.name, m.country, m.matched_label, f"{m.offset_km:.1f}", m.reason)
+                for m in far[:30]
+            ],
+        )
+    )
+    reasons = Counter(m.reason for m in signatories if not m.matched)
+    out.append("\n## Why signatories were not matched\n\n")
+    out.append(table(["reason", "signatories"], [(k, f"{v:,}") for k, v in reasons.most_common()]))
+    by_country = Counter(m.country for m in signatories)
+    matched_country = Counter(m.country for m in signatories if m.matched)
+    out.append("\n## Per country (20 largest)\n\n")
+    out.append(
+        table(
+            ["country", "signatories", "matched", "share"],
+            [
+                (c, f"{n:,}", f"{matched_country[c]:,}", share(matched_country[c], n))
+                for c, n in by_country.most_common(20)
+            ],
+        )
+    )
+    for status, title in (
+        (AMBIGUOUS, "Ambiguous"),
+        (UNKNOWN, "Unmatched"),
+        (REGION, "Regions, provinces, groupings"),
+    ):
+        chosen = [m for m in signatories if m.status == status]
+        out.append(f"\n## {title} ({len(chosen):,}, first 40)\n\n")
+        out.append(_members_table(chosen))
+    listed = [m for ms in result.listed_only.values() for m in ms]
+    out.append(
+        f"\n## Groups without member rows ({len(result.listed_only)})\n\nTheir names list the "
+        f"municipalities; each name was looked up in the group's country (no point): "
+        f"{sum(1 for m in listed if m.matched)} of {len(listed)} matched.\n"
+    )
+    if result.unknown_adhesion_types:
+        out.append("\n## Adhesion types not recognised (left out)\n\n")
+        out.append(table(["value", "rows"], sorted(result.unknown_adhesion_types.items())))
+    return "\n".join(out)
+
+
+def _far_tier(member: Member) -> bool:
+    return member.matched and member.reason.startswith("the source's point is")
+
+
+def _members_table(members: Sequence[Member]) -> str:
+    rows = [
+        (m.line, m.name, m.country or "", m.point, m.reason, "; ".join(m.candidates[:3]))
+        for m in members[:40]
+    ]
+    return table(["line", "name", "country", "point", "reason", "candidates"], rows)
+
+
+def summary(result: ImportResult) -> str:
+    signatories = result.signatories()
+    counts = Counter(m.status for m in signatories)
+    offsets = Offsets.of(signatories)
+    at_point = Offsets.of(m for m in signatories if not _far_tier(m))
+    return (
+        f"{len(result.rows):,} rows: {len(signatories):,} signatories, {counts[MATCHED]:,} "
+        f"matched ({share(counts[MATCHED], len(signatories))}), {counts[REGION]:,} regions, "
+        f"{counts[AMBIGUOUS]:,} ambiguous, {counts[UNKNOWN]:,} unmatched; offsets median "
+        f"{offsets.median:.2f} km, p95 {offsets.p95:.2f} km, "
+        f"{100 * offsets.within:.1f} % within {CLOSE_KM:g} km "
+        f"({100 * at_point.within:.1f} % of the matches made within {MAX_KM:g} km)"
+    )

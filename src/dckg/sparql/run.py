@@ -1,0 +1,111 @@
+"""Running one query to the end, as the command line does: through the same worker pool,
+time limit and caps as the HTTP API, the answer streamed to a file.
+
+>>> import io
+>>> from dckg.store import EmbeddedStore
+>>> store = EmbeddedStore()
+>>> store.update("INSERT DATA { <urn:a> <urn:p> 1, 2, 3 }")
+>>> out = io.BytesIO()
+>>> outcome = run(store, "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", out, "csv",
+...               max_results=2, timeout=30)
+>>> outcome.rows, outcome.truncated, out.getvalue()
+(2, True, b'o\\r\\n1\\r\\n2\\r\\n')
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import pyoxigraph
+
+from dckg.errors import DckgError, UsageError
+from dckg.results import table
+from dckg.sparql import formats
+from dckg.store.base import Store, Term
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What was written: rows (or triples), and whether a cap cut the result."""
+
+    rows: int
+    truncated: bool
+
+
+def run(
+    store: Store,
+    query: str,
+    output: BinaryIO,
+    fmt: str = "table",
+    *,
+    substitutions: Mapping[str, Term] | None = None,
+    max_results: int = 0,
+    timeout: float = 30.0,
+) -> Outcome:
+    """Run ``query`` on ``store`` in a worker and write its answer in the named format.
+
+    ``max_results`` 0 writes every row. The query is stopped at ``timeout`` seconds
+    (:class:`~dckg.errors.QueryTimeout`).
+    """
+    from dckg.api.engine import make_engine
+    from dckg.api.settings import Settings
+    from dckg.api.worker import Job
+
+    # The server's settings (DCKG_* variables): SERVICE allowlist, size and memory caps.
+    settings = Settings.from_env(store="memory", query_workers=1, query_timeout=timeout)
+
+    table_wanted = fmt == "table"
+    if not table_wanted and formats.by_name(fmt) is None:
+        raise UsageError(f"unknown format {fmt!r}")
+    job = Job(
+        query=query,
+        substitutions=dict(substitutions) if substitutions else None,
+        # The table is drawn from SPARQL JSON; a graph shown as a table is Turtle.
+        accept=[formats.JSON.media_type, formats.TURTLE.media_type] if table_wanted else ["*/*"],
+        format_name=None if table_wanted else fmt,
+        max_results=max_results if max_results > 0 else sys.maxsize,
+        max_result_bytes=settings.max_result_bytes if max_results > 0 else None,
+        check_services=True,
+        service_allowlist=settings.service_allowlist,
+    )
+    engine = make_engine(store, 1, settings=settings)
+    try:
+        started = engine.start(job, timeout)
+        try:
+            head = started.head
+            assert head is not None
+            if table_wanted and head.kind != formats.GRAPH:
+                body = started.first + b"".join(started.chunks())
+                _write_table(body, output, cut=bool(started.truncated))
+            else:
+                output.write(started.first)
+                for chunk in started.chunks():
+                    output.write(chunk)
+            output.flush()
+        finally:
+            started.close()
+    except DckgError as error:
+        if type(error).__name__ == "NotAcceptable":
+            raise UsageError(str(error)) from None
+        raise
+    finally:
+        engine.close()
+    return Outcome(started.rows, bool(started.truncated))
+
+
+def _write_table(body: bytes, output: BinaryIO, *, cut: bool) -> None:
+    result = pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        output.write(b"true\n" if bool(result) else b"false\n")
+        return
+    variables = [v.value for v in result.variables]
+    rows = [[solution[v] for v in variables] for solution in result]
+    output.write((table(variables, rows) + "\n").encode())
+    more = " of more" if cut else ""
+    output.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{more})\n".encode())
+
+
+__all__ = ["Outcome", "run"]
