@@ -39,7 +39,7 @@ def _long_query(size: int) -> str:
 def limited(reference_store: Store) -> Iterator[Server]:
     settings = Settings(
         store="memory",
-        query_timeout=5.0,
+        query_timeout=20.0,
         query_workers=2,
         query_memory_mb=64,
         max_query_bytes=1_100_000,
@@ -118,7 +118,7 @@ def test_a_query_over_the_memory_cap_ends_alone(limited: Server) -> None:
         took = time.monotonic() - started
         assert response.status_code == 507, response.text
         assert "64 MiB" in response.text and "DCKG_QUERY_MEMORY_MB" in response.text
-        assert took < 5.0  # stopped by the memory cap, not by the time limit
+        assert took < 15.0  # stopped by the memory cap, not by the 20 s time limit
         # The server lives; the worker was replaced.
         again = client.get("/sparql", params={"query": "ASK { ?s a dckg:City }"})
         assert again.status_code == 200 and again.json()["boolean"] is True
