@@ -140,9 +140,7 @@ def test_no_rows_is_said_in_words_with_a_pointer_to_what_the_graph_covers(
     run_form(page, "city-partners", nowhere)
     info = panel(page, "city-partners", "p.querySelector('.result-info').textContent")
     assert info.startswith("No rows: the graph holds nothing that matches these parameters.")
-    target = panel(
-        page, "city-partners", "p.querySelector('.result-info a').getAttribute('href')"
-    )
+    target = panel(page, "city-partners", "p.querySelector('.result-info a').getAttribute('href')")
     assert target in ("#query-coverage", "/dataset")
     assert panel(page, "city-partners", "p.querySelector('table.results')") is None
 
