@@ -128,6 +128,17 @@ def _recorded(store: Store, graph_iri: NamedNode) -> str | None:
     return None
 
 
+def record_modified(store: Store, graph_iri: NamedNode | None) -> None:
+    """Note in the meta graph that ``graph_iri`` (None: some graphs of a dataset file)
+    changed now, so that the dataset's ``dct:modified`` follows every load."""
+    node = graph_iri or META_GRAPH
+    store.remove_quads(list(store.quads(node, _MODIFIED, None, META_GRAPH)))
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    store.add_quads(
+        [Quad(node, _MODIFIED, Literal(now, datatype=NamedNode(XSD + "dateTime")), META_GRAPH)]
+    )
+
+
 def _record(store: Store, graph_iri: NamedNode, fingerprint: str, count: int) -> None:
     store.remove_quads(list(store.quads(graph_iri, None, None, META_GRAPH)))
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -148,4 +159,12 @@ def _record(store: Store, graph_iri: NamedNode, fingerprint: str, count: int) ->
     )
 
 
-__all__ = ["GRAPH", "META_GRAPH", "Source", "initialise", "is_initialised", "sources"]
+__all__ = [
+    "GRAPH",
+    "META_GRAPH",
+    "Source",
+    "initialise",
+    "is_initialised",
+    "record_modified",
+    "sources",
+]

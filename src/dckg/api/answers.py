@@ -61,7 +61,7 @@ def store_state_of(app: object) -> tuple[str, datetime.datetime] | None:
         return None
     found = inventory(SimpleNamespace(app=app))  # type: ignore[arg-type]
     version = getattr(state, "data_version", 0)
-    digest = fingerprint([version, found.graphs, found.default_graph, found.modified])
+    digest = fingerprint([version, found.state])
     changed = getattr(state, "data_changed_at", None) if version else None
     if changed is None and found.modified:
         try:

@@ -10,6 +10,7 @@ import click
 from pyoxigraph import NamedNode
 
 from dckg import rdfio
+from dckg.bootstrap import META_GRAPH, record_modified
 from dckg.cli.context import Session, end_progress, pass_session, progress_printer
 from dckg.errors import InputError, UsageError
 from dckg.namespaces import GRAPH
@@ -60,6 +61,8 @@ def load(session: Session, files: tuple[Path, ...], graph_iri: str | None, fmt: 
         if graph is None and path_format not in rdfio.DATASET_FORMATS:
             graph = NamedNode(GRAPH + "file/" + path.name.split(".")[0])
         plans.append((path, data, path_format, graph))
+    # A store made by ``dckg init`` keeps its loads in the meta graph; others stay as loaded.
+    bookkeeping = any(True for _ in session.store.quads(None, None, None, META_GRAPH))
     for path, data, path_format, graph in plans:
         n = session.store.load(
             data,
@@ -69,6 +72,8 @@ def load(session: Session, files: tuple[Path, ...], graph_iri: str | None, fmt: 
             progress=progress_printer(path.name),
         )
         end_progress()
+        if bookkeeping:
+            record_modified(session.store, graph)
         click.echo(
             f"loaded {n:,} quads from {path} into {graph.value if graph else 'its graphs'}",
             err=True,
