@@ -449,30 +449,63 @@ SPELLING_MIN = 90.0
 _NOT_ONE_NAME = re.compile(r"\d|[–—(),/]|\s-\s")
 
 
+def on_the_name(reconciler: Reconciler, label: str, match: Match) -> bool:
+    """Whether a match is on the whole name: one of the matched place's names is the label.
+
+    The reconciler also matches a name without its qualifier or trailing number (``Prague 1``
+    → Prague), on one part of a name in two parts (``Charlottenburg-Wilmersdorf`` →
+    Charlottenburg), on a name that partly fits (``PARTIAL``) or on a similar name
+    (``FUZZY``); only the last two say so in ``Match.reason``.
+    """
+    place = reconciler.place(match.iri) if match.iri is not None else None
+    if place is None:
+        return False
+    key = normalise(label)
+    return key in place.names or key == normalise(place.label)
+
+
 def spelling_only(reconciler: Reconciler, label: str, match: Match) -> bool:
     """Whether a match is on the name, or on another spelling of the whole name.
 
-    The reconciler's fuzzy tier also takes a name for a town's when one adds a short word
-    or a number to the other; for twinnings that is a district for its city (`Prague 1`,
-    `Budapest XVII. kerülete`) or a city for its district (`Dubai` for Bur Dubai), so an
-    importer keeps a fuzzy match only when the whole name is spelt otherwise (`Tiachiv` /
-    Tyachiv, `Santa Fe` / Santafé, `Beit Sahour` / Beit Sahur): at least
-    :data:`SPELLING_MIN` alike with spaces ignored, and the name holds no number,
-    parenthesis, comma or dash.
+    Whatever tier of the reconciler found it, a match not on the whole name can take a
+    district for its city (``Prague 1``, ``Budapest XVII. kerülete``), a city for its
+    district (``Dubai`` for Bur Dubai) or a district of two merged places for one of them
+    (``Charlottenburg-Wilmersdorf`` for Charlottenburg). An importer keeps such a match only:
+
+    - on a similar name (``FUZZY``) when the whole name is spelt otherwise (``Tiachiv`` /
+      Tyachiv, ``Santa Fe`` / Santafé, ``Beit Sahour`` / Beit Sahur): at least
+      :data:`SPELLING_MIN` alike with spaces ignored, and the name holds no number,
+      parenthesis, comma or dash;
+    - otherwise (a qualifier dropped, one part of the name, a name that partly fits) when
+      the name holds no number and no other part of it names another place in reach
+      (``Frankfurt (Oder)``, ``Sgonico-Zgonik``, ``Weiden in der Oberpfalz`` are kept).
     """
     from rapidfuzz import fuzz
 
     from dckg.reconcile import FUZZY
-    from dckg.reconcile.names import squeeze
+    from dckg.reconcile.names import name_parts, squeeze
 
-    if match.reason != FUZZY or match.iri is None:
+    if match.iri is None or on_the_name(reconciler, label, match):
         return True
-    if _NOT_ONE_NAME.search(label):
-        return False
     place = reconciler.place(match.iri)
-    key = squeeze(normalise(label))
-    names = place.names | {normalise(place.label)} if place else set()
-    return any(fuzz.ratio(key, squeeze(name)) >= SPELLING_MIN for name in names)
+    if match.reason == FUZZY:
+        if _NOT_ONE_NAME.search(label):
+            return False
+        key = squeeze(normalise(label))
+        names = place.names | {normalise(place.label)} if place else set()
+        return any(fuzz.ratio(key, squeeze(name)) >= SPELLING_MIN for name in names)
+    if _DIGIT.search(label):
+        return False
+    parts = set(name_parts(label))
+    own = parts & (place.names if place else set())
+    for candidate in match.candidates:
+        other = reconciler.place(candidate.iri) if candidate.iri != match.iri else None
+        if other is not None and (parts - own) & other.names:
+            return False
+    return True
+
+
+_DIGIT = re.compile(r"\d")
 
 
 # -- writing ---------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from dckg.importers.twinnings import (
     Malformed,
     Resolved,
     Side,
+    on_the_name,
     percentile,
     reference_reconciler,
     spelling_only,
@@ -468,7 +469,10 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
         result.unknown_countries[side.country] += 1
     match = reconciler.reconcile(side.label, country=country, lat=side.lat, lon=side.lon)
     part = _DASH.split(side.label)
-    if (match.status != MATCHED or match.reason) and len(part) == 2 and part[1]:
+    whole = (
+        match.status == MATCHED and not match.reason and on_the_name(reconciler, side.label, match)
+    )
+    if not whole and len(part) == 2 and part[1]:
         # "Tukums – Kandava": the town Kandava, listed under its municipality or city.
         inner = reconciler.reconcile(part[1], country=country, lat=side.lat, lon=side.lon)
         if (
