@@ -114,7 +114,7 @@ def _without_follow_ons(issues: list[Issue]) -> list[Issue]:
         if i.severity == "Violation"
     }
     kept: list[Issue] = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, int] = {}
     for issue in issues:
         where = (issue.source, issue.location)
         if issue.component not in CELL_COMPONENTS and (
@@ -132,8 +132,13 @@ def _without_follow_ons(issues: list[Issue]) -> list[Issue]:
             continue  # the same constraint violated on the same values says what to fix
         key = (*where, issue.field, issue.message)
         if key in seen:
+            # One message said once. Engines list results in their own order, so which
+            # of two constraints stands for the message is chosen by name, not by order.
+            first = seen[key]
+            if str(issue.component) < str(kept[first].component):
+                kept[first] = issue
             continue
-        seen.add(key)
+        seen[key] = len(kept)
         kept.append(issue)
     return kept
 
