@@ -31,7 +31,7 @@ import random
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -631,9 +631,11 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return values[rank - 1]
 
 
-def sample_matches(result: ImportResult, n: int = 30, *, seed: int = 2017) -> list[Resolved]:
+def sample_matches(
+    sides: Mapping[tuple[str, str, float, float], Resolved], n: int = 30, *, seed: int = 2017
+) -> list[Resolved]:
     """A reproducible random sample of matched places (for checking by hand)."""
-    matched = [r for _, r in sorted(result.sides.items()) if r.status == MATCHED]
+    matched = [r for _, r in sorted(sides.items()) if r.status == MATCHED]
     return random.Random(seed).sample(matched, min(n, len(matched)))
 
 
@@ -647,12 +649,12 @@ def report_markdown(result: ImportResult, *, command: str = "dckg import-twinnin
     add(f"{len(result.files)} files: {', '.join(result.files)}.\n")
     add(_counts_section(result))
     add(_checks_section(result))
-    add(_sample_section(result))
+    add(sample_section(result.sides, seed=2017, name_header="Wikidata label"))
     add(_problems_section(result))
     return "\n".join(out)
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         cells = [str(c).replace("|", "\\|") for c in row]
@@ -682,15 +684,15 @@ def _counts_section(result: ImportResult) -> str:
         ("partner cities of < 15,000 people added from GeoNames", len(result.new_cities)),
     ]
     text = "## Counts\n\nRows (after dropping exact duplicates, each row counted once):\n\n"
-    text += _table(["", "count"], [(k, f"{v:,}") for k, v in rows])
+    text += markdown_table(["", "count"], [(k, f"{v:,}") for k, v in rows])
     text += "\nDistinct places (label + country + coordinates as written in the rows):\n\n"
-    text += _table(
+    text += markdown_table(
         ["status", "places"],
         [(s, f"{counts[s]:,}") for s in (MATCHED, AMBIGUOUS, "unknown")],
     )
     text += "\nWhy places were not matched (or were matched with a remark):\n\n"
     reasons = Counter(r.reason for r in result.sides.values() if r.reason)
-    text += _table(["reason", "places"], [(k, f"{v:,}") for k, v in reasons.most_common()])
+    text += markdown_table(["reason", "places"], [(k, f"{v:,}") for k, v in reasons.most_common()])
     return text
 
 
@@ -715,9 +717,9 @@ def _checks_section(result: ImportResult) -> str:
         "Wikidata gives and the GeoNames city it was matched to. A match is only accepted "
         "within 30 km; most should be within a few km.\n\n"
     )
-    text += _table(["statistic", "km"], _distribution(offsets))
+    text += markdown_table(["statistic", "km"], _distribution(offsets))
     buckets = [(0, 1), (1, 2), (2, 5), (5, 10), (10, 20), (20, 30.0001)]
-    text += "\n" + _table(
+    text += "\n" + markdown_table(
         ["distance", "places"],
         [
             (f"{lo:g}–{hi:.0f} km", f"{sum(1 for d in offsets if lo <= d < hi):,}")
@@ -730,7 +732,7 @@ def _checks_section(result: ImportResult) -> str:
         "the distance Wikidata computed (`dist`) and `dckg:distanceKm` computed from the two "
         "matched GeoNames cities.\n\n"
     )
-    text += _table(["statistic", "km"], _distribution(gaps))
+    text += markdown_table(["statistic", "km"], _distribution(gaps))
     text += _consistency(result)
     text += (
         "\n5. By hand: a random sample of 30 matches (below) was checked against the GeoNames "
@@ -776,17 +778,20 @@ def _consistency(result: ImportResult) -> str:
         f"accepted only when none is found in that country ({sum(outside.values()):,} places). "
         "The row's country and the matched city's country:\n\n"
     )
-    text += _table(
+    text += markdown_table(
         ["row says", "matched in", "places"],
         [(a, b, n) for (a, b), n in sorted(outside.items(), key=lambda kv: (-kv[1], kv[0]))[:12]],
     )
     return text
 
 
-def _sample_section(result: ImportResult) -> str:
-    text = "\n## Sample of 30 matches (random, seed 2017)\n\n"
+def sample_section(
+    sides: Mapping[tuple[str, str, float, float], Resolved], *, seed: int, name_header: str
+) -> str:
+    """The report's table of 30 random matches, for checking by hand."""
+    text = f"\n## Sample of 30 matches (random, seed {seed})\n\n"
     rows = []
-    for resolved in sample_matches(result):
+    for resolved in sample_matches(sides, seed=seed):
         side, match = resolved.side, resolved.match
         assert match is not None and match.iri is not None
         best = match.candidates[0]
@@ -801,8 +806,8 @@ def _sample_section(result: ImportResult) -> str:
                 f"{best.distance_km:.2f}" if best.distance_km is not None else "",
             )
         )
-    return text + _table(
-        ["Wikidata label", "country", "lat, lon", "GeoNames", "cc", "geonames id", "km"], rows
+    return text + markdown_table(
+        [name_header, "country", "lat, lon", "GeoNames", "cc", "geonames id", "km"], rows
     )
 
 
@@ -821,7 +826,7 @@ def _far_matches(result: ImportResult, km: float = 10.0) -> str:
         "Errors concentrate here: a municipality whose coordinates are those of another town "
         "(its seat) can match a same-name village farther away.\n\n"
     )
-    return text + _table(
+    return text + markdown_table(
         ["Wikidata label", "country", "GeoNames", "geonames id", "km"],
         [
             (
@@ -844,7 +849,7 @@ def _problems_section(result: ImportResult) -> str:
         (r for r in result.sides.values() if r.status == AMBIGUOUS),
         key=lambda r: (-r.rows, r.side.label),
     )[:25]
-    text += _table(
+    text += markdown_table(
         ["label", "country", "rows", "candidates"],
         [
             (
@@ -865,13 +870,13 @@ def _problems_section(result: ImportResult) -> str:
         (r for r in result.sides.values() if r.status == "unknown"),
         key=lambda r: (-r.rows, r.side.label),
     )[:40]
-    text += _table(
+    text += markdown_table(
         ["label", "country", "rows", "reason"],
         [(r.side.label, r.side.country, r.rows, r.reason) for r in unknown],
     )
     if result.unknown_countries:
         text += "\n## Country names not recognised (reconciled by position and name only)\n\n"
-        text += _table(
+        text += markdown_table(
             ["country", "places"], sorted(result.unknown_countries.items(), key=lambda kv: kv[0])
         )
     if result.malformed:

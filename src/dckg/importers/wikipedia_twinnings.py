@@ -40,11 +40,10 @@ import csv
 import gzip
 import io
 import math
-import random
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,9 +55,11 @@ from dckg.importers.twinnings import (
     Malformed,
     Resolved,
     Side,
+    markdown_table,
     on_the_name,
     percentile,
     reference_reconciler,
+    sample_section,
     spelling_only,
 )
 from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
@@ -618,14 +619,6 @@ def ntriples(result: ImportResult) -> bytes:
 # -- report ----------------------------------------------------------------------------------
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in rows:
-        cells = [str(c).replace("|", "\\|") for c in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def _distribution(values: Sequence[float]) -> list[tuple[str, str]]:
     if not values:
         return [("n", "0")]
@@ -681,14 +674,14 @@ def report_markdown(
         ),
         ("towns of < 15,000 people added from GeoNames", len(result.new_cities)),
     ]
-    text += "## Counts\n\n" + _table(["", "count"], [(k, f"{v:,}") for k, v in rows])
+    text += "## Counts\n\n" + markdown_table(["", "count"], [(k, f"{v:,}") for k, v in rows])
     text += "\nDistinct places (name + country + coordinates as written in the rows):\n\n"
-    text += _table(
+    text += markdown_table(
         ["status", "places"], [(s, f"{counts[s]:,}") for s in (MATCHED, AMBIGUOUS, "unknown")]
     )
     text += "\nWhy places were not matched (or were matched with a remark):\n\n"
     reasons = Counter(_reason_group(r.reason) for r in result.sides.values() if r.reason)
-    text += _table(["reason", "places"], [(k, f"{v:,}") for k, v in reasons.most_common()])
+    text += markdown_table(["reason", "places"], [(k, f"{v:,}") for k, v in reasons.most_common()])
     offsets = result.offsets_km()
     text += (
         "\n## Coordinate offsets\n\nFor every matched place, the distance (km) between the "
@@ -697,13 +690,13 @@ def report_markdown(
         "those are too coarse to place a town, so name and country decide, within 160 km "
         f"({sum(1 for r in result.sides.values() if r.reason == COARSE):,} places):\n\n"
     )
-    text += _table(["statistic", "km"], _distribution(offsets))
-    text += _sample_section(result)
+    text += markdown_table(["statistic", "km"], _distribution(offsets))
+    text += sample_section(result.sides, seed=2026, name_header="name")
     text += _far_section(result)
     text += _unmatched_section(result)
     if result.unknown_countries:
         text += "\n## Country names not recognised (reconciled by position and name only)\n\n"
-        text += _table(
+        text += markdown_table(
             ["country", "places"],
             [(k or "(empty)", v) for k, v in sorted(result.unknown_countries.items())],
         )
@@ -719,35 +712,6 @@ def _reason_group(reason: str) -> str:
     return reason
 
 
-def sample_matches(result: ImportResult, n: int = 30, *, seed: int = 2026) -> list[Resolved]:
-    """A reproducible random sample of matched places (for checking by hand)."""
-    matched = [r for _, r in sorted(result.sides.items()) if r.status == MATCHED]
-    return random.Random(seed).sample(matched, min(n, len(matched)))
-
-
-def _sample_section(result: ImportResult) -> str:
-    text = "\n## Sample of 30 matches (random, seed 2026)\n\n"
-    rows = []
-    for resolved in sample_matches(result):
-        side, match = resolved.side, resolved.match
-        assert match is not None and match.iri is not None
-        best = match.candidates[0]
-        rows.append(
-            (
-                side.label,
-                side.country,
-                f"{side.lat:.4f}, {side.lon:.4f}",
-                best.label,
-                best.country or "",
-                match.iri.value.rsplit("-", 1)[-1],
-                f"{best.distance_km:.2f}" if best.distance_km is not None else "",
-            )
-        )
-    return text + _table(
-        ["name", "country", "lat, lon", "GeoNames", "cc", "geonames id", "km"], rows
-    )
-
-
 def _far_section(result: ImportResult, km: float = 10.0) -> str:
     far = sorted(
         (
@@ -759,7 +723,7 @@ def _far_section(result: ImportResult, km: float = 10.0) -> str:
         key=lambda dr: (-dr[0], dr[1].side.label),
     )
     text = f"\n## Matches more than {km:g} km from the row's position ({len(far)}, to review)\n\n"
-    return text + _table(
+    return text + markdown_table(
         ["name", "country", "GeoNames", "geonames id", "km"],
         [
             (
@@ -781,7 +745,7 @@ def _unmatched_section(result: ImportResult) -> str:
         (r for r in result.sides.values() if r.status != MATCHED),
         key=lambda r: (-r.rows, r.side.label, r.side.country),
     )[:60]
-    return text + _table(
+    return text + markdown_table(
         ["name", "country", "lat, lon", "rows", "status", "reason"],
         [
             (
