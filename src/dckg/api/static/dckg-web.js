@@ -133,19 +133,13 @@
     var label = words[0] || others[0];
     if (!label) { return null; }
     var shown = rows.slice(0, 30);
-    var top = Math.max.apply(null, shown.map(function (r) { return Number(r[value] ? r[value].value : 0); }));
-    var chart = el("figure", { "class": "chart" });
-    chart.appendChild(el("figcaption", {}, value + " by " + label +
-      (rows.length > shown.length ? " (first " + shown.length + ")" : "")));
-    shown.forEach(function (r) {
-      var n = Number(r[value] ? r[value].value : 0);
-      var line = chart.appendChild(el("div", { "class": "bar-row" }));
-      line.appendChild(el("span", { "class": "bar-label" }, termText(r[label]) || "(none)"));
-      var track = line.appendChild(el("span", { "class": "bar-track" }));
-      var bar = track.appendChild(el("span", { "class": "bar" }));
-      bar.style.width = (top > 0 ? Math.max(0, n / top) * 100 : 0).toFixed(2) + "%";
-      line.appendChild(el("span", { "class": "bar-value" }, termText(r[value])));
-    });
+    var chart = window.dckgCharts.bars(shown.map(function (r) {
+      return {
+        label: termText(r[label]) || "(none)",
+        value: Number(r[value] ? r[value].value : 0),
+        text: termText(r[value]),
+      };
+    }), value + " by " + label + (rows.length > shown.length ? " (first " + shown.length + ")" : ""));
     return chart;
   }
 
