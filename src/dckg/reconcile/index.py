@@ -1,8 +1,8 @@
 """The places a store holds, read once and kept beside the store until it changes.
 
 A store's places are its cities and actors with their labels, country, point, GeoNames
-id and population. Reading them takes one SPARQL query per named graph; the result is
-kept in memory and written beside the store (``{store}.reconcile/`` for a store on disk,
+id and population. Reading them takes a few SPARQL queries per named graph (about 5 s
+for the shipped store; ``dckg init`` does it once); the result is kept in memory and written beside the store (``{store}.reconcile/`` for a store on disk,
 the user cache directory for a remote one), keyed by a **fingerprint** of the store: per
 named graph, the number of triples of each predicate the index reads (``rdf:type``, the
 labels, country, point, GeoNames id, population). Adding or removing a place, a label or
