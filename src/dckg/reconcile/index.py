@@ -2,8 +2,9 @@
 
 A store's places are its cities and actors with their labels, country, point, GeoNames
 id and population. Reading them takes a few SPARQL queries per named graph (about 5 s
-for the shipped store; ``dckg init`` does it once); the result is kept in memory and written beside the store (``{store}.reconcile/`` for a store on disk,
-the user cache directory for a remote one), keyed by a **fingerprint** of the store: per
+for the shipped store; ``dckg init`` does it once); the result is kept in memory and
+written beside the store (``{store}.reconcile/`` for a store on disk, the user cache
+directory for a remote one), keyed by a **fingerprint** of the store: per
 named graph, the number of triples of each predicate the index reads (``rdf:type``, the
 labels, country, point, GeoNames id, population). Adding or removing a place, a label or
 a point anywhere, in a new graph or an existing one, changes the fingerprint, and the
