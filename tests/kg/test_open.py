@@ -159,6 +159,11 @@ def test_python_values_become_parameter_values(cities_kg: dckg.KnowledgeGraph) -
     assert unset.variables == few.variables
 
 
+def test_a_parameter_may_be_called_name(cities_kg: dckg.KnowledgeGraph) -> None:
+    found = cities_kg.query("find-entity", name="Lyon")
+    assert "https://w3id.org/dckg/id/city/lyon" in {str(row[0].value) for row in found}
+
+
 def test_named_query_errors_are_the_command_lines(cities_kg: dckg.KnowledgeGraph) -> None:
     with pytest.raises(NotFound, match="did you mean 'most-connected-cities'"):
         cities_kg.query("most-connected-city")
@@ -231,6 +236,9 @@ def test_the_row_cap_warns_or_fails(typed_memory: EmbeddedStore) -> None:
             kg.sparql(ALL, strict=True)
         everything = kg.sparql(ALL, max_results=0)
         assert len(everything) == 2 and not everything.truncated
+        with pytest.warns(IncompleteResultWarning, match="only the first 1 triples"):
+            graph = kg.sparql(f"CONSTRUCT WHERE {{ ?s <{EX}count> ?c }}")
+        assert len(graph) == 1
 
 
 def test_the_time_limit_stops_a_query(typed_memory: EmbeddedStore) -> None:

@@ -233,12 +233,13 @@ class KnowledgeGraph:
 
     def _incomplete(self, answer: object, cap: int, strict: bool) -> None:
         size = len(answer)  # type: ignore[arg-type]
+        unit = "rows" if isinstance(answer, Table) else "triples"
         cut = self.store.truncation()
         if cut is not None:
             message = f"the store sent part of the answer ({cut.rows:,} rows): {cut.reason}"
         else:
             message = (
-                f"only the first {size:,} rows are returned, more exist (max_results={cap}); "
+                f"only the first {size:,} {unit} are returned, more exist (max_results={cap}); "
                 "pass max_results=0 for all, or page with LIMIT/OFFSET"
             )
         if strict:
