@@ -93,6 +93,8 @@ ATTRIBUTION = (
 DUPLICATE_ENTRY = "several GeoNames entries of that name there: the only one with a population"
 #: The remark on a place whose row gives whole-degree coordinates (too coarse to place it).
 COARSE = "whole-degree coordinates: matched on name and country, within 160 km"
+#: Why "City – District" is not matched when the district is not a town of GeoNames.
+AFTER_THE_DASH = "a part of the town before the dash (district, parish) that is no GeoNames town"
 #: Files larger than this are refused (bytes).
 MAX_FILE_BYTES = 50_000_000
 
@@ -440,6 +442,10 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
             and spelling_only(reconciler, part[1], inner)
         ):
             return Resolved(side, MATCHED, inner, "matched on the name after the dash")
+    if not whole and len(part) == 2 and part[1] and match.status == MATCHED:
+        # "Sarajevo – Stari Grad": the lists name a district after its city; the town the
+        # whole name matches is the city, not the district.
+        return Resolved(side, "unknown", match, AFTER_THE_DASH)
     if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
         return Resolved(side, "unknown", match, NOT_A_SPELLING)
     if match.status == MATCHED:
