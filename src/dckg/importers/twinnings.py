@@ -40,7 +40,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError, UsageError
 from dckg.importers import tables
-from dckg.importers.tables import dataset_triples, read_text
+from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
 from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
 from dckg.reconcile import (
     AMBIGUOUS,
@@ -614,19 +614,13 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         sources=[P190],
         license=CC0,
     )
-    yield Triple(DATASET, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
-    yield Triple(SOURCE, _A, NamedNode(PROV + "Entity"))
-    yield Triple(
+    yield from retrieval_triples(
+        DATASET,
         SOURCE,
-        NamedNode(RDFS + "label"),
-        Literal("Wikidata twinning relations of EU cities, July 2017", language="en"),
-    )
-    yield Triple(SOURCE, NamedNode(DCT + "source"), P190)
-    yield Triple(SOURCE, NamedNode(DCT + "license"), CC0)
-    yield Triple(
-        SOURCE,
-        NamedNode(DCT + "created"),
-        Literal("2017-07", datatype=NamedNode(XSD + "gYearMonth")),
+        label="Wikidata twinning relations of EU cities, July 2017",
+        sources=[P190],
+        license=CC0,
+        created="2017-07",
     )
     for name in result.files:
         part = file_iri(name)
