@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from dckg.api.engine import ProcessEngine
-from dckg.api.settings import Settings
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 from tests.api.conftest import CARTESIAN, Server, serving
 from tests.servers import recording_server

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from dckg.api.engine import ProcessEngine, make_engine
-from dckg.api.settings import Settings
 from dckg.api.worker import BYTES, ROWS, Job
 from dckg.errors import UsageError
+from dckg.sparql.settings import Settings
 from dckg.store import Store
 from tests.api.conftest import Server, serving
 

@@ -16,7 +16,7 @@ import pytest
 
 from dckg.api.engine import Admission
 from dckg.api.errors import Busy
-from dckg.api.settings import Settings
+from dckg.sparql.settings import Settings
 from dckg.store import Store
 from tests.api.conftest import CARTESIAN, Server, serving
 

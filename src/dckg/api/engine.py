@@ -47,9 +47,9 @@ import pyoxigraph
 
 from dckg.api import worker
 from dckg.api.errors import Busy, error_from_worker
-from dckg.api.settings import Settings
 from dckg.api.worker import Head, Job, Limits, MemoryExceeded
 from dckg.errors import QueryError, QueryTimeout, StoreError
+from dckg.sparql.settings import Settings
 from dckg.store.base import Store
 from dckg.store.embedded import EmbeddedStore
 

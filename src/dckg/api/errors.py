@@ -32,7 +32,6 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from dckg.api.federation import ServiceRefused
 from dckg.api.worker import MemoryExceeded
 from dckg.errors import (
     DckgError,
@@ -46,6 +45,7 @@ from dckg.errors import (
     UsageError,
     ValidationFailed,
 )
+from dckg.sparql.federation import ServiceRefused
 
 log = logging.getLogger("dckg.api")
 

@@ -27,10 +27,10 @@ from dckg.api.dataset import base_url, inventory, rdf_response, service_descript
 from dckg.api.deps import get_engine, get_settings
 from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
-from dckg.api.settings import Settings
 from dckg.api.worker import READ_ONLY, Job
 from dckg.errors import QueryError, UsageError
 from dckg.sparql import formats
+from dckg.sparql.settings import Settings
 
 router = APIRouter(tags=["sparql"])
 

@@ -32,8 +32,9 @@ from multiprocessing.connection import Connection
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
-from dckg.api import federation, negotiation, writers
+from dckg.api import negotiation, writers
 from dckg.errors import DckgError, QueryError
+from dckg.sparql import federation
 from dckg.store.base import Store, Term
 
 Send = Callable[[bytes], None]

@@ -51,8 +51,8 @@ def run(
     (:class:`~dckg.errors.QueryTimeout`).
     """
     from dckg.api.engine import make_engine
-    from dckg.api.settings import Settings
     from dckg.api.worker import Job
+    from dckg.sparql.settings import Settings
 
     # The server's settings (DCKG_* variables): SERVICE allowlist, size and memory caps.
     settings = Settings.from_env(store="memory", query_workers=1, query_timeout=timeout)

@@ -79,7 +79,7 @@ class Settings:
                 raise UsageError(f"{name} must be 0 (automatic) or more, not {getattr(self, name)}")
         if self.idle_timeout <= 0:
             raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
-        from dckg.api.federation import check_endpoint
+        from dckg.sparql.federation import check_endpoint
 
         for endpoint in self.service_allowlist:
             try:
