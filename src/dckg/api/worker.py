@@ -26,15 +26,14 @@ import pickle
 import re
 import resource
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
-from dckg.api import negotiation, writers
 from dckg.errors import DckgError, QueryError
-from dckg.sparql import federation
+from dckg.sparql import federation, formats, writers
 from dckg.store.base import Store, Term
 
 Send = Callable[[bytes], None]
@@ -64,7 +63,8 @@ class Job:
     substitutions: Mapping[str, Term] | None = None
     default_graph: Sequence[NamedNode] | None = None
     named_graphs: Sequence[NamedNode] | None = None
-    accept: list[str] = field(default_factory=lambda: ["*/*"])
+    #: The client's ``Accept`` headers (one string is one header).
+    accept: Sequence[str] = ("*/*",)
     format_name: str | None = None
     max_results: int = 100_000
     #: Bytes of terms (N-Triples size) a result may hold; ``None``: no limit.
@@ -78,6 +78,10 @@ class Job:
     offset: int = 0
     #: Send nothing before the end, so the head says whether a cap cut the result.
     hold: bool = False
+
+    def __post_init__(self) -> None:
+        accept = (self.accept,) if isinstance(self.accept, str) else tuple(self.accept)
+        object.__setattr__(self, "accept", accept or ("*/*",))
 
 
 @dataclass(frozen=True)
@@ -168,12 +172,12 @@ def _execute(store: Store, job: Job, send: Send) -> None:
             raise QueryError(READ_ONLY) from None
         raise
     if isinstance(result, QueryBoolean):
-        fmt = _format(job, negotiation.BOOLEAN)
-        out = _Output(send, Head(fmt.media_type, negotiation.BOOLEAN, fmt.name), hold=job.hold)
+        fmt = _format(job, formats.BOOLEAN)
+        out = _Output(send, Head(fmt.media_type, formats.BOOLEAN, fmt.name), hold=job.hold)
         writers.write_boolean(result, fmt, out.writer)
         out.end(1, None)
         return
-    kind = negotiation.SOLUTIONS if isinstance(result, QuerySolutions) else negotiation.GRAPH
+    kind = formats.SOLUTIONS if isinstance(result, QuerySolutions) else formats.GRAPH
     fmt = _format(job, kind)
     rows = iter(result)
     if job.offset > 0:
@@ -247,11 +251,11 @@ class _Output:
         self._send(b"E" + pickle.dumps((rows, capped)))
 
 
-def _format(job: Job, kind: str) -> negotiation.Format:
-    fmt = negotiation.choose(job.accept, kind, job.format_name)
+def _format(job: Job, kind: str) -> formats.Format:
+    fmt = formats.choose(job.accept, kind, job.format_name)
     if fmt is None:
-        offered = ", ".join(sorted({f.media_type for f in negotiation.MEDIA_TYPES[kind].values()}))
-        wanted = job.format_name or ", ".join(job.accept)
+        offered = ", ".join(f.media_type for f in formats.offers(kind))
+        wanted = job.format_name or ", ".join(job.accept) or "*/*"
         raise _NotAcceptable(f"cannot give a {kind} result as {wanted}; available: {offered}")
     return fmt
 
