@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from dckg.api.engine import ProcessEngine
+from dckg.sparql.engine import ProcessEngine
 from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 from tests.api.conftest import CARTESIAN, Server, serving

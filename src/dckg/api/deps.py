@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from dckg.api.engine import Engine
+from dckg.sparql.engine import Engine
 from dckg.sparql.settings import Settings
 from dckg.store.base import Store
 

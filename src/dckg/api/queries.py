@@ -20,13 +20,13 @@ from fastapi.responses import Response
 
 from dckg.api.answers import respond
 from dckg.api.deps import get_engine, get_settings
-from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable
 from dckg.api.sparql import client_of
-from dckg.api.worker import Job
 from dckg.errors import UsageError
 from dckg.sparql import formats
+from dckg.sparql.engine import Engine
 from dckg.sparql.settings import Settings
+from dckg.sparql.worker import Job
 
 #: Python types FastAPI checks and documents, per parameter type of the library.
 PYTHON_TYPES: dict[str, Any] = {

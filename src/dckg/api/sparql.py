@@ -24,12 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from dckg.api.answers import respond
 from dckg.api.dataset import base_url, inventory, rdf_response, service_description
 from dckg.api.deps import get_engine, get_settings
-from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
-from dckg.api.worker import READ_ONLY, Job
 from dckg.errors import QueryError, UsageError
 from dckg.sparql import formats
+from dckg.sparql.engine import Engine
 from dckg.sparql.settings import Settings
+from dckg.sparql.worker import READ_ONLY, Job
 
 router = APIRouter(tags=["sparql"])
 

@@ -6,7 +6,8 @@ writing. Messages to the server are byte strings tagged by their first byte: ``H
 (media type, kind of result), the first chunk of the body and, when the whole body fits in
 that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, what capped the
 result, if anything); ``X`` an error (class name, message). A small result is thus one
-message. Errors cross the process boundary as text. This module imports nothing heavy,
+message. Errors cross the process boundary as text (:mod:`dckg.sparql.errors`): an
+unexpected one is logged here and reported as an internal error. This module imports nothing heavy,
 so a fresh worker starts fast.
 
 A worker started with ``isolate_network`` first moves into a network namespace of its own
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import pickle
 import re
@@ -32,9 +34,12 @@ from multiprocessing.connection import Connection
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
-from dckg.errors import DckgError, QueryError
+from dckg.errors import DckgError, InternalError, QueryError
 from dckg.sparql import federation, formats, writers
+from dckg.sparql.errors import MemoryExceeded, NotAcceptable, worker_name
 from dckg.store.base import Store, Term
+
+log = logging.getLogger("dckg.sparql")
 
 Send = Callable[[bytes], None]
 
@@ -103,8 +108,8 @@ class Limits:
     isolate_network: bool = False
 
 
-class MemoryExceeded(DckgError):
-    """A query needed more memory than a worker may use."""
+class Stopped(Exception):
+    """Raised by ``send`` when the caller gave up on the query (a time limit, a client gone)."""
 
 
 def execute(store: Store, job: Job, send: Send) -> None:
@@ -117,18 +122,29 @@ def execute(store: Store, job: Job, send: Send) -> None:
             send(b"H" + pickle.dumps((Head("", "", ""), b"", (0, None))))
             return
         _execute(store, job, send)
+    except Stopped:
+        raise
     except MemoryError:
-        send(b"X" + pickle.dumps(("MemoryExceeded", "the query needed more memory")))
+        _report(send, MemoryExceeded("the query needed more memory"))
         raise
     except DckgError as error:
-        send(b"X" + pickle.dumps((type(error).__name__, _safe(str(error), calls_out))))
+        _report(send, error, _safe(str(error), calls_out))
     except (SyntaxError, ValueError, RuntimeError, OSError) as error:
         # the engine failed the query (an evaluation error, a SERVICE call that failed)
-        message = _safe(f"query failed: {error}", calls_out)
-        send(b"X" + pickle.dumps(("QueryError", message)))
-    except Exception as error:  # a bug: reported as such, and the worker goes on
+        _report(send, QueryError(_safe(f"query failed: {error}", calls_out)))
+    except Exception as error:  # a bug: logged, reported as such, and the worker goes on
+        log.exception("unexpected error while running a query")
         message = f"internal error ({type(error).__name__}): {error}"
-        send(b"X" + pickle.dumps(("InternalError", _safe(message, calls_out))))
+        _report(send, InternalError(_safe(message, calls_out)))
+
+
+def _report(send: Send, error: DckgError, message: str | None = None) -> None:
+    """Send an error under the name of its class of :data:`~dckg.sparql.errors.WORKER_ERRORS`."""
+    name = worker_name(error)
+    if name == InternalError.__name__ and not isinstance(error, InternalError):
+        log.error("unexpected %s while running a query: %s", type(error).__name__, error)
+    text = str(error) if message is None else message
+    send(b"X" + pickle.dumps((name, text)))
 
 
 def _check(store: Store, job: Job) -> int:
@@ -256,15 +272,8 @@ def _format(job: Job, kind: str) -> formats.Format:
     if fmt is None:
         offered = ", ".join(f.media_type for f in formats.offers(kind))
         wanted = job.format_name or ", ".join(job.accept) or "*/*"
-        raise _NotAcceptable(f"cannot give a {kind} result as {wanted}; available: {offered}")
+        raise NotAcceptable(f"cannot give a {kind} result as {wanted}; available: {offered}")
     return fmt
-
-
-class _NotAcceptable(DckgError):
-    """Reported as ``NotAcceptable`` (the HTTP layer's class is not imported here)."""
-
-
-_NotAcceptable.__name__ = "NotAcceptable"
 
 
 # -- confinement -------------------------------------------------------------------------
