@@ -7,8 +7,8 @@ writing. Messages to the server are byte strings tagged by their first byte: ``H
 that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, what capped the
 result, if anything); ``X`` an error (class name, message). A small result is thus one
 message. Errors cross the process boundary as text (:mod:`dckg.sparql.errors`): an
-unexpected one is logged here and reported as an internal error. This module imports nothing heavy,
-so a fresh worker starts fast.
+unexpected one is logged here and reported as an internal error. This module imports
+nothing heavy, so a fresh worker starts fast.
 
 A worker started with ``isolate_network`` first moves into a network namespace of its own
 (Linux ``unshare(CLONE_NEWNET)``, or with an unprivileged user namespace where only that is
