@@ -10,11 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode
 
 from dckg.errors import InputError
 from dckg.importers import covenant
 from dckg.importers.memberships import network_names
+from dckg.namespaces import DCKG, graph
 from dckg.reconcile import Reconciler, istat
+from dckg.store.base import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FAR = DATA / "covenant-of-mayors" / "signatories-far-excerpt.csv"
@@ -133,3 +136,21 @@ def test_the_report_gives_both_shares_and_the_refused_matches(
     assert "Far name matches refused (2)" in text
     assert "of which an ISTAT comune" in text
     assert "shown to be off" in text
+
+
+def test_shipped_comuni_are_loaded_by_init_and_referred_to(reference_store: Store) -> None:
+    comuni = graph("reference/istat-comuni")
+    assert comuni in reference_store.graphs()
+    castel = istat.shipped().named("Castel d'Azzano")[0].iri
+    municipality = NamedNode(DCKG + "Municipality")
+    assert list(reference_store.quads(castel, None, municipality, comuni))
+    members = reference_store.query(
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { GRAPH ?g { ?m dckg:memberOf ?net } "
+        "GRAPH ?c { ?m a dckg:Municipality } }",
+        substitutions={
+            "g": graph("reference/covenant-of-mayors"),
+            "c": comuni,
+            "net": covenant.NETWORK,
+        },
+    )
+    assert int(next(iter(members))["n"].value) > 50
