@@ -1,7 +1,7 @@
 """ISTAT's comuni as a second gazetteer, and far name matches kept only on evidence.
 
-``tests/data/covenant-of-mayors/signatories-far-excerpt.csv`` holds six real rows of the
-JRC file (lines 2204, 2231, 2785, 2989, 3638 and 10844 of ``signatories-2024.csv``);
+``tests/data/covenant-of-mayors/signatories-far-excerpt.csv`` holds seven real rows of the
+JRC file (lines 613, 2204, 2231, 2785, 2989, 3638 and 10844 of ``signatories-2024.csv``);
 ``tests/data/istat/comuni-excerpt.csv`` five real rows of ISTAT's list of comuni.
 """
 
@@ -118,6 +118,15 @@ def test_a_far_match_is_kept_abroad_only_when_populations_agree(
     kamenna = _member(result, "Kamenná")  # 521 people: namesake villages are many
     assert not kamenna.matched
     assert kamenna.key in result.refused
+
+
+def test_a_far_match_is_kept_abroad_for_a_town_no_larger_than_its_municipality(
+    result: covenant.ImportResult,
+) -> None:
+    barcelos = _member(result, "Barcelos")  # 120,400 people; the town 19,085
+    assert barcelos.matched and barcelos.offset_km is not None
+    assert barcelos.offset_km > covenant.MAX_KM
+    assert "seat of a municipality" in result.misplaced[barcelos.key]
 
 
 def test_a_near_match_whose_point_lies_in_another_province_is_marked(

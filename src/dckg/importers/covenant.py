@@ -527,8 +527,10 @@ def _signatory(reconciler: Reconciler, row: Row, points: Counter, result: Import
                         + (
                             "ISTAT's list does not show it is the only comune of that name"
                             if row.country == "IT"
-                            else "nothing shows the point is off (populations under "
-                            f"{POPULATION_MIN:,} or that do not agree)"
+                            else "nothing shows the point is off (the source gives "
+                            f"{row.population or 0:,} people, GeoNames "
+                            f"{_people(reconciler, far.iri) or 0:,}; "
+                            f"under {POPULATION_MIN:,}, or not alike)"
                         )
                     )
                 else:
@@ -549,7 +551,8 @@ def _far_evidence(reconciler: Reconciler, row: Row, far: object) -> str | None:
 
     In Italy ISTAT's list is complete: when the name is that of one comune only, no
     nearer comune of that name exists. Elsewhere the source's population at adhesion must
-    agree with the place's (within :data:`POPULATION_FACTOR`).
+    agree with the place's (within :data:`POPULATION_FACTOR`), or the place be a town of
+    :data:`POPULATION_MIN` people or more and no more populous than that (twice at most).
     """
     km = far.offset_km or 0.0  # type: ignore[attr-defined]
     label = far.label  # type: ignore[attr-defined]
@@ -563,16 +566,29 @@ def _far_evidence(reconciler: Reconciler, row: Row, far: object) -> str | None:
                 "(ISTAT's list)"
             )
         return None
-    place = reconciler.place(far.iri)  # type: ignore[attr-defined]
-    people = place.population if place is not None else None
+    people = _people(reconciler, far.iri)  # type: ignore[attr-defined]
     if row.population is None or row.population < POPULATION_MIN:
         return None
-    if people and 1 / POPULATION_FACTOR <= people / row.population <= POPULATION_FACTOR:
+    if not people or people > POPULATION_FACTOR * row.population:
+        return None
+    if people >= row.population / POPULATION_FACTOR:
         return (
             f"the source's point is {km:.0f} km from the only place of that name, whose "
             f"population ({people:,}) agrees with the source's ({row.population:,})"
         )
+    if people >= POPULATION_MIN:
+        # a municipality is at least as populous as its seat; a town of this size is
+        # in cities500 with any namesake of 500 people or more
+        return (
+            f"the source's point is {km:.0f} km from the only place of that name, a town of "
+            f"{people:,} people, the seat of a municipality of {row.population:,}"
+        )
     return None
+
+
+def _people(reconciler: Reconciler, iri: NamedNode | None) -> int | None:
+    place = reconciler.place(iri) if iri is not None else None
+    return place.population if place is not None else None
 
 
 def _italian(reconciler: Reconciler, row: Row, member: Member, result: ImportResult) -> None:
