@@ -1059,12 +1059,13 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
         "be off (an Italian signatory whose point lies among the comuni of another province "
         "than its own, or 30–100 km from the only comune of its name, by ISTAT's list; "
         "elsewhere, 30–100 km from the only place of its name whose population agrees with "
-        f"the source's): **{100 * sound.within:.1f} %** of {len(sound.values):,}.\n"
+        f"the source's, or a town of {POPULATION_MIN:,} people or more no larger than the "
+        f"signatory): **{100 * sound.within:.1f} %** of {len(sound.values):,}.\n"
     )
     causes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in far:
         causes[m.country or "?"][_far_cause(result, m)] += 1
-    kinds = ("point shown off", "point off (population agrees)", "5–30 km, not shown off")
+    kinds = ("point shown off (ISTAT)", "point off (populations)", "5–30 km, not shown off")
     out.append(
         f"\nMatches more than {CLOSE_KM:g} km from the source's point, by country and cause "
         "(countries with 3 or more):\n\n"
@@ -1149,9 +1150,9 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
 
 def _far_cause(result: ImportResult, member: Member) -> str:
     if member.key in result.misplaced:
-        if "population" in result.misplaced[member.key]:
-            return "point off (population agrees)"
-        return "point shown off"
+        if "population" in result.misplaced[member.key] or "seat" in result.misplaced[member.key]:
+            return "point off (populations)"
+        return "point shown off (ISTAT)"
     return "5–30 km, not shown off"
 
 
