@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
-from dckg.namespaces import DCAT, DCT, RDF, XSD
+from dckg.namespaces import DCAT, DCT, PROV, RDF, RDFS, XSD
 
 _A = NamedNode(RDF + "type")
 
@@ -162,6 +162,26 @@ def dataset_triples(
         yield Triple(dataset, NamedNode(DCT + "publisher"), Literal(publisher))
 
 
+def retrieval_triples(
+    dataset: NamedNode,
+    retrieval: NamedNode,
+    *,
+    label: str,
+    sources: Iterable[NamedNode],
+    license: NamedNode,
+    created: str,
+) -> Iterator[Triple]:
+    """The retrieval a data set is derived from (``prov:wasDerivedFrom``): a ``prov:Entity``
+    with its label, sources, licence and month of retrieval (``xsd:gYearMonth``)."""
+    yield Triple(dataset, NamedNode(PROV + "wasDerivedFrom"), retrieval)
+    yield Triple(retrieval, _A, NamedNode(PROV + "Entity"))
+    yield Triple(retrieval, NamedNode(RDFS + "label"), Literal(label, language="en"))
+    for source in sources:
+        yield Triple(retrieval, NamedNode(DCT + "source"), source)
+    yield Triple(retrieval, NamedNode(DCT + "license"), license)
+    yield Triple(retrieval, NamedNode(DCT + "created"), typed(created, "gYearMonth"))
+
+
 def ntriples(triples: Iterable[Triple]) -> bytes:
     """Triples as N-Triples, one statement a line, sorted, without repeats."""
     lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples}
@@ -176,5 +196,6 @@ __all__ = [
     "ntriples",
     "read_csv",
     "read_text",
+    "retrieval_triples",
     "typed",
 ]

@@ -40,7 +40,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError, UsageError
 from dckg.importers import tables
-from dckg.importers.tables import dataset_triples, read_text
+from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
 from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
 from dckg.reconcile import (
     AMBIGUOUS,
@@ -485,8 +485,8 @@ def on_the_name(reconciler: Reconciler, label: str, match: Match) -> bool:
     place = reconciler.place(match.iri) if match.iri is not None else None
     if place is None:
         return False
-    key = normalise(label)
-    return key in place.names or key == normalise(place.label)
+    names = place.names | {normalise(place.label)}
+    return normalise(label) in names or normalise(_PAREN.sub(" ", label).strip()) in names
 
 
 def spelling_only(reconciler: Reconciler, label: str, match: Match) -> bool:
@@ -527,10 +527,59 @@ def spelling_only(reconciler: Reconciler, label: str, match: Match) -> bool:
         other = reconciler.place(candidate.iri) if candidate.iri != match.iri else None
         if other is not None and (parts - own) & other.names:
             return False
-    return True
+    return not names_another_place(reconciler, label, match)
 
 
 _DIGIT = re.compile(r"\d")
+#: Names set side by side (two languages, a name and its qualifier, two places).
+_BESIDE = re.compile(r"\s+[-–—/]\s+|\s*<>\s*|\s*/\s*")
+#: Names joined into one by a hyphen (merged municipalities, a city and its district).
+_JOINED = re.compile(r"(?<=[^\W\d_]{3})-(?=[^\W\d_]{3})")
+_PAREN = re.compile(r"\s*\([^)]*\)\s*")
+
+
+def names_another_place(reconciler: Reconciler, label: str, match: Match) -> bool:
+    """Whether a name in several parts, matched on one of them, names more than the matched
+    place, however a reconciler finds it:
+
+    - a name joined by a hyphen (``Évry-Courcouronnes``, ``Rijssen-Holten``,
+      ``Mainz-Laubenheim``, ``Hersfeld-Rotenburg``) is a merged municipality, a district or
+      a county unless each of its parts is a name of the matched place;
+    - of names set side by side (``Dillingen/Saar``, ``Mogente/Moixent``,
+      ``San Sebastián - Donostia``), another part must not be a place in reach or a region.
+
+    A qualifier (``Frankfurt (Oder)``, ``Saint-Christophe, Aosta Valley``) is no part.
+    """
+    from dckg.reconcile.names import MINOR_WORDS
+
+    place = reconciler.place(match.iri) if match.iri is not None else None
+    if place is None:
+        return False
+    own = place.names | {normalise(place.label)}
+    text = _PAREN.sub(" ", label.split(",")[0]).strip()
+    core = normalise(text)
+    if core in own or text.casefold().endswith(" " + place.label.casefold()):
+        return False  # the whole name, or it after a word such as "Gmina"
+
+    def other(part: str) -> bool:
+        if not part or part in own or set(part.split()) <= MINOR_WORDS:
+            return False
+        found = reconciler.reconcile(part, country=place.country, lat=place.lat, lon=place.lon)
+        return found.status != MATCHED or found.iri != match.iri
+
+    for written in _BESIDE.split(text):
+        side = normalise(written)
+        joined = [normalise(p) for p in _JOINED.split(written)]
+        if len(joined) > 1 and any(other(part) for part in joined):
+            return True
+        if side in own or len(joined) > 1 or not other(side):
+            continue
+        if _REGION_WORDS.search(side):
+            return True
+        found = reconciler.reconcile(side, country=place.country, lat=place.lat, lon=place.lon)
+        if not found.note.startswith("found only") and found.status in (MATCHED, AMBIGUOUS):
+            return True
+    return False
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -565,19 +614,13 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         sources=[P190],
         license=CC0,
     )
-    yield Triple(DATASET, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
-    yield Triple(SOURCE, _A, NamedNode(PROV + "Entity"))
-    yield Triple(
+    yield from retrieval_triples(
+        DATASET,
         SOURCE,
-        NamedNode(RDFS + "label"),
-        Literal("Wikidata twinning relations of EU cities, July 2017", language="en"),
-    )
-    yield Triple(SOURCE, NamedNode(DCT + "source"), P190)
-    yield Triple(SOURCE, NamedNode(DCT + "license"), CC0)
-    yield Triple(
-        SOURCE,
-        NamedNode(DCT + "created"),
-        Literal("2017-07", datatype=NamedNode(XSD + "gYearMonth")),
+        label="Wikidata twinning relations of EU cities, July 2017",
+        sources=[P190],
+        license=CC0,
+        created="2017-07",
     )
     for name in result.files:
         part = file_iri(name)

@@ -46,11 +46,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from dckg.errors import InputError, UsageError
 from dckg.importers import tables
-from dckg.importers.tables import dataset_triples, read_text
+from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
 from dckg.importers.twinnings import (
     NOT_A_SPELLING,
     Malformed,
@@ -65,7 +65,7 @@ from dckg.importers.twinnings import (
     spelling_only,
     twinning_triples,
 )
-from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
+from dckg.namespaces import DCKG, DCT, PROV, RDF, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Match, Place, Reconciler, normalise, parse_country
 from dckg.reconcile import distance_km as great_circle
 from dckg.reconcile.names import squeeze
@@ -93,6 +93,8 @@ ATTRIBUTION = (
 DUPLICATE_ENTRY = "several GeoNames entries of that name there: the only one with a population"
 #: The remark on a place whose row gives whole-degree coordinates (too coarse to place it).
 COARSE = "whole-degree coordinates: matched on name and country, within 160 km"
+#: Why "City – District" is not matched when the district is not a town of GeoNames.
+AFTER_THE_DASH = "a part of the town before the dash (district, parish) that is no GeoNames town"
 #: Files larger than this are refused (bytes).
 MAX_FILE_BYTES = 50_000_000
 
@@ -440,6 +442,10 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
             and spelling_only(reconciler, part[1], inner)
         ):
             return Resolved(side, MATCHED, inner, "matched on the name after the dash")
+    if not whole and len(part) == 2 and part[1] and match.status == MATCHED:
+        # "Sarajevo – Stari Grad": the lists name a district after its city; the town the
+        # whole name matches is the city, not the district.
+        return Resolved(side, "unknown", match, AFTER_THE_DASH)
     if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
         return Resolved(side, "unknown", match, NOT_A_SPELLING)
     if match.status == MATCHED:
@@ -528,20 +534,13 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         license=CC_BY_SA,
         citation=ATTRIBUTION,
     )
-    yield Triple(DATASET, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
-    yield Triple(SOURCE, _A, NamedNode(PROV + "Entity"))
-    yield Triple(
+    yield from retrieval_triples(
+        DATASET,
         SOURCE,
-        NamedNode(RDFS + "label"),
-        Literal("English Wikipedia lists of twin towns, compiled and geocoded", language="en"),
-    )
-    yield Triple(SOURCE, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
-    yield Triple(SOURCE, NamedNode(DCT + "source"), COMPILATION)
-    yield Triple(SOURCE, NamedNode(DCT + "license"), CC_BY_SA)
-    yield Triple(
-        SOURCE,
-        NamedNode(DCT + "created"),
-        Literal("2026-02", datatype=NamedNode(XSD + "gYearMonth")),
+        label="English Wikipedia lists of twin towns, compiled and geocoded",
+        sources=[WIKIPEDIA_LISTS, COMPILATION],
+        license=CC_BY_SA,
+        created="2026-02",
     )
 
 
