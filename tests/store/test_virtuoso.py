@@ -186,6 +186,7 @@ UNBOUND_CASES = [
     "eu-partner-city-links:eu-links-neighbourhood",
     "network-overlaps:overlaps",
     "network-overlaps:overlaps-2",
+    "objective-reach-by-region:objective-reach-by-region",
 ]
 
 
