@@ -42,7 +42,7 @@ from dckg.store.base import Store
 log = logging.getLogger("dckg.api")
 
 #: Routers of the web area, included when present.
-OPTIONAL_ROUTERS = ("dckg.api.linked", "dckg.api.web")
+OPTIONAL_ROUTERS = ("dckg.api.linked", "dckg.api.web", "dckg.api.reconciliation")
 
 
 def create_app(
