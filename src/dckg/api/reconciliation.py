@@ -22,17 +22,18 @@ import html
 import json
 import math
 import re
+import time
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from dckg import __version__
-from dckg.api.deps import get_store
 from dckg.errors import UsageError
 from dckg.namespaces import DCKG, ID
 from dckg.reconcile import Candidate, Reconciler, reconciler_for
@@ -50,7 +51,6 @@ from dckg.reconcile.search import (
 from dckg.store.base import Store
 
 router = APIRouter(tags=["reconciliation and search"])
-StoreDep = Annotated[Store, Depends(get_store)]
 
 #: The most queries one batch may hold.
 MAX_QUERIES = 1000
@@ -249,13 +249,39 @@ def _iri(value: str) -> str:
 # -- answering ----------------------------------------------------------------------------
 
 
+#: How long (seconds) the indexes of a state of the store are used without checking the
+#: store's fingerprint again; a contribution through this server is seen at once.
+RECHECK_SECONDS = 10.0
+
+
+def service_of(request: Request) -> Service:
+    """The reconciler and search index of the app's store, checked against the store's
+    fingerprint after a contribution and at most every :data:`RECHECK_SECONDS`."""
+    state = request.app.state
+    version = getattr(state, "data_version", 0)
+    now = time.monotonic()
+    cached = getattr(state, "reconciliation", None)
+    if cached is not None and cached[0] == version and now - cached[1] < RECHECK_SECONDS:
+        return cached[2]
+    service = Service(state.store)
+    state.reconciliation = (version, now, service)
+    return service
+
+
 class Service:
-    """The reconciler and the search index of one state of a store, for one request."""
+    """The reconciler and the search index of one state of a store."""
 
     def __init__(self, store: Store) -> None:
-        digest = fingerprint(store)
-        self.reconciler: Reconciler = reconciler_for(store)
-        self.index: SearchIndex = search_index_for(store, digest)
+        self.store = store
+        self.digest = fingerprint(store)
+
+    @cached_property
+    def reconciler(self) -> Reconciler:
+        return reconciler_for(self.store, self.digest)
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        return search_index_for(self.store, self.digest)
 
     def answer(self, batch: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         """The result batch of a query batch (checked by :func:`check_batch`)."""
@@ -299,8 +325,8 @@ class Service:
             named = self.index.named(name, {cls})
             if len(named) == 1:
                 results.append(self._hit(Hit(named[0], name, "", 1.0, "exact"), True, country))
-        # Candidates the reconciler did not name: what the entity search finds.
-        if len(results) < limit and name:
+        # Without a match, candidates the reconciler did not name: what the search finds.
+        if len(results) < limit and name and not any(r["match"] for r in results):
             seen = {r["id"] for r in results}
             classes = set(types) if types else set()
             for hit in self.index.search(name, limit=limit, classes=classes, country=country):
@@ -468,12 +494,12 @@ async def _batch_of(request: Request) -> dict[str, dict[str, Any]] | None:
         "query, `match: true` on the one the reconciler matches. JSONP with `callback`."
     ),
 )
-async def reconcile_service(request: Request, store: StoreDep) -> Response:
+async def reconcile_service(request: Request) -> Response:
     try:
         batch = await _batch_of(request)
         if batch is None:
             return _jsonp(request, manifest(base_url(request)))
-        service = await run_in_threadpool(Service, store)
+        service = await run_in_threadpool(service_of, request)
         answer = await run_in_threadpool(service.answer, batch)
     except BadRequest as error:
         return _bad(error)
@@ -481,8 +507,8 @@ async def reconcile_service(request: Request, store: StoreDep) -> Response:
 
 
 @router.get("/reconcile/preview", summary="A small HTML card of an entity (preview service)")
-def preview(request: Request, store: StoreDep, id: Annotated[str, Query(min_length=1)]) -> Response:
-    service = Service(store)
+def preview(request: Request, id: Annotated[str, Query(min_length=1)]) -> Response:
+    service = service_of(request)
     iri = _iri(id)
     entity = service.index.get(iri)
     place = service.reconciler.place(NamedNode(iri)) if iri.startswith(ID) else None
@@ -521,13 +547,12 @@ def preview(request: Request, store: StoreDep, id: Annotated[str, Query(min_leng
 @router.get("/reconcile/suggest/entity", summary="Entities whose name starts with a prefix")
 def suggest_entity(
     request: Request,
-    store: StoreDep,
     prefix: Annotated[str, Query(min_length=1)],
     type: str | None = None,
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
 ) -> Response:
-    index = search_index_for(store)
+    index = service_of(request).index
     try:
         classes = [type_class(type, index.classes)] if type else []
     except UsageError as error:
@@ -588,13 +613,12 @@ def _summary(hit: Hit) -> str:
 )
 def search(
     request: Request,
-    store: StoreDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     type: str | None = None,
     country: str | None = None,
 ) -> Response:
-    index = search_index_for(store)
+    index = service_of(request).index
     try:
         classes = [type_class(type, index.classes)] if type else []
     except UsageError as error:
