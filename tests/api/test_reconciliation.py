@@ -322,3 +322,23 @@ def test_the_reconciler_client_library_reconciles_a_dataframe(api) -> None:
     assert by_name["Lyon"].id == LYON and bool(by_name["Lyon"].match)
     assert by_name["Łódź"].id == "city/geonames-3093133" and bool(by_name["Łódź"].match)
     assert not bool(by_name["Springfield"].match)
+
+
+def test_regions_and_networks_are_reconciled_among_the_graphs_own(
+    http: httpx.Client, reference_store: Store
+) -> None:
+    rows = reference_store.query(
+        "SELECT ?r ?label WHERE { ?r a dckg:Region ; rdfs:label ?label } ORDER BY ?r LIMIT 1"
+    )
+    region, label = next((row["r"].value, row["label"].value) for row in rows)
+    batch = {
+        "r": {"query": label, "type": "region"},
+        "n": {"query": "Covenant of Mayors - Europe", "type": "CityNetwork"},
+    }
+    found = results(openrefine(http, batch))
+    m = reconciler_for(reference_store).reconcile(label, kind="region")
+    path = region.removeprefix("https://w3id.org/dckg/id/")
+    assert matched(found["r"]) == ([path] if m.matched else [])
+    assert path in [c["id"] for c in found["r"]]
+    assert found["r"][0]["type"][0] == {"id": "Region", "name": "region"}
+    assert matched(found["n"]) == ["network/covenant-of-mayors"]
