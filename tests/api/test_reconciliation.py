@@ -257,6 +257,13 @@ def test_suggest_services_answer_per_the_schemas(http: httpx.Client) -> None:
     assert {p["id"] for p in props["result"]} == {"country", "coordinates"}
 
 
+def test_the_services_are_in_the_openapi_schema(http: httpx.Client) -> None:
+    paths = http.get("/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/reconcile"])
+    for path in ("/reconcile/preview", "/reconcile/suggest/entity", "/search"):
+        assert "get" in paths[path]
+
+
 def test_preview_of_an_unknown_id_is_refused(http: httpx.Client) -> None:
     response = http.get("/reconcile/preview", params={"id": "city/no-such-place"})
     assert response.status_code == 400 and response.json()["field"] == "id"

@@ -484,17 +484,28 @@ async def _batch_of(request: Request) -> dict[str, dict[str, Any]] | None:
     return parse_batch(text)
 
 
-@router.api_route(
-    "/reconcile",
-    methods=["GET", "POST"],
-    summary="Reconciliation service (W3C Entity Reconciliation API 0.2)",
-    description=(
+_RECONCILE = {
+    "summary": "Reconciliation service (W3C Entity Reconciliation API 0.2)",
+    "description": (
         "Without `queries`: the service manifest. With `queries` (a JSON object of queries "
         "keyed by id, form-encoded, in the query string or as a JSON body): candidates per "
         "query, `match: true` on the one the reconciler matches. JSONP with `callback`."
     ),
-)
+}
+
+
+@router.get("/reconcile", **_RECONCILE)
+async def reconcile_get(request: Request) -> Response:
+    return await reconcile_service(request)
+
+
+@router.post("/reconcile", **_RECONCILE)
+async def reconcile_post(request: Request) -> Response:
+    return await reconcile_service(request)
+
+
 async def reconcile_service(request: Request) -> Response:
+    """The manifest, or the answer to a batch of queries."""
     try:
         batch = await _batch_of(request)
         if batch is None:

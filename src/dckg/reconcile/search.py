@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import heapq
+import math
 import threading
 import weakref
 from collections.abc import Iterable
@@ -152,10 +154,17 @@ class SearchIndex:
                 self._by_key.setdefault(tails[0], []).append((entity, name))
                 for tail in tails[1:]:
                     self._by_tail.setdefault(tail, []).append((entity, name))
-        self._keys = sorted(self._by_key)
         #: Every class an indexed entity has.
         self.classes = frozenset(c for e in self.entities.values() for c in e.classes)
+        self._keys = sorted(self._by_key)
         self._tails = sorted(self._by_tail)
+        # The rank of a name is that of its best entity: the best ``n`` entities that
+        # start with a prefix are among the best ``n`` names that do.
+        self._rank = {k: min(_rank(e) for e, _ in v) for k, v in self._by_key.items()}
+        self._tail_rank = {k: min(_rank(e) for e, _ in v) for k, v in self._by_tail.items()}
+        # Names by length, for the fuzzy tier: a ratio >= 80 needs lengths within 2:3.
+        self._by_length = sorted(self._keys, key=len)
+        self._lengths = [len(k) for k in self._by_length]
 
     @classmethod
     def read(cls, store: Store) -> SearchIndex:
@@ -256,10 +265,11 @@ class SearchIndex:
                 if keep(e)
             ]
         )
+        narrowed = bool(wanted) or country is not None
         add(
             [
                 Hit(e, n, e.names[n], PREFIX * _coverage(key, k), "prefix")
-                for k in _starting(self._keys, key)
+                for k in _best(_starting(self._keys, key), self._rank, limit, narrowed)
                 if k != key
                 for e, n in self._by_key[k]
                 if keep(e)
@@ -268,7 +278,7 @@ class SearchIndex:
         add(
             [
                 Hit(e, n, e.names[n], WORD * _coverage(key, k), "word")
-                for k in _starting(self._tails, key)
+                for k in _best(_starting(self._tails, key), self._tail_rank, limit, narrowed)
                 for e, n in self._by_tail[k]
                 if keep(e)
             ]
@@ -276,8 +286,14 @@ class SearchIndex:
         if fuzzy and len(found) < limit and len(key) >= 3:
             from rapidfuzz import fuzz, process
 
+            lo = bisect.bisect_left(self._lengths, math.ceil(len(key) * 2 / 3))
+            hi = bisect.bisect_right(self._lengths, math.floor(len(key) * 3 / 2))
             scored = process.extract(
-                key, self._keys, scorer=fuzz.ratio, limit=limit * 10, score_cutoff=FUZZY_MIN
+                key,
+                self._by_length[lo:hi],
+                scorer=fuzz.ratio,
+                limit=limit * 10,
+                score_cutoff=FUZZY_MIN,
             )
             add(
                 [
@@ -304,6 +320,22 @@ def _importance(hit: Hit, by_score: bool) -> tuple:
     if by_score:
         return (relation, -round(hit.score * 20), pop, degree, hit.entity.label)
     return (relation, pop, degree, -hit.score, hit.entity.label)
+
+
+def _rank(entity: Entity) -> tuple[bool, int, int]:
+    return (
+        bool(entity.classes & _RELATIONS),
+        -(entity.population or 0),
+        -entity.degree,
+    )
+
+
+def _best(keys: list[str], rank: dict[str, tuple], limit: int, narrowed: bool) -> list[str]:
+    """The names worth expanding: all of them when a filter may drop entities, else the
+    ``3 * limit`` best ranked (each name holds an entity of its rank)."""
+    if narrowed or len(keys) <= limit:
+        return keys
+    return heapq.nsmallest(3 * limit, keys, key=rank.__getitem__)
 
 
 def _coverage(key: str, name: str) -> float:
