@@ -10,8 +10,9 @@ case dropped: ``Lodz`` finds ``Łódź``). A search returns, in this order:
 3. entities with a word of a name that starts with it (``europe`` finds ``Global Europe``);
 4. entities with a name alike (rapidfuzz similarity >= 80: ``Ouagadougu``).
 
-Within a tier, the most populous first, then those with the most twinnings, partnerships
-and memberships (their *degree*). The index is read once per state of the store (the
+Within a tier, entities before the relations between them (partnerships), then the most
+populous, then those with the most twinnings, partnerships and memberships (their
+*degree*). The index is read once per state of the store (the
 reconciler's fingerprint: labels, types, countries, populations per graph) and kept.
 
 >>> folded_words("Saint-Étienne Métropole")
