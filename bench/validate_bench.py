@@ -195,8 +195,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         store_dir = folder / "store"
-        with EmbeddedStore(store_dir) as on_disk:
-            initialise(on_disk)
+        # As a steward does it: ``dckg init`` in a process of its own, then ``dckg validate``.
+        subprocess.run(
+            [sys.executable, "-m", "dckg", "--store", str(store_dir), "init"],
+            capture_output=True,
+            check=True,
+        )
+        with EmbeddedStore(store_dir, read_only=True) as on_disk:
             quads = on_disk.count()
         template = ROOT / "templates" / "partnerships.csv"
         for when in ("first run", "second run"):

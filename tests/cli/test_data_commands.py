@@ -61,6 +61,9 @@ def test_init_loads_reference_data_and_is_idempotent(dckg: Dckg, store_path: str
     first = dckg("--store", store_path, "init")
     assert first.code == 0, first.err
     assert "loaded" in first.err and "reference/cities" in first.err
+    # The reconciliation index is built at init and kept beside the store.
+    assert "reconciliation index:" in first.err
+    assert list(Path(store_path + ".reconcile").glob("places-*.json"))
     before = _quads(store_path)
     again = dckg("--store", store_path, "init")
     assert again.code == 0

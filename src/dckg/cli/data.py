@@ -15,6 +15,8 @@ from dckg.cli.context import Session, end_progress, pass_session, progress_print
 from dckg.errors import InputError, UsageError
 from dckg.namespaces import GRAPH
 from dckg.results import table
+from dckg.store import EmbeddedStore
+from dckg.store.base import Store
 
 
 @click.command()
@@ -32,6 +34,24 @@ def init(session: Session, force: bool) -> None:
         session.store, force=force, report=report, progress=lambda g: progress_printer(g)
     )
     click.echo(f"{len(counts)} graphs, {sum(counts.values()):,} quads in {session.spec}", err=True)
+    if isinstance(session.store, EmbeddedStore) and session.store.path is not None:
+        index_places(session.store)
+
+
+def index_places(store: Store) -> None:
+    """Build the name-reconciliation index now (kept beside the store and, for GeoNames,
+    once per machine), so that the first ``dckg validate`` does not wait for it."""
+    import time
+
+    from dckg.reconcile.matcher import reconciler_for
+
+    start = time.perf_counter()
+    index = reconciler_for(store)
+    click.echo(
+        f"reconciliation index: {len(index.store_places.places):,} places of the store "
+        f"in {time.perf_counter() - start:.1f} s",
+        err=True,
+    )
 
 
 @click.command()

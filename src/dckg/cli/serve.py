@@ -145,6 +145,7 @@ def _open(spec: str | None) -> Store:
 def _initialise_if_empty(store: Store) -> None:
     """Load the ontology and reference data into an empty embedded store, with progress."""
     from dckg.bootstrap import initialise, is_initialised
+    from dckg.cli.data import index_places
     from dckg.store import EmbeddedStore
 
     if not isinstance(store, EmbeddedStore) or is_initialised(store) or store.count() > 0:
@@ -157,6 +158,8 @@ def _initialise_if_empty(store: Store) -> None:
 
     initialise(store, report=report, progress=progress_printer)
     end_progress()
+    if store.path is not None:
+        index_places(store)
 
 
 COMMANDS = [serve]

@@ -167,6 +167,11 @@ class Reconciler:
         self._suggest: dict[str | None, tuple[list[str], list[tuple[int, int]]]] = {}
         self._last_around: tuple[tuple[float, float], list[tuple[float, Place]]] | None = None
 
+    @property
+    def store_places(self) -> StorePlaces:
+        """The store's own cities and actors (GeoNames places aside)."""
+        return self._store
+
     @classmethod
     def shipped(cls, *, max_km: float = MAX_KM) -> Reconciler:
         """The index a store holds right after ``dckg init``, built without a store: the
