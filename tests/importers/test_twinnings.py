@@ -27,10 +27,11 @@ from dckg.importers.twinnings import (
     ntriples,
     read_tsv,
     report_markdown,
+    spelling_only,
     write_gzip,
 )
 from dckg.namespaces import DCKG, PROV, graph
-from dckg.reconcile import Reconciler, distance_km
+from dckg.reconcile import MATCHED, Reconciler, distance_km
 from dckg.reference import city_iri
 from dckg.store import EmbeddedStore, Store
 
@@ -254,3 +255,33 @@ def test_shipped_twinnings_are_loaded_by_init(reference_store: Store) -> None:
         substitutions={"g": target},
     )
     assert int(next(iter(count))["n"].value) > 10_000
+
+
+@pytest.mark.parametrize(
+    ("label", "country", "lat", "lon", "kept"),
+    [
+        # merged municipalities, districts and counties taken for one of their towns
+        ("Rijssen-Holten", "NL", 52.3, 6.52, False),
+        ("Rapperswil-Jona", "CH", 47.22, 8.82, False),
+        ("Évry-Courcouronnes", "FR", 48.63, 2.44, False),
+        ("Thorigné-Fouillard", "FR", 48.16, -1.58, False),
+        ("Mainz-Laubenheim", "DE", 49.95, 8.31, False),
+        ("Hersfeld-Rotenburg", "DE", 50.87, 9.7, False),
+        ("Miami-Dade County", "US", 25.77, -80.2, False),
+        # another name of the town, a qualifier, a word before the name: the town
+        ("Sgonico-Zgonik", "IT", 45.73, 13.75, True),
+        ("Gornji Vakuf-Uskoplje", "BA", 43.94, 17.59, True),
+        ("Frankfurt (Oder)", "DE", 52.34, 14.55, True),
+        ("Dillingen/Saar", "DE", 49.35, 6.733, True),
+        ("Saint-Christophe, Aosta Valley", "IT", 45.75, 7.35, True),
+        ("Saint-Laurent (Montreal)", "CA", 45.491, -73.7505, True),
+        ("Sector 4 (Bucharest)", "RO", 44.4215, 26.0894, True),
+        ("Gmina Połczyn-Zdrój", "PL", 53.766, 16.1, True),
+    ],
+)
+def test_a_name_of_several_places_is_not_taken_for_one_of_them(
+    geonames_index: Reconciler, label: str, country: str, lat: float, lon: float, kept: bool
+) -> None:
+    match = geonames_index.reconcile(label, country=country, lat=lat, lon=lon)
+    assert match.status == MATCHED  # the reconciler finds a town either way
+    assert spelling_only(geonames_index, label, match) is kept

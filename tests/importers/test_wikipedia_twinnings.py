@@ -24,14 +24,17 @@ from pyoxigraph import NamedNode, RdfFormat
 from dckg.cli import cli
 from dckg.errors import InputError
 from dckg.importers import twinnings as wikidata
-from dckg.importers.twinnings import NOT_A_SPELLING
+from dckg.importers.twinnings import NOT_A_SPELLING, Side
 from dckg.importers.wikipedia_twinnings import (
+    AFTER_THE_DASH,
     CC_BY_SA,
     DATASET,
     DUPLICATE_ENTRY,
     WIKIDATA_DATASET,
     WIKIPEDIA_LISTS,
     ImportResult,
+    Merged,
+    _reconcile_side,
     import_wikipedia_twinnings,
     list_country,
     ntriples,
@@ -226,6 +229,15 @@ def test_unmatched_reasons(result: ImportResult) -> None:
     assert reasons["Prague 1"] == ("unknown", NOT_A_SPELLING)
     # Fuzhou: two GeoNames entries 1.2 km apart, only the city's with a population
     assert reasons["Fuzhou"] == ("matched", DUPLICATE_ENTRY)
+
+
+def test_a_district_after_its_city_is_not_the_city(geonames_index: Reconciler) -> None:
+    # a row of the source: the lists name a district after its city ("City – District");
+    # GeoNames holds no town Stari Grad there, and the whole name finds Sarajevo
+    side = Side("Sarajevo – Stari Grad", "Bosnia and Herzegovina", 43.8598, 18.4278, None)
+    assert geonames_index.reconcile(side.label, country="BA", lat=side.lat, lon=side.lon).iri
+    resolved = _reconcile_side(ImportResult("x.csv", Merged()), geonames_index, side)
+    assert (resolved.status, resolved.reason) == ("unknown", AFTER_THE_DASH)
 
 
 def test_only_towns_held_nowhere_else_are_added(result: ImportResult) -> None:

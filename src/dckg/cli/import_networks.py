@@ -15,38 +15,16 @@ from pathlib import Path
 
 import click
 
-from dckg.cli.importers import _shown, _write
+from dckg.cli import import_common
+from dckg.cli.import_common import import_options
 from dckg.errors import InputError
 
-
-def _options(stem: str) -> Callable:
-    def decorate(function: Callable) -> Callable:
-        function = click.option(
-            "--validate/--no-validate",
-            default=True,
-            show_default=True,
-            help="Validate the output against the shapes and the reference data before writing.",
-        )(function)
-        function = click.option(
-            "--report",
-            "report_path",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help=f"Also write the import report (Markdown) here, e.g. docs/{stem}-import.md.",
-        )(function)
-        function = click.option(
-            "--out",
-            type=click.Path(path_type=Path, dir_okay=False),
-            default=Path(f"data/{stem}.nt.gz"),
-            show_default=True,
-            help="The N-Triples file to write (.gz compresses).",
-        )(function)
-        return click.argument("path", type=click.Path(path_type=Path))(function)
-
-    return decorate
+_PATH = click.argument("path", type=click.Path(path_type=Path))
 
 
 @click.command("import-covenant-of-mayors")
-@_options("covenant-of-mayors")
+@_PATH
+@import_options("covenant-of-mayors")
 def import_covenant_of_mayors(
     path: Path, out: Path, report_path: Path | None, validate: bool
 ) -> None:
@@ -77,7 +55,8 @@ def import_covenant_of_mayors(
 
 
 @click.command("import-eurocities")
-@_options("eurocities")
+@_PATH
+@import_options("eurocities")
 def import_eurocities(path: Path, out: Path, report_path: Path | None, validate: bool) -> None:
     """Import the members of Eurocities (members.json: website list matched to Wikidata).
 
@@ -104,7 +83,8 @@ def import_eurocities(path: Path, out: Path, report_path: Path | None, validate:
 
 
 @click.command("import-c40")
-@_options("c40")
+@_PATH
+@import_options("c40")
 def import_c40(path: Path, out: Path, report_path: Path | None, validate: bool) -> None:
     """Import the C40 member cities (cities.csv and cities-locode.csv).
 
@@ -162,46 +142,28 @@ def _finish(
     summary: str,
     started: float,
 ) -> None:
-    from dckg.importers.twinnings import write_gzip
+    from dckg.namespaces import graph
 
     imported = time.perf_counter() - started
-    if validate:
-        validate_output(data, out.name, stem)
-    if out.suffix == ".gz":
-        write_gzip(data, out)
-    else:
-        _write(out, data)
-    if report_path is not None:
-        command = f"dckg import-{stem} " + " ".join(
-            [*(_shown(p) for p in paths), "--out", _shown(out), "--report", _shown(report_path)]
-        )
-        _write(report_path, report(command).encode("utf-8"))
-    click.echo(summary, err=True)
-    click.echo(f"imported in {imported:.1f} s (index build included)", err=True)
-    click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)", err=True)
+    import_common.finish(
+        f"import-{stem}",
+        data,
+        out,
+        validate=validate,
+        report_path=report_path,
+        report=report,
+        inputs=paths,
+        summary=[summary, f"imported in {imported:.1f} s (index build included)"],
+        drop=[graph(f"reference/{stem}")],
+    )
 
 
 def validate_output(data: bytes, name: str, stem: str) -> None:
-    """Run the output through the contribution pipeline: shapes, references, duplicates.
-
-    The reference store holds the ontology and every shipped data set but the one being
-    made. Violations stop the import; nothing is written.
-    """
-    from dckg.bootstrap import initialise
-    from dckg.errors import ValidationFailed
+    """Run the output through the contribution pipeline against every shipped data set
+    but ``graph/reference/{stem}``. Violations stop the import; nothing is written."""
     from dckg.namespaces import graph
-    from dckg.store import EmbeddedStore
-    from dckg.validation import validate
-    from dckg.validation.sources import bytes_input
 
-    with EmbeddedStore() as store:
-        initialise(store)
-        store.drop_graph(graph(f"reference/{stem}"))
-        report = validate(store, [bytes_input(data, fmt="nt", name=name, max_bytes=len(data))])
-    click.echo(f"validation: {report.summary()}", err=True)
-    if not report.conforms:
-        click.echo(report.to_text(), err=True)
-        raise ValidationFailed("the imported data does not conform: nothing written", report)
+    import_common.validate_output(data, name, drop=[graph(f"reference/{stem}")])
 
 
 COMMANDS = [import_covenant_of_mayors, import_eurocities, import_c40]

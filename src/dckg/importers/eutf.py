@@ -36,8 +36,8 @@ import pycountry
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
-from dckg.importers.tables import Row, decimal_literal, read_csv, typed
-from dckg.namespaces import DCAT, DCKG, DCT, RDF, RDFS, SKOS, graph, thing
+from dckg.importers.tables import Row, dataset_triples, decimal_literal, read_csv, typed
+from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, graph, thing
 
 #: The named graph ``dckg init`` loads ``data/eutf-africa.nt.gz`` into.
 DATASET = graph("reference/eutf-africa")
@@ -499,16 +499,15 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         f"mapped from the Trust Fund's four strategic objectives. Funded actions, not "
         f"partnerships between local governments."
     )
-    yield Triple(DATASET, _A, NamedNode(DCAT + "Dataset"))
-    yield Triple(
-        DATASET, NamedNode(DCT + "title"), _text("EU Emergency Trust Fund for Africa: projects")
+    yield from dataset_triples(
+        DATASET,
+        title="EU Emergency Trust Fund for Africa: projects",
+        description=description,
+        sources=[SOURCE_PAGE, EUTF_SITE],
+        license=REUSE_DECISION,
+        citation=ATTRIBUTION,
+        publisher="dckg contributors",
     )
-    yield Triple(DATASET, NamedNode(DCT + "description"), _text(description))
-    yield Triple(DATASET, NamedNode(DCT + "source"), SOURCE_PAGE)
-    yield Triple(DATASET, NamedNode(DCT + "source"), EUTF_SITE)
-    yield Triple(DATASET, NamedNode(DCT + "license"), REUSE_DECISION)
-    yield Triple(DATASET, NamedNode(DCT + "bibliographicCitation"), _text(ATTRIBUTION))
-    yield Triple(DATASET, NamedNode(DCT + "publisher"), Literal("dckg contributors"))
 
 
 def _instrument_triples() -> Iterator[Triple]:

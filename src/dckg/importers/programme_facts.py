@@ -24,8 +24,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
-from dckg.importers.tables import Row, decimal_literal, read_csv, typed
-from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, graph, thing
+from dckg.importers.tables import Row, dataset_triples, decimal_literal, read_csv, typed
+from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, graph, thing
 
 DATASET = graph("reference/programme-facts")
 COLUMNS = ("programme", "attribute", "value", "unit", "as_of", "source_url")
@@ -250,27 +250,19 @@ def _dataset_triples(figures: list[Figure]) -> Iterator[Triple]:
         f"also stated on the call. Figures, not lists: no individual partnership or "
         f"project is listed."
     )
-    yield Triple(DATASET, _A, NamedNode(DCAT + "Dataset"))
-    yield Triple(
+    yield from dataset_triples(
         DATASET,
-        NamedNode(DCT + "title"),
-        Literal("Programme facts with their sources", language="en"),
-    )
-    yield Triple(DATASET, NamedNode(DCT + "description"), Literal(description, language="en"))
-    for source in sources:
-        yield Triple(DATASET, NamedNode(DCT + "source"), NamedNode(source))
-    yield Triple(DATASET, NamedNode(DCT + "license"), CC_BY)
-    yield Triple(
-        DATASET,
-        NamedNode(DCT + "bibliographicCitation"),
-        Literal(
+        title="Programme facts with their sources",
+        description=description,
+        sources=[NamedNode(source) for source in sources],
+        license=CC_BY,
+        citation=(
             "Figures read from the public pages of the European Commission, EEAS, PLATFORMA, "
             "ECDPM, OECD, the Council of the EU and the press, each cited on its figure "
-            "(dct:source)",
-            language="en",
+            "(dct:source)"
         ),
+        publisher="dckg contributors",
     )
-    yield Triple(DATASET, NamedNode(DCT + "publisher"), Literal("dckg contributors"))
 
 
 __all__ = ["DATASET", "Figure", "figure_iri", "import_facts", "triples"]

@@ -29,7 +29,8 @@ import yaml
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
-from dckg.namespaces import DCAT, DCKG, DCT, RDF, RDFS, SKOS, UN_SDG, graph, thing
+from dckg.importers.tables import dataset_triples
+from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, UN_SDG, graph, thing
 
 DATASET = graph("reference/sdg-targets")
 LANGUAGES = ("en", "fr", "es", "de")
@@ -242,18 +243,15 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         f"the UN's IRIs, with their official texts in English, French, Spanish and German; "
         f"the themes of the themes scheme are linked to the targets they serve."
     )
-    yield Triple(DATASET, _A, NamedNode(DCAT + "Dataset"))
-    yield Triple(
-        DATASET, NamedNode(DCT + "title"), Literal("SDG targets and indicators", language="en")
+    yield from dataset_triples(
+        DATASET,
+        title="SDG targets and indicators",
+        description=description,
+        sources=[SOURCE_PAGE, UN_LIST],
+        license=UN_TERMS,
+        citation=ATTRIBUTION,
+        publisher="dckg contributors",
     )
-    yield Triple(DATASET, NamedNode(DCT + "description"), Literal(description, language="en"))
-    yield Triple(DATASET, NamedNode(DCT + "source"), SOURCE_PAGE)
-    yield Triple(DATASET, NamedNode(DCT + "source"), UN_LIST)
-    yield Triple(DATASET, NamedNode(DCT + "license"), UN_TERMS)
-    yield Triple(
-        DATASET, NamedNode(DCT + "bibliographicCitation"), Literal(ATTRIBUTION, language="en")
-    )
-    yield Triple(DATASET, NamedNode(DCT + "publisher"), Literal("dckg contributors"))
 
 
 __all__ = [

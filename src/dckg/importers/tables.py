@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,7 +16,9 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
-from dckg.namespaces import XSD
+from dckg.namespaces import DCAT, DCT, PROV, RDF, RDFS, XSD
+
+_A = NamedNode(RDF + "type")
 
 #: Files larger than this are refused (bytes).
 MAX_FILE_BYTES = 20_000_000
@@ -58,17 +60,36 @@ class Row:
         return number
 
 
-def read_csv(path: Path, columns: Sequence[str], *, max_bytes: int = MAX_FILE_BYTES) -> list[Row]:
-    """The rows of a CSV file whose header holds at least ``columns``."""
+def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of a UTF-8 file (a byte-order mark dropped).
+
+    Raises :class:`~dckg.errors.InputError` for a file that is missing, not a file, larger
+    than ``max_bytes`` or not UTF-8 (naming the byte and its line).
+    """
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"file of {size:,} bytes is larger than {max_bytes:,}", source=path)
-        text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    if not path.is_file():
+        raise InputError("not a file", source=path)
+    if size > max_bytes:
+        raise InputError(
+            f"file too large ({size:,} bytes; the limit is {max_bytes:,})", source=path
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 (byte {error.start})", source=path) from None
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 (byte {error.start})", source=path, line=line) from None
+
+
+def read_csv(path: Path, columns: Sequence[str], *, max_bytes: int = MAX_FILE_BYTES) -> list[Row]:
+    """The rows of a CSV file whose header holds at least ``columns``."""
+    text = read_text(path, max_bytes=max_bytes)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -114,10 +135,67 @@ def typed(value: str, datatype: str) -> Literal:
     return Literal(value, datatype=NamedNode(XSD + datatype))
 
 
+def dataset_triples(
+    dataset: NamedNode,
+    *,
+    title: str,
+    description: str,
+    sources: Iterable[NamedNode],
+    license: NamedNode,
+    citation: str | None = None,
+    publisher: str | None = None,
+) -> Iterator[Triple]:
+    """The description of a data set's graph node: ``dcat:Dataset``, title, description,
+    sources, licence and, where the licence asks for one, the attribution text; the
+    publisher of a compilation."""
+    yield Triple(dataset, _A, NamedNode(DCAT + "Dataset"))
+    yield Triple(dataset, NamedNode(DCT + "title"), Literal(title, language="en"))
+    yield Triple(dataset, NamedNode(DCT + "description"), Literal(description, language="en"))
+    for source in sources:
+        yield Triple(dataset, NamedNode(DCT + "source"), source)
+    yield Triple(dataset, NamedNode(DCT + "license"), license)
+    if citation is not None:
+        yield Triple(
+            dataset, NamedNode(DCT + "bibliographicCitation"), Literal(citation, language="en")
+        )
+    if publisher is not None:
+        yield Triple(dataset, NamedNode(DCT + "publisher"), Literal(publisher))
+
+
+def retrieval_triples(
+    dataset: NamedNode,
+    retrieval: NamedNode,
+    *,
+    label: str,
+    sources: Iterable[NamedNode],
+    license: NamedNode,
+    created: str,
+) -> Iterator[Triple]:
+    """The retrieval a data set is derived from (``prov:wasDerivedFrom``): a ``prov:Entity``
+    with its label, sources, licence and month of retrieval (``xsd:gYearMonth``)."""
+    yield Triple(dataset, NamedNode(PROV + "wasDerivedFrom"), retrieval)
+    yield Triple(retrieval, _A, NamedNode(PROV + "Entity"))
+    yield Triple(retrieval, NamedNode(RDFS + "label"), Literal(label, language="en"))
+    for source in sources:
+        yield Triple(retrieval, NamedNode(DCT + "source"), source)
+    yield Triple(retrieval, NamedNode(DCT + "license"), license)
+    yield Triple(retrieval, NamedNode(DCT + "created"), typed(created, "gYearMonth"))
+
+
 def ntriples(triples: Iterable[Triple]) -> bytes:
     """Triples as N-Triples, one statement a line, sorted, without repeats."""
     lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples}
     return "".join(sorted(lines)).encode("utf-8")
 
 
-__all__ = ["MAX_FILE_BYTES", "Row", "decimal_literal", "ntriples", "read_csv", "typed"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Row",
+    "dataset_triples",
+    "decimal_literal",
+    "ntriples",
+    "read_csv",
+    "read_text",
+    "retrieval_triples",
+    "typed",
+]

@@ -31,14 +31,17 @@ import random
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError, UsageError
-from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
+from dckg.importers import tables
+from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
+from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
 from dckg.reconcile import (
     AMBIGUOUS,
     MATCHED,
@@ -220,24 +223,11 @@ def read_tsv(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Row],
     Raises :class:`~dckg.errors.InputError` for a file that cannot be read at all: missing,
     too large, not UTF-8, empty, or with a header other than :data:`COLUMNS`.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", source=path) from None
-    if size > max_bytes:
-        raise InputError(
-            f"file too large ({size:,} bytes; the limit is {max_bytes:,})", source=path
-        )
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 (byte {error.start})", source=path, line=line) from None
+    text = read_text(path, max_bytes=max_bytes)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise InputError("empty file: expected a header line", source=path, line=1)
-    header = tuple(lines[0].lstrip("\ufeff").split("\t"))
+    header = tuple(lines[0].split("\t"))
     if header != COLUMNS:
         raise InputError(
             f"unexpected header; expected the {len(COLUMNS)} columns {', '.join(COLUMNS)}",
@@ -369,47 +359,82 @@ def import_twinnings(
 
 
 def _add_row(result: ImportResult, reconciler: Reconciler, row: Row) -> None:
-    origin = _resolve(result, reconciler, row.origin)
-    partner = _resolve(result, reconciler, row.partner)
-    statuses = {origin.status, partner.status}
+    twinning = add_pair(result, reconciler, row.origin, row.partner, _reconcile_side, Twinning)
+    if twinning is None:
+        return
+    twinning.sources.add(row.source)
+    if row.distance is not None:
+        result.wikidata_distance_gaps.append(abs(row.distance - twinning.distance_km))
+
+
+T = TypeVar("T")
+
+
+def add_pair(
+    result: Any,
+    reconciler: Reconciler,
+    one: Side,
+    other: Side,
+    reconcile_side: Callable[[Any, Reconciler, Side], Resolved],
+    make: Callable[[Place, Place], T],
+    *,
+    known_cities: frozenset[str] = frozenset(),
+) -> T | None:
+    """Reconcile both sides of a row and add it to the twinning of its pair of places.
+
+    Shared by the twinning importers: each distinct side (label, country, coordinates) is
+    reconciled once, with ``reconcile_side``; the row is counted as matched, ambiguous or
+    unmatched; a row whose two sides are one place is counted and dropped; the rows of one
+    pair of places, in either direction, are one twinning (``make(first, second)``, keyed
+    by its IRI, which the sorted pair of GeoNames ids makes). The matched places neither
+    the shipped cities nor ``known_cities`` hold are added to ``result.new_cities``.
+    Returns the twinning, or None when the row gives none.
+    """
+    first_side = resolve(result, reconciler, one, reconcile_side)
+    second_side = resolve(result, reconciler, other, reconcile_side)
+    statuses = {first_side.status, second_side.status}
     if statuses == {MATCHED}:
         result.rows_matched += 1
     elif statuses <= {MATCHED, AMBIGUOUS}:
         result.rows_ambiguous += 1
-        return
+        return None
     else:
         result.rows_unmatched += 1
-        return
-    assert origin.match is not None and partner.match is not None
-    a = reconciler.place(origin.match.iri)  # type: ignore[arg-type]
-    b = reconciler.place(partner.match.iri)  # type: ignore[arg-type]
+        return None
+    assert first_side.match is not None and second_side.match is not None
+    a = reconciler.place(first_side.match.iri)  # type: ignore[arg-type]
+    b = reconciler.place(second_side.match.iri)  # type: ignore[arg-type]
     assert a is not None and b is not None
     if a.key == b.key:
         result.same_city_rows += 1
-        return
-    first, second = sorted((a, b), key=lambda p: p.geonames_id or 0)
-    twinning = Twinning(first, second)
-    twinning = result.twinnings.setdefault(twinning.iri.value, twinning)
+        return None
+    low, high = sorted((a, b), key=lambda p: p.geonames_id or 0)
+    made = make(low, high)
+    twinning = result.twinnings.setdefault(made.iri.value, made)  # type: ignore[attr-defined]
     direction = (a.key, b.key)
     if twinning.directions[direction]:
         result.repeated_rows += 1
     elif twinning.rows:
         result.reversed_rows += 1
     twinning.rows += 1
-    twinning.sources.add(row.source)
     twinning.directions[direction] += 1
     for place in (a, b):
-        if not place.in_store:
+        if not place.in_store and place.key not in known_cities:
             result.new_cities[place.key] = place
-    if row.distance is not None:
-        result.wikidata_distance_gaps.append(abs(row.distance - twinning.distance_km))
+    return twinning
 
 
-def _resolve(result: ImportResult, reconciler: Reconciler, side: Side) -> Resolved:
+def resolve(
+    result: Any,
+    reconciler: Reconciler,
+    side: Side,
+    reconcile_side: Callable[[Any, Reconciler, Side], Resolved],
+) -> Resolved:
+    """The reconciliation of a side, made once per distinct (label, country, position)."""
     key = (side.label, side.country, side.lat, side.lon)
     resolved = result.sides.get(key)
     if resolved is None:
-        resolved = _reconcile_side(result, reconciler, side)
+        resolved = reconcile_side(result, reconciler, side)
         result.sides[key] = resolved
     resolved.rows += 1
     return resolved
@@ -460,8 +485,8 @@ def on_the_name(reconciler: Reconciler, label: str, match: Match) -> bool:
     place = reconciler.place(match.iri) if match.iri is not None else None
     if place is None:
         return False
-    key = normalise(label)
-    return key in place.names or key == normalise(place.label)
+    names = place.names | {normalise(place.label)}
+    return normalise(label) in names or normalise(_PAREN.sub(" ", label).strip()) in names
 
 
 def spelling_only(reconciler: Reconciler, label: str, match: Match) -> bool:
@@ -502,10 +527,59 @@ def spelling_only(reconciler: Reconciler, label: str, match: Match) -> bool:
         other = reconciler.place(candidate.iri) if candidate.iri != match.iri else None
         if other is not None and (parts - own) & other.names:
             return False
-    return True
+    return not names_another_place(reconciler, label, match)
 
 
 _DIGIT = re.compile(r"\d")
+#: Names set side by side (two languages, a name and its qualifier, two places).
+_BESIDE = re.compile(r"\s+[-–—/]\s+|\s*<>\s*|\s*/\s*")
+#: Names joined into one by a hyphen (merged municipalities, a city and its district).
+_JOINED = re.compile(r"(?<=[^\W\d_]{3})-(?=[^\W\d_]{3})")
+_PAREN = re.compile(r"\s*\([^)]*\)\s*")
+
+
+def names_another_place(reconciler: Reconciler, label: str, match: Match) -> bool:
+    """Whether a name in several parts, matched on one of them, names more than the matched
+    place, however a reconciler finds it:
+
+    - a name joined by a hyphen (``Évry-Courcouronnes``, ``Rijssen-Holten``,
+      ``Mainz-Laubenheim``, ``Hersfeld-Rotenburg``) is a merged municipality, a district or
+      a county unless each of its parts is a name of the matched place;
+    - of names set side by side (``Dillingen/Saar``, ``Mogente/Moixent``,
+      ``San Sebastián - Donostia``), another part must not be a place in reach or a region.
+
+    A qualifier (``Frankfurt (Oder)``, ``Saint-Christophe, Aosta Valley``) is no part.
+    """
+    from dckg.reconcile.names import MINOR_WORDS
+
+    place = reconciler.place(match.iri) if match.iri is not None else None
+    if place is None:
+        return False
+    own = place.names | {normalise(place.label)}
+    text = _PAREN.sub(" ", label.split(",")[0]).strip()
+    core = normalise(text)
+    if core in own or text.casefold().endswith(" " + place.label.casefold()):
+        return False  # the whole name, or it after a word such as "Gmina"
+
+    def other(part: str) -> bool:
+        if not part or part in own or set(part.split()) <= MINOR_WORDS:
+            return False
+        found = reconciler.reconcile(part, country=place.country, lat=place.lat, lon=place.lon)
+        return found.status != MATCHED or found.iri != match.iri
+
+    for written in _BESIDE.split(text):
+        side = normalise(written)
+        joined = [normalise(p) for p in _JOINED.split(written)]
+        if len(joined) > 1 and any(other(part) for part in joined):
+            return True
+        if side in own or len(joined) > 1 or not other(side):
+            continue
+        if _REGION_WORDS.search(side):
+            return True
+        found = reconciler.reconcile(side, country=place.country, lat=place.lat, lon=place.lon)
+        if not found.note.startswith("found only") and found.status in (MATCHED, AMBIGUOUS):
+            return True
+    return False
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -533,26 +607,20 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         f"{counts['unknown']:,} unmatched); {len(result.new_cities):,} partner cities of fewer "
         f"than 15,000 people added from GeoNames."
     )
-    yield Triple(DATASET, _A, NamedNode(DCAT + "Dataset"))
-    yield Triple(
-        DATASET, NamedNode(DCT + "title"), Literal("Town twinnings (Wikidata, 2017)", language="en")
+    yield from dataset_triples(
+        DATASET,
+        title="Town twinnings (Wikidata, 2017)",
+        description=description,
+        sources=[P190],
+        license=CC0,
     )
-    yield Triple(DATASET, NamedNode(DCT + "description"), Literal(description, language="en"))
-    yield Triple(DATASET, NamedNode(DCT + "source"), P190)
-    yield Triple(DATASET, NamedNode(DCT + "license"), CC0)
-    yield Triple(DATASET, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
-    yield Triple(SOURCE, _A, NamedNode(PROV + "Entity"))
-    yield Triple(
+    yield from retrieval_triples(
+        DATASET,
         SOURCE,
-        NamedNode(RDFS + "label"),
-        Literal("Wikidata twinning relations of EU cities, July 2017", language="en"),
-    )
-    yield Triple(SOURCE, NamedNode(DCT + "source"), P190)
-    yield Triple(SOURCE, NamedNode(DCT + "license"), CC0)
-    yield Triple(
-        SOURCE,
-        NamedNode(DCT + "created"),
-        Literal("2017-07", datatype=NamedNode(XSD + "gYearMonth")),
+        label="Wikidata twinning relations of EU cities, July 2017",
+        sources=[P190],
+        license=CC0,
+        created="2017-07",
     )
     for name in result.files:
         part = file_iri(name)
@@ -572,6 +640,14 @@ def file_iri(name: str) -> NamedNode:
 
 
 def _twinning_triples(twinning: Twinning) -> Iterator[Triple]:
+    yield from twinning_triples(twinning)
+    yield Triple(twinning.iri, NamedNode(DCT + "source"), P190)
+    for name in sorted(twinning.sources):
+        yield Triple(twinning.iri, NamedNode(PROV + "wasDerivedFrom"), file_iri(name))
+
+
+def twinning_triples(twinning: Any) -> Iterator[Triple]:
+    """A twinning as both importers describe it: type, label, the two partners, distance."""
     iri = twinning.iri
     yield Triple(iri, _A, NamedNode(DCKG + "Twinning"))
     yield Triple(
@@ -584,9 +660,6 @@ def _twinning_triples(twinning: Twinning) -> Iterator[Triple]:
         NamedNode(DCKG + "distanceKm"),
         Literal(f"{twinning.distance_km:.1f}", datatype=NamedNode(XSD + "decimal")),
     )
-    yield Triple(iri, NamedNode(DCT + "source"), P190)
-    for name in sorted(twinning.sources):
-        yield Triple(iri, NamedNode(PROV + "wasDerivedFrom"), file_iri(name))
 
 
 def _city_triples(place: Place) -> Iterator[Triple]:
@@ -597,8 +670,7 @@ def _city_triples(place: Place) -> Iterator[Triple]:
 
 def ntriples(result: ImportResult) -> bytes:
     """The import as N-Triples, one statement a line, sorted, without repeats."""
-    lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples(result)}
-    return "".join(sorted(lines)).encode("utf-8")
+    return tables.ntriples(triples(result))
 
 
 def write_gzip(data: bytes, out: Path) -> None:
@@ -696,10 +768,14 @@ def _counts_section(result: ImportResult) -> str:
     return text
 
 
-def _distribution(values: Sequence[float]) -> list[tuple[str, str]]:
+def distribution(
+    values: Sequence[float], *, within_km: float | None = None
+) -> list[tuple[str, str]]:
+    """The rows of a table of sorted distances: n, median, p90, p95, p99, max and, when
+    ``within_km`` is given, how many (and which share) are at most that far."""
     if not values:
         return [("n", "0")]
-    return [
+    rows = [
         ("n", f"{len(values):,}"),
         ("median", f"{statistics.median(values):.2f}"),
         ("p90", f"{percentile(values, 0.90):.2f}"),
@@ -707,6 +783,10 @@ def _distribution(values: Sequence[float]) -> list[tuple[str, str]]:
         ("p99", f"{percentile(values, 0.99):.2f}"),
         ("max", f"{values[-1]:.2f}"),
     ]
+    if within_km is not None:
+        near = sum(1 for v in values if v <= within_km)
+        rows.append((f"within {within_km:g} km", f"{near:,} ({near / len(values):.1%})"))
+    return rows
 
 
 def _checks_section(result: ImportResult) -> str:
@@ -717,7 +797,7 @@ def _checks_section(result: ImportResult) -> str:
         "Wikidata gives and the GeoNames city it was matched to. A match is only accepted "
         "within 30 km; most should be within a few km.\n\n"
     )
-    text += markdown_table(["statistic", "km"], _distribution(offsets))
+    text += markdown_table(["statistic", "km"], distribution(offsets))
     buckets = [(0, 1), (1, 2), (2, 5), (5, 10), (10, 20), (20, 30.0001)]
     text += "\n" + markdown_table(
         ["distance", "places"],
@@ -732,7 +812,7 @@ def _checks_section(result: ImportResult) -> str:
         "the distance Wikidata computed (`dist`) and `dckg:distanceKm` computed from the two "
         "matched GeoNames cities.\n\n"
     )
-    text += markdown_table(["statistic", "km"], _distribution(gaps))
+    text += markdown_table(["statistic", "km"], distribution(gaps))
     text += _consistency(result)
     text += (
         "\n5. By hand: a random sample of 30 matches (below) was checked against the GeoNames "

@@ -41,28 +41,31 @@ import gzip
 import io
 import math
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from dckg.errors import InputError, UsageError
+from dckg.importers import tables
+from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
 from dckg.importers.twinnings import (
     NOT_A_SPELLING,
     Malformed,
     Resolved,
     Side,
+    add_pair,
+    distribution,
     markdown_table,
     on_the_name,
-    percentile,
     reference_reconciler,
     sample_section,
     spelling_only,
+    twinning_triples,
 )
-from dckg.namespaces import DCAT, DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
+from dckg.namespaces import DCKG, DCT, PROV, RDF, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Match, Place, Reconciler, normalise, parse_country
 from dckg.reconcile import distance_km as great_circle
 from dckg.reconcile.names import squeeze
@@ -90,6 +93,8 @@ ATTRIBUTION = (
 DUPLICATE_ENTRY = "several GeoNames entries of that name there: the only one with a population"
 #: The remark on a place whose row gives whole-degree coordinates (too coarse to place it).
 COARSE = "whole-degree coordinates: matched on name and country, within 160 km"
+#: Why "City – District" is not matched when the district is not a town of GeoNames.
+AFTER_THE_DASH = "a part of the town before the dash (district, parish) that is no GeoNames town"
 #: Files larger than this are refused (bytes).
 MAX_FILE_BYTES = 50_000_000
 
@@ -274,22 +279,7 @@ def read_csv(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Row],
     Raises :class:`~dckg.errors.InputError` for a file that cannot be read at all: missing,
     too large, not UTF-8, empty, or with a header other than :data:`COLUMNS`.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", source=path) from None
-    if not path.is_file():
-        raise InputError("not a file", source=path)
-    if size > max_bytes:
-        raise InputError(
-            f"file too large ({size:,} bytes; the limit is {max_bytes:,})", source=path
-        )
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 (byte {error.start})", source=path, line=line) from None
+    text = read_text(path, max_bytes=max_bytes)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
@@ -421,47 +411,17 @@ def import_wikipedia_twinnings(
 
 
 def _add_row(result: ImportResult, reconciler: Reconciler, row: Row) -> None:
-    listed = _resolve(result, reconciler, row.listed)
-    twin = _resolve(result, reconciler, row.twin)
-    statuses = {listed.status, twin.status}
-    if statuses == {MATCHED}:
-        result.rows_matched += 1
-    elif statuses <= {MATCHED, AMBIGUOUS}:
-        result.rows_ambiguous += 1
-        return
-    else:
-        result.rows_unmatched += 1
-        return
-    assert listed.match is not None and twin.match is not None
-    a = reconciler.place(listed.match.iri)  # type: ignore[arg-type]
-    b = reconciler.place(twin.match.iri)  # type: ignore[arg-type]
-    assert a is not None and b is not None
-    if a.key == b.key:
-        result.same_city_rows += 1
-        return
-    first, second = sorted((a, b), key=lambda p: p.geonames_id or 0)
-    twinning = result.twinnings.setdefault(twinning_iri(a, b).value, Twinning(first, second))
-    direction = (a.key, b.key)
-    if twinning.directions[direction]:
-        result.repeated_rows += 1
-    elif twinning.rows:
-        result.reversed_rows += 1
-    twinning.rows += 1
-    twinning.directions[direction] += 1
-    twinning.lists.add(row.listed.country)
-    for place in (a, b):
-        if not place.in_store and place.key not in result.merged.cities:
-            result.new_cities[place.key] = place
-
-
-def _resolve(result: ImportResult, reconciler: Reconciler, side: Side) -> Resolved:
-    key = (side.label, side.country, side.lat, side.lon)
-    resolved = result.sides.get(key)
-    if resolved is None:
-        resolved = _reconcile_side(result, reconciler, side)
-        result.sides[key] = resolved
-    resolved.rows += 1
-    return resolved
+    twinning = add_pair(
+        result,
+        reconciler,
+        row.listed,
+        row.twin,
+        _reconcile_side,
+        Twinning,
+        known_cities=result.merged.cities,
+    )
+    if twinning is not None:
+        twinning.lists.add(row.listed.country)
 
 
 def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) -> Resolved:
@@ -482,6 +442,10 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
             and spelling_only(reconciler, part[1], inner)
         ):
             return Resolved(side, MATCHED, inner, "matched on the name after the dash")
+    if not whole and len(part) == 2 and part[1] and match.status == MATCHED:
+        # "Sarajevo – Stari Grad": the lists name a district after its city; the town the
+        # whole name matches is the city, not the district.
+        return Resolved(side, "unknown", match, AFTER_THE_DASH)
     if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
         return Resolved(side, "unknown", match, NOT_A_SPELLING)
     if match.status == MATCHED:
@@ -562,32 +526,21 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         f"{len(result.new_cities):,} towns of fewer than 15,000 people added from GeoNames. "
         "The lists give no dates and no themes."
     )
-    yield Triple(DATASET, _A, NamedNode(DCAT + "Dataset"))
-    yield Triple(
+    yield from dataset_triples(
         DATASET,
-        NamedNode(DCT + "title"),
-        Literal("Twin towns and sister cities (English Wikipedia, 2026)", language="en"),
+        title="Twin towns and sister cities (English Wikipedia, 2026)",
+        description=description,
+        sources=[WIKIPEDIA_LISTS],
+        license=CC_BY_SA,
+        citation=ATTRIBUTION,
     )
-    yield Triple(DATASET, NamedNode(DCT + "description"), Literal(description, language="en"))
-    yield Triple(DATASET, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
-    yield Triple(DATASET, NamedNode(DCT + "license"), CC_BY_SA)
-    yield Triple(
-        DATASET, NamedNode(DCT + "bibliographicCitation"), Literal(ATTRIBUTION, language="en")
-    )
-    yield Triple(DATASET, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
-    yield Triple(SOURCE, _A, NamedNode(PROV + "Entity"))
-    yield Triple(
+    yield from retrieval_triples(
+        DATASET,
         SOURCE,
-        NamedNode(RDFS + "label"),
-        Literal("English Wikipedia lists of twin towns, compiled and geocoded", language="en"),
-    )
-    yield Triple(SOURCE, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
-    yield Triple(SOURCE, NamedNode(DCT + "source"), COMPILATION)
-    yield Triple(SOURCE, NamedNode(DCT + "license"), CC_BY_SA)
-    yield Triple(
-        SOURCE,
-        NamedNode(DCT + "created"),
-        Literal("2026-02", datatype=NamedNode(XSD + "gYearMonth")),
+        label="English Wikipedia lists of twin towns, compiled and geocoded",
+        sources=[WIKIPEDIA_LISTS, COMPILATION],
+        license=CC_BY_SA,
+        created="2026-02",
     )
 
 
@@ -595,42 +548,16 @@ def _twinning_triples(twinning: Twinning, *, whole: bool) -> Iterator[Triple]:
     iri = twinning.iri
     yield Triple(iri, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
     yield Triple(iri, NamedNode(PROV + "wasDerivedFrom"), SOURCE)
-    if not whole:
-        return
-    yield Triple(iri, _A, _TWINNING)
-    yield Triple(
-        iri, NamedNode(RDFS + "label"), Literal(f"{twinning.a.label} – {twinning.b.label}")
-    )
-    yield Triple(iri, NamedNode(DCKG + "partner"), twinning.a.iri)
-    yield Triple(iri, NamedNode(DCKG + "partner"), twinning.b.iri)
-    yield Triple(
-        iri,
-        NamedNode(DCKG + "distanceKm"),
-        Literal(f"{twinning.distance_km:.1f}", datatype=NamedNode(XSD + "decimal")),
-    )
+    if whole:
+        yield from twinning_triples(twinning)
 
 
 def ntriples(result: ImportResult) -> bytes:
     """The import as N-Triples, one statement a line, sorted, without repeats."""
-    lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples(result)}
-    return "".join(sorted(lines)).encode("utf-8")
+    return tables.ntriples(triples(result))
 
 
 # -- report ----------------------------------------------------------------------------------
-
-
-def _distribution(values: Sequence[float]) -> list[tuple[str, str]]:
-    if not values:
-        return [("n", "0")]
-    return [
-        ("n", f"{len(values):,}"),
-        ("median", f"{statistics.median(values):.2f}"),
-        ("p90", f"{percentile(values, 0.90):.2f}"),
-        ("p95", f"{percentile(values, 0.95):.2f}"),
-        ("p99", f"{percentile(values, 0.99):.2f}"),
-        ("max", f"{values[-1]:.2f}"),
-        ("within 5 km", f"{sum(1 for v in values if v <= 5):,} ({within(values, 5):.1%})"),
-    ]
 
 
 def within(values: Sequence[float], km: float) -> float:
@@ -690,7 +617,7 @@ def report_markdown(
         "those are too coarse to place a town, so name and country decide, within 160 km "
         f"({sum(1 for r in result.sides.values() if r.reason == COARSE):,} places):\n\n"
     )
-    text += markdown_table(["statistic", "km"], _distribution(offsets))
+    text += markdown_table(["statistic", "km"], distribution(offsets, within_km=5))
     text += sample_section(result.sides, seed=2026, name_header="name")
     text += _far_section(result)
     text += _unmatched_section(result)
