@@ -42,7 +42,12 @@ from dckg.store.base import Store
 log = logging.getLogger("dckg.api")
 
 #: Routers of the web area, included when present.
-OPTIONAL_ROUTERS = ("dckg.api.linked", "dckg.api.web", "dckg.api.analytics")
+OPTIONAL_ROUTERS = (
+    "dckg.api.linked",
+    "dckg.api.web",
+    "dckg.api.analytics",
+    "dckg.api.reconciliation",
+)
 
 
 def create_app(

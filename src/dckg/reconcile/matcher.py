@@ -677,13 +677,14 @@ _CACHE: weakref.WeakKeyDictionary[Store, tuple[str, Reconciler]] = weakref.WeakK
 _CACHE_LOCK = threading.Lock()
 
 
-def reconciler_for(store: Store) -> Reconciler:
+def reconciler_for(store: Store, digest: str | None = None) -> Reconciler:
     """The index of a store, read again when the store's places change (any graph).
 
-    Each call checks the store's fingerprint (one small query per named graph); code
-    that reconciles many names against an unchanging store holds the returned index.
+    Each call checks the store's fingerprint (one small query per named graph) unless
+    ``digest`` gives it; code that reconciles many names against an unchanging store
+    holds the returned index.
     """
-    digest = fingerprint(store)
+    digest = digest or fingerprint(store)
     with _CACHE_LOCK:
         cached = _CACHE.get(store)
     if cached is not None and cached[0] == digest:
