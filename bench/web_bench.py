@@ -24,8 +24,8 @@ from fastapi import FastAPI
 from pyoxigraph import NamedNode
 
 from dckg.api import create_app, describe
-from dckg.api.settings import Settings
 from dckg.bootstrap import initialise
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 
 PAGES = [

@@ -14,9 +14,9 @@ import uvicorn
 from pyoxigraph import Literal, NamedNode, Quad
 
 from dckg.api import create_app
-from dckg.api.settings import Settings
 from dckg.bootstrap import META_GRAPH
 from dckg.namespaces import DCKG, DCT, RDF, RDFS, XSD, graph
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 
 #: A query that keeps a worker busy far longer than any test's time limit.

@@ -168,8 +168,8 @@ def test_billion_laughs_leaves_the_server_memory_as_it_was(served: Served) -> No
 
 
 def test_the_bounds_are_settings_with_defaults() -> None:
-    from dckg.api.settings import Settings
     from dckg.errors import UsageError
+    from dckg.sparql.settings import Settings
 
     assert (Settings().max_connections, Settings().idle_timeout) == (1000, 10.0)
     env = {"DCKG_MAX_CONNECTIONS": "50", "DCKG_IDLE_TIMEOUT": "2.5"}

@@ -17,9 +17,9 @@ from pyoxigraph import Store as OxStore
 from rdflib import Graph
 
 from dckg.api.dataset import take_inventory
-from dckg.api.settings import Settings
 from dckg.bootstrap import META_GRAPH
 from dckg.namespaces import DCKG, EU_COUNTRY, OWL, RDF, RDFS, SKOS, XSD, graph
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 from tests.api.conftest import Server, serving, small_quads
 

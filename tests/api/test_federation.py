@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dckg.api.engine import ProcessEngine, make_engine
-from dckg.api.federation import ServiceRefused, check_services, disguise
-from dckg.api.settings import Settings
-from dckg.api.worker import Job, isolate_network
 from dckg.errors import DckgError, QueryError
 from dckg.namespaces import PREFIXES
+from dckg.sparql.engine import ProcessEngine, make_engine
+from dckg.sparql.federation import ServiceRefused, check_services, disguise
+from dckg.sparql.settings import Settings
+from dckg.sparql.worker import Job, isolate_network
 from dckg.store import Store
 from tests.api.conftest import Server, serving
 from tests.servers import recording_server

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dckg.api.settings import Settings
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore
 from tests.api.conftest import Server, serving
 

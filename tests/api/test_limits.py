@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from dckg.api.engine import ProcessEngine
-from dckg.api.settings import Settings
+from dckg.sparql.engine import ProcessEngine
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 from tests.api.conftest import CARTESIAN, Server, serving
 from tests.servers import recording_server

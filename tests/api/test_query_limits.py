@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from dckg.api.engine import ProcessEngine, make_engine
-from dckg.api.settings import Settings
-from dckg.api.worker import BYTES, ROWS, Job
 from dckg.errors import UsageError
+from dckg.sparql.engine import ProcessEngine, make_engine
+from dckg.sparql.settings import Settings
+from dckg.sparql.worker import BYTES, ROWS, Job
 from dckg.store import Store
 from tests.api.conftest import Server, serving
 

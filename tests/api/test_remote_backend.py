@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 
-from dckg.api.settings import Settings
+from dckg.sparql.settings import Settings
 from dckg.store import Store
 from dckg.store.remote import RemoteStore
 from tests.api.conftest import serving

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dckg.api.settings import Settings
 from dckg.errors import UsageError
+from dckg.sparql.settings import Settings
 from dckg.store import Store
 from tests.api.conftest import Server, serving
 

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from dckg.api.engine import Admission
-from dckg.api.errors import Busy
-from dckg.api.settings import Settings
+from dckg.sparql.engine import Admission
+from dckg.sparql.errors import Busy
+from dckg.sparql.settings import Settings
 from dckg.store import Store
 from tests.api.conftest import CARTESIAN, Server, serving
 

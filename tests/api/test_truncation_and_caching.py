@@ -11,9 +11,9 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from dckg.api.settings import Settings
 from dckg.namespaces import DCKG, RDF, RDFS, graph
 from dckg.queries.library import Library, parse_query
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore
 from tests.api.conftest import Server, serving
 

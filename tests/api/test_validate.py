@@ -50,9 +50,9 @@ def test_malformed_input_is_400(api: Server) -> None:
 def test_contribution_over_http_is_merged_whole_once() -> None:
     """With the token, a conforming CSV is merged into its own graph; the same CSV again is
     a duplicate (422) and writes nothing; the new partnership is then queryable over /sparql."""
-    from dckg.api.settings import Settings
     from dckg.bootstrap import initialise
     from dckg.resources import resource_dir
+    from dckg.sparql.settings import Settings
     from dckg.store import EmbeddedStore
     from tests.api.conftest import serving
 

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from dckg.api.settings import Settings
 from dckg.errors import IncompleteResult, QueryTimeout
 from dckg.namespaces import DCKG, RDF, RDFS
+from dckg.sparql.settings import Settings
 from dckg.store.remote import RemoteStore
 from tests.api.conftest import serving
 from tests.store.test_virtuoso import pytestmark as virtuoso_marks

@@ -18,9 +18,9 @@ from fastapi import FastAPI
 from pyoxigraph import RdfFormat
 
 from dckg.api import create_app
-from dckg.api.settings import Settings
 from dckg.bootstrap import initialise
 from dckg.namespaces import graph
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 
 FIXTURES = Path(__file__).parent.parent / "data" / "web"

@@ -149,7 +149,7 @@ def test_a_capped_answer_shows_first_n_rows_of_more(web_store: Store, shots: Pat
     from tests.web.conftest import serve
 
     from dckg.api import create_app
-    from dckg.api.settings import Settings
+    from dckg.sparql.settings import Settings
 
     assert CHROMIUM is not None
     settings = Settings(store="memory", query_timeout=20.0, query_workers=2, max_results=5)

@@ -32,10 +32,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dckg import __version__
 from dckg.api import errors
 from dckg.api.answers import store_state_of
-from dckg.api.engine import Engine, make_engine
 from dckg.api.errors import PayloadTooLarge
-from dckg.api.settings import Settings
 from dckg.sparql.cache import ResultCache
+from dckg.sparql.engine import Engine, make_engine
+from dckg.sparql.settings import Settings
 from dckg.store import open_store
 from dckg.store.base import Store
 

@@ -25,9 +25,9 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from dckg.api.dataset import inventory
-from dckg.api.engine import Engine, Run
-from dckg.api.worker import Job
 from dckg.sparql.cache import Answer, ResultCache, etag, fingerprint, matches, request_key
+from dckg.sparql.engine import Engine, Run
+from dckg.sparql.worker import Job
 
 #: The header that says an answer was cut.
 TRUNCATED = "Dckg-Truncated"

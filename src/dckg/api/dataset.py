@@ -46,7 +46,6 @@ from pyoxigraph import (
 from starlette.concurrency import run_in_threadpool
 
 from dckg import __version__
-from dckg.api import negotiation
 from dckg.api.errors import NotAcceptable
 from dckg.bootstrap import META_GRAPH
 from dckg.errors import NotFound
@@ -65,6 +64,7 @@ from dckg.namespaces import (
     VOID,
     XSD,
 )
+from dckg.sparql import formats
 from dckg.store.base import Store
 from dckg.store.state import state_digest
 
@@ -800,8 +800,8 @@ def service_description(inv: Inventory, base: str, *, federated: bool) -> list[T
 
 def rdf_response(request: Request, triples: list[Triple]) -> Response:
     """Triples in the RDF format the client accepts (Turtle by default)."""
-    accept = negotiation.parse_accept(request.headers.get("accept"))
-    fmt = negotiation.choose_rdf(accept, request.query_params.get("format"))
+    accept = request.headers.getlist("accept")
+    fmt = formats.choose(accept, formats.GRAPH, request.query_params.get("format"))
     if fmt is None:
         raise NotAcceptable(
             "this resource is RDF: ask for text/turtle, application/n-triples, "

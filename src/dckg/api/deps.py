@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from dckg.api.engine import Engine
-from dckg.api.settings import Settings
+from dckg.sparql.engine import Engine
+from dckg.sparql.settings import Settings
 from dckg.store.base import Store
 
 

@@ -10,14 +10,20 @@
     ├── ValidationFailed                         422 Unprocessable Content
     ├── NotFound                                 404 Not Found
     ├── StoreError                               503 Service Unavailable
-    ├── MemoryExceeded (a query worker's cap)    507 Insufficient Storage
+    ├── InternalError (a bug)                    500 Internal Server Error
+    ├── dckg.sparql.errors: running a query
+    │   ├── MemoryExceeded (a worker's cap)      507 Insufficient Storage
+    │   ├── NotAcceptable                        406 Not Acceptable
+    │   └── Busy (no worker free in time)        503 Service Unavailable
     └── HTTPProblem (raised by the API only)
-        ├── NotAcceptable                        406 Not Acceptable
         ├── PayloadTooLarge                      413 Content Too Large
         ├── UnsupportedMediaType                 415 Unsupported Media Type
         ├── Unauthorized                         401 Unauthorized
-        ├── Forbidden                            403 Forbidden
-        └── Busy                                 503 Service Unavailable
+        └── Forbidden                            403 Forbidden
+
+Any other error is a bug: logged with its traceback and answered 500, never 400. So is an
+error a query worker reports that is not one of its typed errors
+(:func:`dckg.sparql.errors.from_worker`).
 
 The body is the message as plain text (what SPARQL clients show their users), or a JSON
 object ``{"error": class, "message": text}`` when the client prefers JSON.
@@ -32,8 +38,6 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from dckg.api.federation import ServiceRefused
-from dckg.api.worker import MemoryExceeded
 from dckg.errors import (
     DckgError,
     IncompleteResult,
@@ -46,6 +50,8 @@ from dckg.errors import (
     UsageError,
     ValidationFailed,
 )
+from dckg.sparql.errors import Busy, MemoryExceeded, NotAcceptable
+from dckg.sparql.federation import ServiceRefused
 
 log = logging.getLogger("dckg.api")
 
@@ -55,12 +61,6 @@ class HTTPProblem(DckgError):
 
     status = 400
     headers: dict[str, str] | None = None
-
-
-class NotAcceptable(HTTPProblem):
-    """No representation the client accepts."""
-
-    status = 406
 
 
 class PayloadTooLarge(HTTPProblem):
@@ -88,18 +88,13 @@ class Forbidden(HTTPProblem):
     status = 403
 
 
-class Busy(HTTPProblem):
-    """No query worker became free in time."""
-
-    status = 503
-    headers = {"Retry-After": "5"}  # noqa: RUF012
-
-
 #: The status of each error class; the first match in order wins.
 STATUSES: list[tuple[type[Exception], int]] = [
     (QueryTimeout, 504),
     (IncompleteResult, 502),
     (MemoryExceeded, 507),
+    (NotAcceptable, 406),
+    (Busy, 503),
     (ServiceRefused, 403),
     (ValidationFailed, 422),
     (NotFound, 404),
@@ -131,9 +126,9 @@ def error_response(request: Request, error: Exception, status: int | None = None
     status = status or status_of(error)
     message = str(error) or type(error).__name__
     headers = dict(getattr(error, "headers", None) or {})
-    expected = QueryTimeout | IncompleteResult | HTTPProblem | StoreError | MemoryExceeded
+    expected = QueryTimeout | IncompleteResult | HTTPProblem | StoreError | MemoryExceeded | Busy
     if status >= 500 and not isinstance(error, expected):
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
     report = getattr(error, "report", None)
     if _wants_json(request):
         body: dict[str, object] = {"error": type(error).__name__, "message": message}
@@ -178,23 +173,16 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_unexpected)
 
 
-def error_from_worker(class_name: str, message: str) -> DckgError:
-    """Rebuild an error reported by a query worker (errors cross processes as text)."""
-    classes: dict[str, type[DckgError]] = {
-        cls.__name__: cls
-        for cls in (
-            QueryTimeout,
-            IncompleteResult,
-            InternalError,
-            QueryError,
-            StoreError,
-            UsageError,
-            NotFound,
-            NotAcceptable,
-            Forbidden,
-            ServiceRefused,
-            MemoryExceeded,
-        )
-    }
-    cls = classes.get(class_name, QueryError)
-    return cls(message)
+__all__ = [
+    "Busy",
+    "Forbidden",
+    "HTTPProblem",
+    "MemoryExceeded",
+    "NotAcceptable",
+    "PayloadTooLarge",
+    "Unauthorized",
+    "UnsupportedMediaType",
+    "error_response",
+    "install",
+    "status_of",
+]

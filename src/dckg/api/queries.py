@@ -18,15 +18,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from dckg.api import negotiation
 from dckg.api.answers import respond
 from dckg.api.deps import get_engine, get_settings
-from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable
-from dckg.api.settings import Settings
 from dckg.api.sparql import client_of
-from dckg.api.worker import Job
 from dckg.errors import UsageError
+from dckg.sparql import formats
+from dckg.sparql.engine import Engine
+from dckg.sparql.settings import Settings
+from dckg.sparql.worker import Job
 
 #: Python types FastAPI checks and documents, per parameter type of the library.
 PYTHON_TYPES: dict[str, Any] = {
@@ -127,9 +127,9 @@ def _endpoint(named: Any) -> Callable[..., Awaitable[Response]]:
             if len(request.query_params.getlist(name)) > 1:
                 raise UsageError(f"parameter {name!r} is given more than once")
         bound = named.bind({k: v for k, v in raw.items() if v is not None})
-        accept = negotiation.parse_accept(request.headers.get("accept"))
+        accept = request.headers.getlist("accept")
         format_name = request.query_params.get("format")
-        if not negotiation.acceptable_at_all(accept, format_name):
+        if not formats.acceptable(accept, format_name):
             raise NotAcceptable(
                 f"no result format matches {format_name or request.headers.get('accept')!r}"
             )

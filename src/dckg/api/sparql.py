@@ -21,16 +21,15 @@ from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
-from dckg.api import negotiation
 from dckg.api.answers import respond
 from dckg.api.dataset import base_url, inventory, rdf_response, service_description
 from dckg.api.deps import get_engine, get_settings
-from dckg.api.engine import Engine
 from dckg.api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
-from dckg.api.settings import Settings
-from dckg.api.worker import READ_ONLY, Job
 from dckg.errors import QueryError, UsageError
 from dckg.sparql import formats
+from dckg.sparql.engine import Engine
+from dckg.sparql.settings import Settings
+from dckg.sparql.worker import READ_ONLY, Job
 
 router = APIRouter(tags=["sparql"])
 
@@ -193,9 +192,9 @@ async def answer(
         )
     if not query.strip():
         raise UsageError("the query is empty")
-    accept = negotiation.parse_accept(request.headers.get("accept"))
+    accept = request.headers.getlist("accept")
     format_name = request.query_params.get("format")
-    if not negotiation.acceptable_at_all(accept, format_name):
+    if not formats.acceptable(accept, format_name):
         raise NotAcceptable(
             f"no result format matches {format_name or request.headers.get('accept')!r}; "
             "available: application/sparql-results+json, application/sparql-results+xml, "

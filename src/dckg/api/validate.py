@@ -19,11 +19,11 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dckg.api.deps import get_engine, get_settings, get_store
-from dckg.api.engine import Engine
 from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
-from dckg.api.settings import Settings
 from dckg.errors import ValidationFailed
 from dckg.sparql import formats
+from dckg.sparql.engine import Engine
+from dckg.sparql.settings import Settings
 from dckg.store.base import Store
 
 router = APIRouter(tags=["validation"])

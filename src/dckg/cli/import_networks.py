@@ -41,6 +41,20 @@ def import_covenant_of_mayors(
     reconciler = _reconciler()
     result = covenant.import_covenant(path, reconciler=reconciler, existing=_network_names())
     data = covenant.ntriples_of(result, reconciler)
+    # the ISTAT comuni matched (their own data set) first: the signatories refer to them
+    comuni = covenant.comuni_ntriples_of(result)
+    summary = f"{len(result.comuni):,} ISTAT comuni"
+    _finish(
+        "istat-comuni",
+        comuni,
+        out.with_name("istat-comuni.nt.gz"),
+        validate,
+        None,
+        lambda command: "",
+        [path],
+        summary,
+        started,
+    )
     _finish(
         "covenant-of-mayors",
         data,

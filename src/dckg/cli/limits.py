@@ -3,11 +3,11 @@
 A query on an embedded store runs in a worker process of :mod:`dckg.sparql.run` (the same
 pool, time limit and caps as ``dckg serve``); on a remote store the remote engine does the
 work, bounded by ``DCKG_STORE_TIMEOUT``, and a partial answer it sends is reported here.
+The defaults and variables are the server's (:class:`dckg.sparql.settings.Settings`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO
 
@@ -15,13 +15,9 @@ import click
 
 from dckg.errors import IncompleteResult, UsageError
 from dckg.sparql import output, run
+from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 from dckg.store.base import Term
-
-#: Rows a command prints at most unless told otherwise (as the server's default).
-DEFAULT_MAX_RESULTS = 100_000
-#: Seconds a query may run unless told otherwise (as the server's default).
-DEFAULT_TIMEOUT = 30.0
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,27 +45,19 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _setting(option: float | None, variable: str, default: float, kind: type) -> Any:
-    if option is not None:
-        return option
-    raw = os.environ.get(variable, "").strip()
-    try:
-        return kind(raw) if raw else default
-    except ValueError:
-        raise UsageError(f"{variable}={raw!r} is not a valid {kind.__name__}") from None
-
-
 def max_results(option: int | None) -> int:
-    """The row cap in force: the option, else ``DCKG_MAX_RESULTS``, else the default."""
-    value = _setting(option, "DCKG_MAX_RESULTS", DEFAULT_MAX_RESULTS, int)
+    """The row cap in force: the option, else ``DCKG_MAX_RESULTS``, else the server's default
+    (0 prints everything)."""
+    value = option if option is not None else Settings.value("max_results")
     if value < 0:
         raise UsageError(f"--max-results must be 0 (everything) or more, not {value}")
     return value
 
 
 def timeout(option: float | None) -> float:
-    """The time limit in force: the option, else ``DCKG_QUERY_TIMEOUT``, else 30 s."""
-    value = _setting(option, "DCKG_QUERY_TIMEOUT", DEFAULT_TIMEOUT, float)
+    """The time limit in force: the option, else ``DCKG_QUERY_TIMEOUT``, else the server's
+    default."""
+    value = option if option is not None else Settings.value("query_timeout")
     if value <= 0:
         raise UsageError(f"the query timeout must be positive, not {value}")
     return value

@@ -118,7 +118,7 @@ def serve(session: Session, store_spec: str | None, **options: object) -> None:
 
     from dckg.api import create_app
     from dckg.api.connections import uvicorn_options
-    from dckg.api.settings import Settings
+    from dckg.sparql.settings import Settings
 
     settings = Settings.from_env(**options, store=store_spec or session.spec)
     store = session.store if settings.store == session.spec else _open(settings.store)

@@ -49,8 +49,10 @@ from dckg.importers.memberships import (
     looks_like_region,
     membership_iri,
     membership_triples,
+    name_forms,
     ntriples,
     place_triples,
+    report_head,
     resolve,
     scheme_triples,
     share,
@@ -59,7 +61,7 @@ from dckg.importers.memberships import (
     typed,
 )
 from dckg.namespaces import DCKG, DCT, FOAF, ORG, RDF, RDFS, SKOS, UN_SDG, graph, thing
-from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler
+from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler, istat
 
 COLUMNS = (
     "organisation_id",
@@ -105,8 +107,15 @@ CITATION = (
 MAX_FILE_BYTES = 50_000_000
 #: A point given for this many signatories or more is a country or region centre.
 SHARED_POINT = 3
-#: A name unique in its country is accepted this far (km) from the source's point.
+#: A name unique in its country is accepted this far (km) from the source's point, when
+#: something shows the point is off (see :func:`_far_evidence`).
 FAR_KM = 100.0
+#: Far from the point, a place is taken for the signatory when the source's population and
+#: GeoNames' agree within this factor.
+POPULATION_FACTOR = 2.0
+#: ... and the source's population is at least this: below it, namesake villages of alike
+#: size are many, and GeoNames' cities500 does not hold them all.
+POPULATION_MIN = 5_000
 
 ROLES = thing("scheme", "covenant-of-mayors-roles")
 SIGNATORY = thing("role", "covenant-signatory")
@@ -300,6 +309,12 @@ class ImportResult:
     listed_only: dict[str, list[Member]] = field(default_factory=dict)
     decimal_commas: int = 0
     unknown_adhesion_types: Counter[str] = field(default_factory=Counter)
+    #: Signatory id -> the ISTAT comune it was matched to (Italian comuni GeoNames lacks).
+    comuni: dict[str, istat.Comune] = field(default_factory=dict)
+    #: Signatory id -> why the source's point is shown to be off (kept matches).
+    misplaced: dict[str, str] = field(default_factory=dict)
+    #: Signatory id -> a far name match refused, and why.
+    refused: dict[str, str] = field(default_factory=dict)
 
     def signatories(self) -> list[Member]:
         """The members that are one local or regional authority (not a group row)."""
@@ -464,7 +479,7 @@ def import_covenant(
         if row.group:
             result.members[row.id] = _group_member(result, row)
             continue
-        result.members[row.id] = _signatory(reconciler, row, points)
+        result.members[row.id] = _signatory(reconciler, row, points, result)
     for row in rows:
         if row.group_id is not None:
             group = _group(result, row.group_id, row.group_name or row.group_id, row.country)
@@ -484,7 +499,7 @@ def import_covenant(
     return result
 
 
-def _signatory(reconciler: Reconciler, row: Row, points: Counter) -> Member:
+def _signatory(reconciler: Reconciler, row: Row, points: Counter, result: ImportResult) -> Member:
     member = Member(row.id, row.name, row.country, row.lat, row.lon, line=row.line)
     if not row.name:
         member.reason = "no name in the source"
@@ -504,11 +519,106 @@ def _signatory(reconciler: Reconciler, row: Row, points: Counter) -> Member:
             far = resolve(
                 reconciler, row.name, country=row.country, lat=row.lat, lon=row.lon, far_km=FAR_KM
             )
-            found = far if far.status == MATCHED else found
+            if far.status == MATCHED:
+                evidence = _far_evidence(reconciler, row, far)
+                if evidence is None:
+                    result.refused[row.id] = (
+                        f"{far.label}, {far.offset_km:.0f} km from the source's point: "
+                        + (
+                            "ISTAT's list does not show it is the only comune of that name"
+                            if row.country == "IT"
+                            else "nothing shows the point is off (the source gives "
+                            f"{row.population or 0:,} people, GeoNames "
+                            f"{_people(reconciler, far.iri) or 0:,}; "
+                            f"under {POPULATION_MIN:,}, or not alike)"
+                        )
+                    )
+                else:
+                    far.reason = evidence
+                    result.misplaced[row.id] = evidence
+                    found = far
         _apply(member, found)
+        if row.country == "IT":
+            _italian(reconciler, row, member, result)
     if member.iri is None:
         member.iri = thing("lrg", f"{STEM}-{slug(row.id)}")
     return member
+
+
+def _far_evidence(reconciler: Reconciler, row: Row, far: object) -> str | None:
+    """Why a place of the signatory's name 30-100 km from the source's point is the
+    signatory (the point being off), or None when nothing shows it.
+
+    In Italy ISTAT's list is complete: when the name is that of one comune only, no
+    nearer comune of that name exists. Elsewhere the source's population at adhesion must
+    agree with the place's (within :data:`POPULATION_FACTOR`), or the place be a town of
+    :data:`POPULATION_MIN` people or more and no more populous than that (twice at most).
+    """
+    km = far.offset_km or 0.0  # type: ignore[attr-defined]
+    label = far.label  # type: ignore[attr-defined]
+    if row.country == "IT":
+        comuni = istat.shipped()
+        own = {c.code for form in name_forms(row.name) for c in comuni.named(form)}
+        theirs = {c.code for c in comuni.named(label)}
+        if len(own) == 1 and own == theirs:
+            return (
+                f"the source's point is {km:.0f} km from the only comune of that name "
+                "(ISTAT's list)"
+            )
+        return None
+    people = _people(reconciler, far.iri)  # type: ignore[attr-defined]
+    if row.population is None or row.population < POPULATION_MIN:
+        return None
+    if not people or people > POPULATION_FACTOR * row.population:
+        return None
+    if people >= row.population / POPULATION_FACTOR:
+        return (
+            f"the source's point is {km:.0f} km from the only place of that name, whose "
+            f"population ({people:,}) agrees with the source's ({row.population:,})"
+        )
+    if people >= POPULATION_MIN:
+        # a municipality is at least as populous as its seat; a town of this size is
+        # in cities500 with any namesake of 500 people or more
+        return (
+            f"the source's point is {km:.0f} km from the only place of that name, a town of "
+            f"{people:,} people, the seat of a municipality of {row.population:,}"
+        )
+    return None
+
+
+def _people(reconciler: Reconciler, iri: NamedNode | None) -> int | None:
+    place = reconciler.place(iri) if iri is not None else None
+    return place.population if place is not None else None
+
+
+def _italian(reconciler: Reconciler, row: Row, member: Member, result: ImportResult) -> None:
+    """ISTAT's list for an Italian signatory: a comune GeoNames lacks, or the province of
+    the source's point for a match more than 5 km from it."""
+    assert row.lat is not None and row.lon is not None
+    lat, lon = (row.lon, row.lat) if member.point == "swapped" else (row.lat, row.lon)
+    comuni = istat.shipped()
+    if member.status == UNKNOWN:
+        found = comuni.match(reconciler, name_forms(row.name), lat, lon)
+        if found.comune is not None:
+            result.comuni[row.id] = found.comune
+            member.status = MATCHED
+            member.iri = found.comune.iri
+            member.matched_label = found.comune.name
+            member.reason = (
+                f"{found.reason}, the province the source's point lies in (ISTAT's list; "
+                "no coordinates)"
+            )
+            member.offset_km = None
+        return
+    if not member.matched or (member.offset_km or 0.0) <= CLOSE_KM or row.id in result.misplaced:
+        return
+    named = comuni.named(member.matched_label)
+    province = comuni.point_province(reconciler, lat, lon)
+    if len(named) == 1 and province is not None and named[0].sigla != province:
+        result.misplaced[row.id] = (
+            f"the source's point lies among comuni of {province}; {named[0].name} is in "
+            f"{named[0].sigla} (ISTAT's list)"
+        )
 
 
 def _centre(lat: float, lon: float, points: Counter) -> bool:
@@ -604,6 +714,18 @@ def triples(result: ImportResult, reconciler: Reconciler) -> Iterator[Triple]:
             yield Triple(group.iri, NamedNode(ORG + "hasMember"), NamedNode(iri))
     listed = [m for ms in result.listed_only.values() for m in ms]
     yield from place_triples(reconciler, [*result.members.values(), *listed])
+
+
+def comuni_triples(result: ImportResult) -> Iterator[Triple]:
+    """The graph of the ISTAT comuni the signatories were matched to (its own data set)."""
+    comuni = {c.code: c for c in result.comuni.values()}
+    yield from istat.dataset_triples(len(comuni))
+    for code in sorted(comuni):
+        yield from istat.comune_triples(comuni[code])
+
+
+def comuni_ntriples_of(result: ImportResult) -> bytes:
+    return ntriples(comuni_triples(result))
 
 
 def _signatory_triples(result: ImportResult, row: Row, member: Member) -> Iterator[Triple]:
@@ -774,7 +896,8 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         f"from the JRC MyCovenant dataset (5th release, January 2024, table df1): "
         f"{len(result.rows):,} rows, {len(signatories):,} local or regional authorities and "
         f"{len(result.groups):,} groups of signatories; {counts[MATCHED]:,} authorities "
-        f"matched to a GeoNames place, {counts[REGION]:,} regions, provinces or groupings, "
+        f"matched to a place (GeoNames, or ISTAT's list of comuni for {len(result.comuni):,}), "
+        f"{counts[REGION]:,} regions, provinces or groupings, "
         f"{counts[AMBIGUOUS]:,} ambiguous and {counts[UNKNOWN]:,} unmatched (kept as actors "
         f"of their own). Each signatory has a qualified membership (adhesion date, status, "
         f"adhesion type, coordinator, supporter) and a dated pledge per commitment; "
@@ -803,10 +926,7 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
     individual = result.individual()
     counts = Counter(m.status for m in signatories)
     matched_individual = sum(1 for m in individual if m.matched)
-    out = ["# Covenant of Mayors import report\n"]
-    out.append(f"Generated by `{command}`; regenerate rather than edit.\n")
-    out.append(f"Source: {CITATION} File `{result.file}`.\n")
-    out.append("## Counts\n")
+    out = report_head("Covenant of Mayors import report", command, CITATION, result.file)
     out.append(
         table(
             ["", "count", "share"],
@@ -829,9 +949,19 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
                     "100 %",
                 ),
                 (
-                    "… matched to a GeoNames place",
+                    "… matched to a place",
                     f"{counts[MATCHED]:,}",
                     share(counts[MATCHED], len(signatories)),
+                ),
+                (
+                    "… … of which a GeoNames place",
+                    f"{counts[MATCHED] - len(result.comuni):,}",
+                    share(counts[MATCHED] - len(result.comuni), len(signatories)),
+                ),
+                (
+                    "… … of which an ISTAT comune (Italy; GeoNames' cities500 lacks it)",
+                    f"{len(result.comuni):,}",
+                    share(len(result.comuni), len(signatories)),
                 ),
                 (
                     "… regions, provinces, groupings (not a place)",
@@ -849,6 +979,11 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
                     "… matched",
                     f"{matched_individual:,}",
                     share(matched_individual, len(individual)),
+                ),
+                (
+                    "… … of which to an ISTAT comune",
+                    f"{sum(1 for m in individual if m.key in result.comuni):,}",
+                    "",
                 ),
                 ("coordinators (actors, role coordinator)", f"{len(result.coordinators):,}", ""),
                 ("supporters (actors, role supporter)", f"{len(result.supporters):,}", ""),
@@ -916,6 +1051,35 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
         (m for m in signatories if m.matched and (m.offset_km or 0) > CLOSE_KM),
         key=lambda m: -(m.offset_km or 0),
     )
+    sound = Offsets.of(m for m in signatories if m.key not in result.misplaced)
+    out.append(
+        f"\nShare within {CLOSE_KM:g} km over the {len(offsets.values):,} matches with a usable "
+        f"point: **{100 * offsets.within:.1f} %**. Leaving out the "
+        f"{len(offsets.values) - len(sound.values):,} matches whose source point is shown to "
+        "be off (an Italian signatory whose point lies among the comuni of another province "
+        "than its own, or 30–100 km from the only comune of its name, by ISTAT's list; "
+        "elsewhere, 30–100 km from the only place of its name whose population agrees with "
+        f"the source's, or a town of {POPULATION_MIN:,} people or more no larger than the "
+        f"signatory): **{100 * sound.within:.1f} %** of {len(sound.values):,}.\n"
+    )
+    causes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in far:
+        causes[m.country or "?"][_far_cause(result, m)] += 1
+    kinds = ("point shown off (ISTAT)", "point off (populations)", "5–30 km, not shown off")
+    out.append(
+        f"\nMatches more than {CLOSE_KM:g} km from the source's point, by country and cause "
+        "(countries with 3 or more):\n\n"
+    )
+    out.append(
+        table(
+            ["country", "far matches", *kinds],
+            [
+                (c, f"{sum(n.values()):,}", *(f"{n[k]:,}" for k in kinds))
+                for c, n in sorted(causes.items(), key=lambda cn: -sum(cn[1].values()))
+                if sum(n.values()) >= 3
+            ],
+        )
+    )
     out.append(
         f"\nMatches more than {CLOSE_KM:g} km from the source's point ({len(far):,}; the farthest "
         "30). Most are the source's point misplaced (at the province's capital, at a "
@@ -925,9 +1089,28 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
         table(
             ["line", "signatory", "country", "matched", "km", "remark"],
             [
-                (m.line, m.name, m.country, m.matched_label, f"{m.offset_km:.1f}", m.reason)
+                (
+                    m.line,
+                    m.name,
+                    m.country,
+                    m.matched_label,
+                    f"{m.offset_km:.1f}",
+                    result.misplaced.get(m.key, m.reason),
+                )
                 for m in far[:30]
             ],
+        )
+    )
+    refused = [m for m in signatories if m.key in result.refused]
+    out.append(
+        f"\n## Far name matches refused ({len(refused):,})\n\nThe only place of the name in "
+        f"GeoNames lies {MAX_KM:g}–{FAR_KM:g} km from the source's point and nothing shows that "
+        "the point is off rather than the place a namesake: these signatories stay unmatched.\n\n"
+    )
+    out.append(
+        table(
+            ["line", "signatory", "country", "refused"],
+            [(m.line, m.name, m.country, result.refused[m.key]) for m in refused],
         )
     )
     reasons = Counter(m.reason for m in signatories if not m.matched)
@@ -965,6 +1148,14 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
     return "\n".join(out)
 
 
+def _far_cause(result: ImportResult, member: Member) -> str:
+    if member.key in result.misplaced:
+        if "population" in result.misplaced[member.key] or "seat" in result.misplaced[member.key]:
+            return "point off (populations)"
+        return "point shown off (ISTAT)"
+    return "5–30 km, not shown off"
+
+
 def _far_tier(member: Member) -> bool:
     return member.matched and member.reason.startswith("the source's point is")
 
@@ -981,12 +1172,18 @@ def summary(result: ImportResult) -> str:
     signatories = result.signatories()
     counts = Counter(m.status for m in signatories)
     offsets = Offsets.of(signatories)
-    at_point = Offsets.of(m for m in signatories if not _far_tier(m))
+    sound = Offsets.of(m for m in signatories if m.key not in result.misplaced)
+    individual = result.individual()
+    matched_individual = sum(1 for m in individual if m.matched)
     return (
+        f"individual signatories matched: {matched_individual:,} of {len(individual):,} "
+        f"({share(matched_individual, len(individual))}); "
+        f"{len(result.comuni):,} ISTAT comuni; {len(result.refused):,} far matches refused; "
+        f"{100 * sound.within:.1f} % within {CLOSE_KM:g} km leaving out "
+        f"{len(offsets.values) - len(sound.values):,} points shown off; "
         f"{len(result.rows):,} rows: {len(signatories):,} signatories, {counts[MATCHED]:,} "
         f"matched ({share(counts[MATCHED], len(signatories))}), {counts[REGION]:,} regions, "
         f"{counts[AMBIGUOUS]:,} ambiguous, {counts[UNKNOWN]:,} unmatched; offsets median "
         f"{offsets.median:.2f} km, p95 {offsets.p95:.2f} km, "
-        f"{100 * offsets.within:.1f} % within {CLOSE_KM:g} km "
-        f"({100 * at_point.within:.1f} % of the matches made within {MAX_KM:g} km)"
+        f"{100 * offsets.within:.1f} % within {CLOSE_KM:g} km"
     )

@@ -11,7 +11,9 @@ Each file stays valid SPARQL (the header is made of comment lines)::
 
 Every parameter is a variable of the query, projected by the outer ``SELECT`` (Oxigraph
 binds values only to projected variables); a parameter left without a value leaves its
-variable unbound, so a query filters with ``COALESCE(?x = ?param, true)``.
+variable unbound, so a query filters with
+``COALESCE(!sameTerm(?param, ?param), true) || COALESCE(?x = ?param, true)`` (the idiom
+of ``queries/README.md``).
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ class MediaRange:
 
 
 def parse_accept(header: str | Sequence[str] | None) -> list[MediaRange]:
-    """The media ranges of an ``Accept`` header (or of its parts), most preferred first.
+    """The media ranges of an ``Accept`` header (or of several), most preferred first.
 
     A range with q=0 is kept: it refuses what it names. A missing or empty header accepts
     anything.
@@ -172,7 +172,8 @@ def parse_accept(header: str | Sequence[str] | None) -> list[MediaRange]:
     >>> [r.media for r in parse_accept("text/csv;q=0.5, application/json, */*;q=0.1")]
     ['application/json', 'text/csv', '*/*']
     """
-    parts = header.split(",") if isinstance(header, str) else list(header or [])
+    headers = [header] if isinstance(header, str) else list(header or [])
+    parts = [part for value in headers for part in value.split(",")]
     ranges: list[MediaRange] = []
     for order, item in enumerate(parts):
         media, *params = (p.strip() for p in item.split(";"))
@@ -226,6 +227,41 @@ def negotiate(
     return best[3] if best else None
 
 
+def choose(
+    accept: str | Sequence[str] | None, kind: str, format_name: str | None = None
+) -> Format | None:
+    """The format for a result of ``kind``: the one ``format_name`` names (a short name or
+    a media type), else the one the ``Accept`` header prefers; ``None`` if none fits.
+
+    A ``format_name`` that names nothing of ``kind`` is left to the ``Accept`` header, as
+    clients send all sorts of values in that parameter.
+
+    >>> choose("text/csv", SOLUTIONS).name, choose("application/json", GRAPH).name
+    ('csv', 'jsonld')
+    >>> choose("text/*", GRAPH).name, choose("image/png", SOLUTIONS) is None
+    ('turtle', True)
+    >>> choose("text/csv", SOLUTIONS, "tsv").name, choose("text/csv", SOLUTIONS, "nonsense").name
+    ('tsv', 'csv')
+    >>> choose(["text/csv;q=0.5", "application/sparql-results+xml"], SOLUTIONS).name
+    'xml'
+    """
+    if format_name:
+        known = by_name(format_name, kind)
+        if known is not None:
+            return known
+    return negotiate(accept, offers(kind))
+
+
+def acceptable(accept: str | Sequence[str] | None, format_name: str | None = None) -> bool:
+    """Whether some kind of query result (a table or a graph) could be given in a format
+    the client accepts.
+
+    >>> acceptable("text/turtle"), acceptable("image/png"), acceptable("image/png", "csv")
+    (True, False, True)
+    """
+    return any(choose(accept, kind, format_name) is not None for kind in (SOLUTIONS, GRAPH))
+
+
 __all__ = [
     "BOOLEAN",
     "CSV",
@@ -245,7 +281,9 @@ __all__ = [
     "XML",
     "Format",
     "MediaRange",
+    "acceptable",
     "by_name",
+    "choose",
     "names",
     "negotiate",
     "offers",

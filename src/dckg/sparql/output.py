@@ -20,10 +20,9 @@ from typing import BinaryIO
 
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
 
-from dckg.api import writers
 from dckg.errors import UsageError
 from dckg.results import table
-from dckg.sparql import formats
+from dckg.sparql import formats, writers
 
 #: Exit code of a command whose result was cut, under ``--strict``.
 EXIT_INCOMPLETE = 3

@@ -21,9 +21,10 @@ from typing import BinaryIO
 
 import pyoxigraph
 
-from dckg.errors import DckgError, UsageError
+from dckg.errors import UsageError
 from dckg.results import table
 from dckg.sparql import formats
+from dckg.sparql.errors import NotAcceptable
 from dckg.store.base import Store, Term
 
 
@@ -50,9 +51,10 @@ def run(
     ``max_results`` 0 writes every row. The query is stopped at ``timeout`` seconds
     (:class:`~dckg.errors.QueryTimeout`).
     """
-    from dckg.api.engine import make_engine
-    from dckg.api.settings import Settings
-    from dckg.api.worker import Job
+    # Imported when a query runs: the command line starts faster without them.
+    from dckg.sparql.engine import make_engine
+    from dckg.sparql.settings import Settings
+    from dckg.sparql.worker import Job
 
     # The server's settings (DCKG_* variables): SERVICE allowlist, size and memory caps.
     settings = Settings.from_env(store="memory", query_workers=1, query_timeout=timeout)
@@ -87,10 +89,8 @@ def run(
             output.flush()
         finally:
             started.close()
-    except DckgError as error:
-        if type(error).__name__ == "NotAcceptable":
-            raise UsageError(str(error)) from None
-        raise
+    except NotAcceptable as error:
+        raise UsageError(str(error)) from None
     finally:
         engine.close()
     return Outcome(started.rows, bool(started.truncated))

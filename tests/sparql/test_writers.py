@@ -15,8 +15,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from dckg.api import negotiation
-from dckg.api.writers import ChunkWriter, write_solutions
+from dckg.sparql import formats
+from dckg.sparql.writers import ChunkWriter, write_solutions
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -47,7 +47,8 @@ def _written(store: Store, name: str, cap: int = 1000) -> tuple[bytes, int, bool
     out = ChunkWriter(chunks.append, size=10)
     result = store.query(QUERY)
     variables = [v.value for v in result.variables]  # type: ignore[union-attr]
-    fmt = negotiation.FORMAT_NAMES[negotiation.SOLUTIONS][name]
+    fmt = formats.by_name(name, formats.SOLUTIONS)
+    assert fmt is not None
     n, capped = write_solutions(variables, result, fmt, out, cap)  # type: ignore[arg-type]
     out.send_buffered()
     return b"".join(chunks), n, capped

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, Triple, serialize
 
-from dckg.api.negotiation import Format
 from dckg.namespaces import PREFIXES
+from dckg.sparql.formats import Format
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -21,7 +21,7 @@ answer does not depend on how comments, strings or escapes are read:
 
 The check runs inside the time-limited query worker, never in the server process. It is the
 first of two walls: query workers also have no network at all unless an allowlist is
-configured (see :mod:`dckg.api.worker`).
+configured (see :mod:`dckg.sparql.worker`).
 """
 
 from __future__ import annotations

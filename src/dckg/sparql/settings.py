@@ -1,6 +1,8 @@
-"""The server's settings: one frozen value, read from the environment only when asked.
+"""The settings of queries and of the server: one frozen value, read from the environment
+only when asked, and the one place limits are read from.
 
-Every setting is also an option of ``dckg serve``; the option wins over the variable.
+Every setting is also an option of ``dckg serve`` (the time limit and the row cap are options
+of ``dckg sparql`` and ``dckg query`` too); the option wins over the variable.
 
 ============================  =====================================================  ==========
 variable                      meaning                                                default
@@ -79,7 +81,7 @@ class Settings:
                 raise UsageError(f"{name} must be 0 (automatic) or more, not {getattr(self, name)}")
         if self.idle_timeout <= 0:
             raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
-        from dckg.api.federation import check_endpoint
+        from dckg.sparql.federation import check_endpoint
 
         for endpoint in self.service_allowlist:
             try:
@@ -105,6 +107,26 @@ class Settings:
         if "service_allowlist" in values:
             values["service_allowlist"] = _allowlist(values["service_allowlist"])
         return cls(**values)
+
+    @classmethod
+    def value(cls, name: str, environ: Mapping[str, str] | None = None) -> Any:
+        """One setting from its ``DCKG_*`` variable, else its default, without reading or
+        checking the others (the command line's limits; ``0`` rows is allowed there).
+
+        >>> Settings.value("max_results", {})
+        100000
+        >>> Settings.value("query_timeout", {"DCKG_QUERY_TIMEOUT": "5"})
+        5.0
+        """
+        field = next((f for f in fields(cls) if f.name == name), None)
+        if field is None:
+            raise KeyError(name)
+        env = os.environ if environ is None else environ
+        variable = "DCKG_" + name.upper()
+        raw = (env.get(variable) or "").strip()
+        if not raw:
+            return field.default
+        return _PARSERS.get(name, lambda raw, _variable: raw)(raw, variable)
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some settings changed."""

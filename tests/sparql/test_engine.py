@@ -1,14 +1,16 @@
-"""The query engines without HTTP: pausing for writes, in-thread runs, errors."""
+"""The query engines without HTTP: pausing for writes, in-thread runs, typed errors."""
 
 from __future__ import annotations
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from dckg.api.engine import InlineEngine, ProcessEngine, make_engine
-from dckg.api.worker import Job
-from dckg.errors import QueryError, QueryTimeout
+from dckg.errors import IncompleteResult, InternalError, QueryError, QueryTimeout, StoreError
 from dckg.namespaces import graph
+from dckg.sparql.engine import InlineEngine, ProcessEngine, make_engine
+from dckg.sparql.errors import Busy, MemoryExceeded, NotAcceptable, from_worker, worker_name
+from dckg.sparql.federation import ServiceRefused
+from dckg.sparql.worker import Job
 from dckg.store import EmbeddedStore, Store
 
 LABELS = "SELECT ?l WHERE { ?s <urn:ex:label> ?l } ORDER BY ?l"
@@ -68,3 +70,44 @@ def test_errors_found_while_running_keep_the_worker(reference_store: Store) -> N
         assert isinstance(engine, ProcessEngine) and len(engine._all) == 2
     finally:
         engine.close()
+
+
+#: A query bound to a value that is no RDF term: a caller's bug, met inside the worker.
+BUGGY = Job("SELECT ?x WHERE {}", substitutions={"x": 42})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_an_unexpected_error_is_internal_not_a_bad_query(
+    reference_store: Store, inline: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = InlineEngine(reference_store, 2) if inline else make_engine(reference_store, 2)
+    try:
+        with pytest.raises(InternalError, match="TypeError") as error:
+            engine.start(BUGGY, 10)
+        assert not isinstance(error.value, QueryError)
+        if inline:  # the thread logs in this process, with the traceback
+            logged = [r for r in caplog.records if r.name == "dckg.sparql"]
+            assert logged and logged[0].exc_info is not None
+        # the worker goes on
+        assert engine.start(Job("ASK {}"), 5).first.startswith(b'{"head":{},"boolean":true')
+    finally:
+        engine.close()
+
+
+def test_errors_cross_from_a_worker_typed() -> None:
+    for error in (
+        QueryError("bad"),
+        QueryTimeout("slow"),
+        ServiceRefused("no"),
+        MemoryExceeded("big"),
+        NotAcceptable("png"),
+        Busy("full"),
+        StoreError("gone"),
+        InternalError("bug"),
+    ):
+        back = from_worker(worker_name(error), str(error))
+        assert type(back) is type(error) and str(back) == str(error)
+    # a subclass crosses as its nearest typed ancestor, anything else as a bug
+    assert type(from_worker(worker_name(IncompleteResult("cut")), "cut")) is IncompleteResult
+    assert type(from_worker(worker_name(KeyError("k")), "k")) is InternalError
+    assert type(from_worker("NoSuchError", "?")) is InternalError

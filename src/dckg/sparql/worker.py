@@ -6,8 +6,9 @@ writing. Messages to the server are byte strings tagged by their first byte: ``H
 (media type, kind of result), the first chunk of the body and, when the whole body fits in
 that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, what capped the
 result, if anything); ``X`` an error (class name, message). A small result is thus one
-message. Errors cross the process boundary as text. This module imports nothing heavy,
-so a fresh worker starts fast.
+message. Errors cross the process boundary as text (:mod:`dckg.sparql.errors`): an
+unexpected one is logged here and reported as an internal error. This module imports
+nothing heavy, so a fresh worker starts fast.
 
 A worker started with ``isolate_network`` first moves into a network namespace of its own
 (Linux ``unshare(CLONE_NEWNET)``, or with an unprivileged user namespace where only that is
@@ -21,20 +22,24 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import pickle
 import re
 import resource
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
-from dckg.api import federation, negotiation, writers
-from dckg.errors import DckgError, QueryError
+from dckg.errors import DckgError, InternalError, QueryError
+from dckg.sparql import federation, formats, writers
+from dckg.sparql.errors import MemoryExceeded, NotAcceptable, worker_name
 from dckg.store.base import Store, Term
+
+log = logging.getLogger("dckg.sparql")
 
 Send = Callable[[bytes], None]
 
@@ -63,7 +68,8 @@ class Job:
     substitutions: Mapping[str, Term] | None = None
     default_graph: Sequence[NamedNode] | None = None
     named_graphs: Sequence[NamedNode] | None = None
-    accept: list[str] = field(default_factory=lambda: ["*/*"])
+    #: The client's ``Accept`` headers (one string is one header).
+    accept: Sequence[str] = ("*/*",)
     format_name: str | None = None
     max_results: int = 100_000
     #: Bytes of terms (N-Triples size) a result may hold; ``None``: no limit.
@@ -77,6 +83,10 @@ class Job:
     offset: int = 0
     #: Send nothing before the end, so the head says whether a cap cut the result.
     hold: bool = False
+
+    def __post_init__(self) -> None:
+        accept = (self.accept,) if isinstance(self.accept, str) else tuple(self.accept)
+        object.__setattr__(self, "accept", accept or ("*/*",))
 
 
 @dataclass(frozen=True)
@@ -98,8 +108,8 @@ class Limits:
     isolate_network: bool = False
 
 
-class MemoryExceeded(DckgError):
-    """A query needed more memory than a worker may use."""
+class Stopped(Exception):
+    """Raised by ``send`` when the caller gave up on the query (a time limit, a client gone)."""
 
 
 def execute(store: Store, job: Job, send: Send) -> None:
@@ -112,18 +122,29 @@ def execute(store: Store, job: Job, send: Send) -> None:
             send(b"H" + pickle.dumps((Head("", "", ""), b"", (0, None))))
             return
         _execute(store, job, send)
+    except Stopped:
+        raise
     except MemoryError:
-        send(b"X" + pickle.dumps(("MemoryExceeded", "the query needed more memory")))
+        _report(send, MemoryExceeded("the query needed more memory"))
         raise
     except DckgError as error:
-        send(b"X" + pickle.dumps((type(error).__name__, _safe(str(error), calls_out))))
+        _report(send, error, _safe(str(error), calls_out))
     except (SyntaxError, ValueError, RuntimeError, OSError) as error:
         # the engine failed the query (an evaluation error, a SERVICE call that failed)
-        message = _safe(f"query failed: {error}", calls_out)
-        send(b"X" + pickle.dumps(("QueryError", message)))
-    except Exception as error:  # a bug: reported as such, and the worker goes on
+        _report(send, QueryError(_safe(f"query failed: {error}", calls_out)))
+    except Exception as error:  # a bug: logged, reported as such, and the worker goes on
+        log.exception("unexpected error while running a query")
         message = f"internal error ({type(error).__name__}): {error}"
-        send(b"X" + pickle.dumps(("InternalError", _safe(message, calls_out))))
+        _report(send, InternalError(_safe(message, calls_out)))
+
+
+def _report(send: Send, error: DckgError, message: str | None = None) -> None:
+    """Send an error under the name of its class of :data:`~dckg.sparql.errors.WORKER_ERRORS`."""
+    name = worker_name(error)
+    if name == InternalError.__name__ and not isinstance(error, InternalError):
+        log.error("unexpected %s while running a query: %s", type(error).__name__, error)
+    text = str(error) if message is None else message
+    send(b"X" + pickle.dumps((name, text)))
 
 
 def _check(store: Store, job: Job) -> int:
@@ -167,12 +188,12 @@ def _execute(store: Store, job: Job, send: Send) -> None:
             raise QueryError(READ_ONLY) from None
         raise
     if isinstance(result, QueryBoolean):
-        fmt = _format(job, negotiation.BOOLEAN)
-        out = _Output(send, Head(fmt.media_type, negotiation.BOOLEAN, fmt.name), hold=job.hold)
+        fmt = _format(job, formats.BOOLEAN)
+        out = _Output(send, Head(fmt.media_type, formats.BOOLEAN, fmt.name), hold=job.hold)
         writers.write_boolean(result, fmt, out.writer)
         out.end(1, None)
         return
-    kind = negotiation.SOLUTIONS if isinstance(result, QuerySolutions) else negotiation.GRAPH
+    kind = formats.SOLUTIONS if isinstance(result, QuerySolutions) else formats.GRAPH
     fmt = _format(job, kind)
     rows = iter(result)
     if job.offset > 0:
@@ -246,20 +267,13 @@ class _Output:
         self._send(b"E" + pickle.dumps((rows, capped)))
 
 
-def _format(job: Job, kind: str) -> negotiation.Format:
-    fmt = negotiation.choose(job.accept, kind, job.format_name)
+def _format(job: Job, kind: str) -> formats.Format:
+    fmt = formats.choose(job.accept, kind, job.format_name)
     if fmt is None:
-        offered = ", ".join(sorted({f.media_type for f in negotiation.MEDIA_TYPES[kind].values()}))
-        wanted = job.format_name or ", ".join(job.accept)
-        raise _NotAcceptable(f"cannot give a {kind} result as {wanted}; available: {offered}")
+        offered = ", ".join(f.media_type for f in formats.offers(kind))
+        wanted = job.format_name or ", ".join(job.accept) or "*/*"
+        raise NotAcceptable(f"cannot give a {kind} result as {wanted}; available: {offered}")
     return fmt
-
-
-class _NotAcceptable(DckgError):
-    """Reported as ``NotAcceptable`` (the HTTP layer's class is not imported here)."""
-
-
-_NotAcceptable.__name__ = "NotAcceptable"
 
 
 # -- confinement -------------------------------------------------------------------------

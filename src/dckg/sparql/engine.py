@@ -45,15 +45,15 @@ from pathlib import Path
 
 import pyoxigraph
 
-from dckg.api import worker
-from dckg.api.errors import Busy, error_from_worker
-from dckg.api.settings import Settings
-from dckg.api.worker import Head, Job, Limits, MemoryExceeded
 from dckg.errors import QueryError, QueryTimeout, StoreError
+from dckg.sparql import worker
+from dckg.sparql.errors import Busy, MemoryExceeded, from_worker
+from dckg.sparql.settings import Settings
+from dckg.sparql.worker import Head, Job, Limits
 from dckg.store.base import Store
 from dckg.store.embedded import EmbeddedStore
 
-log = logging.getLogger("dckg.api")
+log = logging.getLogger("dckg.sparql")
 
 #: Seconds a new worker may take to open the store.
 STARTUP_TIMEOUT = 120.0
@@ -61,10 +61,6 @@ STARTUP_TIMEOUT = 120.0
 MEMORY_WATCH = 0.1
 #: A worker this close to its memory cap (bytes) has reached it: allocations fail there.
 AT_CAP_MARGIN = 2 * 1024 * 1024
-#: Seconds a client is told to wait before trying again after a 503.
-RETRY_AFTER = 5
-
-
 #: Seconds a query must have run before it may be stopped to make room for another client.
 PREEMPT_AFTER = 1.0
 #: Seconds a client counts as present after its last query started.
@@ -114,7 +110,7 @@ class Admission:
             now = time.monotonic()
             self._see(client, now)
             if len(self._waiting) >= self.queue_size:
-                raise _busy(
+                raise Busy(
                     f"the server is busy: {self.queue_size} queries are already waiting; "
                     "try again shortly"
                 )
@@ -133,9 +129,7 @@ class Admission:
                         continue
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
-                        raise _busy(
-                            f"all {self.slots} query workers stayed busy; try again shortly"
-                        )
+                        raise Busy(f"all {self.slots} query workers stayed busy; try again shortly")
                     self._cond.wait(min(remaining, PREEMPT_AFTER / 4))
             finally:
                 self._waiting.remove(ticket)
@@ -211,12 +205,6 @@ class Admission:
             return self._running[client]
 
 
-def _busy(message: str) -> Busy:
-    error = Busy(message)
-    error.headers = {"Retry-After": str(RETRY_AFTER)}
-    return error
-
-
 class Run(ABC):
     """A query under way: its head is known, its body is read chunk by chunk."""
 
@@ -263,7 +251,7 @@ class Run(ABC):
         if tag == b"X":
             self.done = True
             self._release()
-            raise error_from_worker(*pickle.loads(body))
+            raise from_worker(*pickle.loads(body))
         return tag, body
 
     def read_head(self) -> Head:
@@ -309,7 +297,7 @@ class Run(ABC):
 
 
 class Engine(ABC):
-    """Runs queries for the API."""
+    """Runs queries, for the HTTP API and the command line."""
 
     #: Whether query workers have no network (``None``: not known yet, or not applicable).
     network_isolated: bool | None = None
@@ -418,7 +406,7 @@ class _ProcessRun(Run):
             self._engine.discard(self._worker)
             self._leave()
             if error is None:
-                raise _busy(
+                raise Busy(
                     "the query was stopped to share the query workers with other clients "
                     f"(it had run over {PREEMPT_AFTER:g} s while this client held more than "
                     "its share); try again shortly"
@@ -582,7 +570,7 @@ class ProcessEngine(Engine):
             except queue.Empty:
                 w = None
             if w is None:
-                raise _busy(f"all {self.size} query workers stayed busy; try again shortly")
+                raise Busy(f"all {self.size} query workers stayed busy; try again shortly")
             if w.generation == self._generation and w.process.is_alive():
                 return w
             self.discard(w, replace=False)
@@ -641,10 +629,6 @@ class ProcessEngine(Engine):
 # -- in-process (remote stores) -----------------------------------------------------------
 
 
-class _Cancelled(Exception):
-    pass
-
-
 class _ThreadRun(Run):
     def __init__(self, engine: InlineEngine, deadline: float, timeout: float) -> None:
         super().__init__(deadline, timeout)
@@ -659,7 +643,7 @@ class _ThreadRun(Run):
                 return
             except queue.Full:
                 continue
-        raise _Cancelled
+        raise worker.Stopped
 
     def _receive(self, wait: float) -> bytes | None:
         try:
@@ -707,7 +691,7 @@ class InlineEngine(Engine):
         def target() -> None:
             try:
                 worker.execute(self._store, job, run.send)
-            except _Cancelled:
+            except worker.Stopped:
                 pass
             finally:
                 self.admission.leave(client)
@@ -759,7 +743,7 @@ def make_engine(store: Store, size: int = 0, *, settings: Settings | None = None
         )
     if isinstance(store, EmbeddedStore):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["dckg.api.worker", "dckg.api.engine"])
+        context.set_forkserver_preload(["dckg.sparql.worker", "dckg.sparql.engine"])
         opener = partial(open_read_only, str(store.path))
         return ProcessEngine(context, opener, size, limits=limits, **sharing)
     checker = ProcessEngine(
