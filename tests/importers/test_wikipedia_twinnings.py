@@ -1,6 +1,6 @@
 """The Wikipedia twin-towns importer, on a slice of the real CSV (tests/data/twin-towns-wikipedia).
 
-The slice holds 18 real rows, chosen for what they test: a pair listed from both towns'
+The slice holds 24 real rows, chosen for what they test: a pair listed from both towns'
 pages (Sherborne → Houffalize and back), four pairs the Wikidata slice
 (tests/data/twinnings) holds too (Houffalize with Bad Kötzting, Holstebro and Türi;
 Bocholt BE – Bocholt DE), a town geocoded to a namesake abroad (Birmingham, United States,
@@ -9,7 +9,12 @@ Italy, placed in the Veneto), a Berlin district, a municipality – town name (T
 Kandava), towns of Réunion listed under France, country names such as
 "England, United Kingdom", an Italian – African pair (Bologna – Saint-Louis), a name
 spelt otherwise than GeoNames spells it (Tiachiv / Tyachiv), a district only alike to
-its city's name (Prague 1), and a town GeoNames lists twice (Fuzhou).
+its city's name (Prague 1), a town GeoNames lists twice (Fuzhou), and places no
+gazetteer lists, kept as places of their own: a Danish municipality named otherwise than
+its seat (Gladsaxe, in two rows), a Senegalese village (N'Diaganiao), a county (Maui
+County) and a Budapest district written two ways (`Budavár (Budapest)`, `Budapest I –
+Budavár`), beside a district GeoNames finds ambiguous (Berlin – Treptow-Köpenick), which
+gives nothing.
 """
 
 from __future__ import annotations
@@ -19,15 +24,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import NamedNode, RdfFormat
+from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from dckg.cli import cli
 from dckg.errors import InputError
 from dckg.importers import twinnings as wikidata
-from dckg.importers.twinnings import NOT_A_SPELLING, Side
+from dckg.importers.twinnings import KEPT, NOT_A_SPELLING, Side
 from dckg.importers.wikipedia_twinnings import (
     AFTER_THE_DASH,
     CC_BY_SA,
+    COMPILATION,
     DATASET,
     DUPLICATE_ENTRY,
     WIKIDATA_DATASET,
@@ -38,11 +44,13 @@ from dckg.importers.wikipedia_twinnings import (
     import_wikipedia_twinnings,
     list_country,
     ntriples,
+    own_place_iri,
+    own_place_keys,
     read_csv,
     read_merged,
     report_markdown,
 )
-from dckg.namespaces import DCKG, DCT, PROV
+from dckg.namespaces import DCKG, DCT, GEO, PROV, RDF, RDFS, SKOS
 from dckg.reconcile import Reconciler
 from dckg.reference import city_iri
 from dckg.store import EmbeddedStore, Store
@@ -75,6 +83,17 @@ BOCHOLT_BE, BOCHOLT_DE, SHERBORNE, JUDENBURG = 2801754, 2947421, 2638033, 277502
 BOLOGNA, SAINT_LOUIS, KANDAVA, BIEVRE = 3181928, 2246452, 459031, 2801949
 CILAOS, CHAMONIX, LA_POSSESSION, FOSHAN = 935975, 3027301, 935691, 1811103
 LIEGE, FUZHOU, BALMAZUJVAROS, TYACHIV = 2792413, 1810821, 722636, 690906
+KLAGENFURT, SPLIT, SANYA, REGENSBURG, SANKT_INGBERT = 2774326, 3190261, 1796556, 2849483, 2841590
+# Places of their own: the key is country code, name, latitude and longitude as written
+GLADSAXE = own_place_iri("DK", "Gladsaxe", 55.7384, 12.4696)
+MAUI = own_place_iri("US", "Maui County", 20.7581, -156.3105)
+BUDAVAR = own_place_iri("HU", "Budapest I – Budavár", 47.5049, 19.0303)
+NDIAGANIAO = own_place_iri("SN", "N'Diaganiao", 14.5382, -16.7262)
+
+
+def own_twinning(gid: int, place: NamedNode) -> str:
+    key = place.value.rsplit("/", 1)[-1]
+    return f"https://w3id.org/dckg/id/partnership/twinning-geonames-{gid}-{key}"
 
 
 @pytest.fixture(scope="module")
@@ -175,13 +194,17 @@ def test_oversized_and_missing_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_counts(result: ImportResult) -> None:
-    assert result.rows_read == 18
+    assert result.rows_read == 24
     assert result.rows_matched == 13
-    assert result.rows_unmatched == 5  # two districts, a namesake abroad, two unknown places
-    assert result.reversed_rows == 1  # Houffalize → Sherborne, and back
-    assert len(result.twinnings) == 12
+    assert result.rows_kept == 6  # a town matched or kept on each side, one kept at least
+    assert result.rows_ambiguous == 1  # Berlin – Treptow-Köpenick
+    assert result.rows_unmatched == 4  # two districts, a namesake abroad, a far namesake
+    assert result.reversed_rows == 2  # Houffalize ↔ Sherborne, Budavár ↔ Regensburg
+    assert len(result.twinnings) == 17
+    assert len(result.with_own_place) == 5
     assert len(result.in_both) == 4
-    assert len(result.only_here) == 8
+    assert len(result.only_here) == 13
+    assert len(result.own_places) == 4
 
 
 def test_matched_towns_checked_by_hand(result: ImportResult) -> None:
@@ -198,6 +221,11 @@ def test_matched_towns_checked_by_hand(result: ImportResult) -> None:
         twinning(LA_POSSESSION, FOSHAN),
         twinning(LIEGE, FUZHOU),
         twinning(BALMAZUJVAROS, TYACHIV),
+        own_twinning(SANKT_INGBERT, NDIAGANIAO),
+        own_twinning(KLAGENFURT, GLADSAXE),
+        own_twinning(SPLIT, GLADSAXE),
+        own_twinning(SANYA, MAUI),
+        own_twinning(REGENSBURG, BUDAVAR),
     }
     assert set(result.twinnings) == expected
     assert {t.iri.value for t in result.in_both} == {
@@ -237,7 +265,8 @@ def test_a_district_after_its_city_is_not_the_city(geonames_index: Reconciler) -
     side = Side("Sarajevo – Stari Grad", "Bosnia and Herzegovina", 43.8598, 18.4278, None)
     assert geonames_index.reconcile(side.label, country="BA", lat=side.lat, lon=side.lon).iri
     resolved = _reconcile_side(ImportResult("x.csv", Merged()), geonames_index, side)
-    assert (resolved.status, resolved.reason) == ("unknown", AFTER_THE_DASH)
+    # not the city: kept as a place of its own (the district), never Sarajevo
+    assert (resolved.status, resolved.reason) == (KEPT, AFTER_THE_DASH)
 
 
 def test_only_towns_held_nowhere_else_are_added(result: ImportResult) -> None:
@@ -246,6 +275,112 @@ def test_only_towns_held_nowhere_else_are_added(result: ImportResult) -> None:
     assert city_iri(HOUFFALIZE).value in result.merged.cities
     assert city_iri(HOUFFALIZE).value not in result.new_cities
     assert city_iri(JUDENBURG).value in result.new_cities
+
+
+# -- places of their own -------------------------------------------------------------------
+
+_TYPE, _LABEL = NamedNode(RDF + "type"), NamedNode(RDFS + "label")
+_LRG = NamedNode(DCKG + "LocalRegionalGovernment")
+
+
+def _facts(store: Store, node: NamedNode) -> set[tuple[str, str]]:
+    return {(q.predicate.value, q.object.value) for q in store.quads(node, None, None)}
+
+
+def test_an_unmatched_town_is_a_place_of_its_own_with_the_rows_facts(
+    result: ImportResult, merged_store: Store
+) -> None:
+    # Gladsaxe: a Danish municipality named otherwise than its seat (Søborg); GeoNames has
+    # no populated place of that name, so the rows' name, country and position are kept
+    reasons = {r.side.label: (r.status, r.reason) for r in result.sides.values()}
+    assert reasons["Gladsaxe"] == (KEPT, "no place of that name")
+    geometry = NamedNode(GLADSAXE.value + "#geometry")
+    assert _facts(merged_store, GLADSAXE) == {
+        (RDF + "type", DCKG + "LocalRegionalGovernment"),
+        (RDFS + "label", "Gladsaxe"),
+        (DCKG + "country", "https://w3id.org/dckg/id/country/DNK"),
+        (DCT + "source", WIKIPEDIA_LISTS.value),
+        (DCT + "source", COMPILATION.value),
+        (GEO + "hasGeometry", geometry.value),
+    }
+    assert _facts(merged_store, geometry) == {
+        (RDF + "type", GEO + "Geometry"),
+        (GEO + "asWKT", "POINT(12.4696 55.7384)"),
+    }
+    # in the import's own graph, and no GeoNames id, population or sameAs
+    assert list(merged_store.quads(GLADSAXE, _TYPE, _LRG, DATASET))
+    twinning_ = NamedNode(own_twinning(KLAGENFURT, GLADSAXE))
+    partners = {q.object for q in merged_store.quads(twinning_, NamedNode(DCKG + "partner"), None)}
+    assert partners == {city_iri(KLAGENFURT), GLADSAXE}
+
+
+def test_the_same_place_in_two_rows_is_one_place(result: ImportResult, merged_store: Store) -> None:
+    gladsaxe = [p for p in result.own_places.values() if p.label == "Gladsaxe"]
+    assert [p.iri for p in gladsaxe] == [GLADSAXE]
+    twinned = (
+        "SELECT ?p (COUNT(DISTINCT ?t) AS ?n) { ?t a dckg:Twinning ; dckg:partner ?p } GROUP BY ?p"
+    )
+    assert _count(merged_store, twinned, p=GLADSAXE) == 2  # Klagenfurt and Split
+    # one district written two ways at one position, from both towns' pages: one place
+    # (the other way as skos:altLabel), one twinning
+    budavar = [p for p in result.own_places.values() if "Budav" in p.label]
+    assert [p.iri for p in budavar] == [BUDAVAR]
+    alt = merged_store.quads(BUDAVAR, NamedNode(SKOS + "altLabel"), None)
+    assert [q.object for q in alt] == [Literal("Budavár (Budapest)")]
+    assert result.twinnings[own_twinning(REGENSBURG, BUDAVAR)].rows == 2
+
+
+def test_one_place_however_the_rows_write_the_country() -> None:
+    # real rows: Horndean under "England" and under "England, United Kingdom"; Newham at
+    # two positions 7.4 km apart; Vesthimmerland and Vesthimmerlands stay two names
+    sides = [
+        (("Horndean", "England", 50.9136, -0.9961), "GB", 3),
+        (("Horndean", "England, United Kingdom", 50.9136, -0.9961), "GB", 1),
+        (("Newham", "England", 51.5434, 0.1347), "GB", 1),
+        (("Newham", "England, United Kingdom", 51.53, 0.0293), "GB", 2),
+        (("Vesthimmerland", "Denmark", 56.8, 9.37), "DK", 1),
+        (("Vesthimmerlands", "Denmark", 56.8, 9.37), "DK", 1),
+    ]
+    keys = own_place_keys(sides)
+    assert {keys[s[0]] for s in sides[:2]} == {("GB", "Horndean", 50.9136, -0.9961)}
+    assert {keys[s[0]] for s in sides[2:4]} == {("GB", "Newham", 51.53, 0.0293)}
+    assert len({keys[s[0]] for s in sides[4:]}) == 2
+
+
+def test_an_ambiguous_or_far_or_foreign_town_yields_nothing(
+    result: ImportResult, merged_store: Store
+) -> None:
+    reasons = {r.side.label: r.status for r in result.sides.values()}
+    assert reasons["Berlin – Treptow-Köpenick"] == "ambiguous"
+    assert reasons["Aprilia"] == "unknown"  # no namesake within 30 km
+    assert reasons["Birmingham"] == "unknown"  # a namesake abroad
+    assert {p.label for p in result.own_places.values()} == {
+        "Gladsaxe",
+        "Maui County",
+        "N'Diaganiao",
+        "Budapest I – Budavár",
+    }
+    labels = {"Berlin – Treptow-Köpenick", "Aprilia", "Birmingham", "Prague 1"}
+    for label in labels:
+        assert not list(merged_store.quads(None, _LABEL, Literal(label)))
+    assert not any("Albinea" in (t.a.label, t.b.label) for t in result.twinnings.values())
+
+
+def test_a_region_is_not_typed_as_a_city(result: ImportResult, merged_store: Store) -> None:
+    reasons = {r.side.label: (r.status, r.reason) for r in result.sides.values()}
+    assert reasons["Maui County"] == (KEPT, "looks like a region or district")
+    types = {q.object for q in merged_store.quads(MAUI, _TYPE, None)}
+    assert types == {_LRG}
+    cities = (
+        "SELECT (COUNT(*) AS ?n) "
+        "{ ?p a dckg:City FILTER(STRSTARTS(STR(?p), 'https://w3id.org/dckg/id/place/')) }"
+    )
+    assert _count(merged_store, cities) == 0
+    places = (
+        "SELECT (COUNT(*) AS ?n) { ?p a dckg:LocalRegionalGovernment "
+        "FILTER(STRSTARTS(STR(?p), 'https://w3id.org/dckg/id/place/')) }"
+    )
+    assert _count(merged_store, places) == 4
 
 
 # -- the merged graph ----------------------------------------------------------------------
@@ -264,7 +399,7 @@ def test_a_pair_in_both_sources_is_one_twinning_with_two_sources(merged_store: S
 def test_counts_never_double(merged_store: Store, result: ImportResult) -> None:
     rows = merged_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?t a dckg:Twinning }")
     total = int(next(iter(rows))["n"].value)
-    assert total == len(result.merged.twinnings) + len(result.only_here) == 6 + 8
+    assert total == len(result.merged.twinnings) + len(result.only_here) == 6 + 13
     assert _count(merged_store, SHARED, a=WIKIDATA_DATASET, b=DATASET) == 0
 
 
@@ -304,7 +439,10 @@ def test_output_is_deterministic(geonames_index: Reconciler, wikidata_file: Path
 
 def test_report(result: ImportResult) -> None:
     text = report_markdown(result)
-    assert "| rows read | 18 |" in text
+    assert "| rows read | 24 |" in text
+    assert "| places kept as places of their own | 4 |" in text
+    assert "| … with a partner kept as a place of its own | 5 |" in text
+    assert "| Gladsaxe | Denmark | 55.7384, 12.4696 | 2 | no place of that name |" in text
     assert "| … also in the Wikidata twinnings (one node, two sources) | 4 |" in text
     assert "| Birmingham | United States |" in text
     assert "| within 5 km |" in text
@@ -327,7 +465,8 @@ def test_cli_validates_then_writes_data_and_report(wikidata_file: Path, tmp_path
     )
     assert done.exit_code == 0, done.output
     assert "validation: 1 input(s)" in done.output and ": conforms (0 violation(s)" in done.output
-    assert "| twinnings | 12 |" in report.read_text()
+    assert "| twinnings | 17 |" in report.read_text()
+    assert "| places kept as places of their own | 4 |" in report.read_text()
     data = gzip.decompress(out.read_bytes()).decode()
     assert f"<{twinning(BOLOGNA, SAINT_LOUIS)}> <{DCKG}partner>" in data
 
@@ -346,8 +485,10 @@ def test_cli_refuses_malformed_rows_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_shipped_twinnings_after_merging(reference_store: Store) -> None:
     assert DATASET in reference_store.graphs()
-    # 24,905: 11,376 from Wikidata, 13,529 more from Wikipedia (docs/twin-towns-wikipedia-import.md)
-    assert _count(reference_store, "SELECT (COUNT(*) AS ?n) { ?t a dckg:Twinning }") >= 24_900
+    # 27,208: 11,376 from Wikidata, 15,832 more from Wikipedia, 2,303 of them with a place
+    # of its own (docs/twin-towns-wikipedia-import.md)
+    twinnings = "SELECT (COUNT(DISTINCT ?t) AS ?n) { ?t a dckg:Twinning }"
+    assert _count(reference_store, twinnings) >= 25_000
     countries = (
         "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?t a dckg:Twinning ; dckg:partner/dckg:country ?c }"
     )

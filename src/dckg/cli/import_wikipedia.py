@@ -31,7 +31,9 @@ def import_wikipedia_twinnings(
 
     Both towns of each row are reconciled by name, country and coordinates against the
     shipped GeoNames cities and the smaller GeoNames lists, as `import-twinnings` does; a
-    town found only in another country than the row gives is not matched. A pair also in
+    town found only in another country than the row gives is not matched. A place no
+    gazetteer lists (no place of that name, a region or district, a district after its
+    city) is kept as a place of its own with the row's name, country and coordinates. A pair also in
     the Wikidata twinnings (--merge-with) is the same twinning: this graph adds only its
     source. `dckg init` loads data/*.nt.gz into graph/reference/{name}.
     """
@@ -43,10 +45,12 @@ def import_wikipedia_twinnings(
     counts = result.side_counts()
     summary = (
         f"{result.rows_read:,} rows: {result.rows_matched:,} matched, "
+        f"{result.rows_kept:,} with a place of its own, "
         f"{result.rows_ambiguous:,} ambiguous, {result.rows_unmatched:,} unmatched, "
         f"{len(result.malformed):,} malformed; {len(result.twinnings):,} twinnings "
         f"({len(result.in_both):,} also in {result.merged.source or 'no other file'}, "
         f"{len(result.only_here):,} only here); places: {counts['matched']:,} matched, "
+        f"{counts['kept']:,} kept as places of their own ({len(result.own_places):,} places), "
         f"{counts['ambiguous']:,} ambiguous, {counts['unknown']:,} unmatched"
     )
     # Validated against every shipped data set but this one, with the Wikidata twinnings

@@ -379,6 +379,7 @@ def add_pair(
     make: Callable[[Place, Place], T],
     *,
     known_cities: frozenset[str] = frozenset(),
+    own_place: Callable[[Resolved], Place | None] | None = None,
 ) -> T | None:
     """Reconcile both sides of a row and add it to the twinning of its pair of places.
 
@@ -388,6 +389,10 @@ def add_pair(
     pair of places, in either direction, are one twinning (``make(first, second)``, keyed
     by its IRI, which the sorted pair of GeoNames ids makes). The matched places neither
     the shipped cities nor ``known_cities`` hold are added to ``result.new_cities``.
+
+    With ``own_place``, a side of status :data:`KEPT` (a place no gazetteer lists, kept
+    as a place of its own) is the place ``own_place`` gives for it, and a row whose sides
+    are each matched or kept gives a twinning too (counted in ``result.rows_kept``).
     Returns the twinning, or None when the row gives none.
     """
     first_side = resolve(result, reconciler, one, reconcile_side)
@@ -395,20 +400,20 @@ def add_pair(
     statuses = {first_side.status, second_side.status}
     if statuses == {MATCHED}:
         result.rows_matched += 1
-    elif statuses <= {MATCHED, AMBIGUOUS}:
+    elif own_place is not None and statuses <= {MATCHED, KEPT}:
+        result.rows_kept += 1
+    elif statuses <= {MATCHED, AMBIGUOUS, KEPT}:
         result.rows_ambiguous += 1
         return None
     else:
         result.rows_unmatched += 1
         return None
-    assert first_side.match is not None and second_side.match is not None
-    a = reconciler.place(first_side.match.iri)  # type: ignore[arg-type]
-    b = reconciler.place(second_side.match.iri)  # type: ignore[arg-type]
-    assert a is not None and b is not None
+    a = _place_of(reconciler, first_side, own_place)
+    b = _place_of(reconciler, second_side, own_place)
     if a.key == b.key:
         result.same_city_rows += 1
         return None
-    low, high = sorted((a, b), key=lambda p: p.geonames_id or 0)
+    low, high = sorted((a, b), key=place_order)
     made = make(low, high)
     twinning = result.twinnings.setdefault(made.iri.value, made)  # type: ignore[attr-defined]
     direction = (a.key, b.key)
@@ -419,9 +424,33 @@ def add_pair(
     twinning.rows += 1
     twinning.directions[direction] += 1
     for place in (a, b):
+        if place.geonames_id is None:
+            continue  # a place of its own: the importer describes it
         if not place.in_store and place.key not in known_cities:
             result.new_cities[place.key] = place
     return twinning
+
+
+#: The status of a side no gazetteer lists that an importer keeps as a place of its own.
+KEPT = "kept"
+
+
+def place_order(place: Place) -> tuple[bool, int, str]:
+    """How the two places of a twinning are ordered: GeoNames places first, by id, then
+    places of their own, by IRI."""
+    return (place.geonames_id is None, place.geonames_id or 0, place.key)
+
+
+def _place_of(
+    reconciler: Reconciler, side: Resolved, own_place: Callable[[Resolved], Place | None] | None
+) -> Place:
+    if side.status == KEPT and own_place is not None:
+        place = own_place(side)
+    else:
+        assert side.match is not None and side.match.iri is not None
+        place = reconciler.place(side.match.iri)
+    assert place is not None
+    return place
 
 
 def resolve(

@@ -38,20 +38,22 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from dckg.errors import InputError, UsageError
 from dckg.importers import tables
 from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
 from dckg.importers.twinnings import (
+    KEPT,
     NOT_A_SPELLING,
     Malformed,
     Resolved,
@@ -60,12 +62,13 @@ from dckg.importers.twinnings import (
     distribution,
     markdown_table,
     on_the_name,
+    place_order,
     reference_reconciler,
     sample_section,
     spelling_only,
     twinning_triples,
 )
-from dckg.namespaces import DCKG, DCT, PROV, RDF, graph, thing
+from dckg.namespaces import DCKG, DCT, GEO, PROV, RDF, RDFS, SKOS, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Match, Place, Reconciler, normalise, parse_country
 from dckg.reconcile import distance_km as great_circle
 from dckg.reconcile.names import squeeze
@@ -95,6 +98,19 @@ DUPLICATE_ENTRY = "several GeoNames entries of that name there: the only one wit
 COARSE = "whole-degree coordinates: matched on name and country, within 160 km"
 #: Why "City – District" is not matched when the district is not a town of GeoNames.
 AFTER_THE_DASH = "a part of the town before the dash (district, parish) that is no GeoNames town"
+#: Why a place is unmatched where the row names a place of its own that no gazetteer lists
+#: (a municipality named otherwise than its seat, a city district, a county): such a
+#: place is kept, as what the row says of it. Not kept: an ambiguous name, a name whose
+#: namesakes are all more than 30 km away (the position is often a state's centroid
+#: given for its capital), a namesake abroad (a geocoder's mistake).
+KEPT_REASONS = ("no place of that name", "looks like a region or district", AFTER_THE_DASH)
+#: Why a place no gazetteer lists is not kept: its position is abroad.
+PLACED_ABROAD = "not kept: the GeoNames places around the row's position are all in other countries"
+#: How far around a position (km) GeoNames places tell which country it is in.
+ABROAD_KM = 25.0
+#: The class of a place of its own: the most general of the local and regional
+#: governments (the lists name towns, districts, counties and regions alike).
+OWN_PLACE_CLASS = NamedNode(DCKG + "LocalRegionalGovernment")
 #: Files larger than this are refused (bytes).
 MAX_FILE_BYTES = 50_000_000
 
@@ -168,12 +184,21 @@ class Twinning:
         return twinning_iri(self.a, self.b)
 
     @property
+    def own(self) -> bool:
+        """Whether a partner is a place of its own (not a GeoNames town)."""
+        return self.a.geonames_id is None or self.b.geonames_id is None
+
+    @property
     def distance_km(self) -> float:
         return great_circle(self.a.lat, self.a.lon, self.b.lat, self.b.lon)  # type: ignore[arg-type]
 
 
 def twinning_iri(a: Place, b: Place) -> NamedNode:
-    """The IRI of the twinning of two GeoNames places, the same whichever comes first.
+    """The IRI of the twinning of two places, the same whichever comes first.
+
+    Two GeoNames places: ``twinning-geonames-{lower id}-geonames-{higher id}``, the IRI
+    the Wikidata importer mints. With a place of its own: ``twinning-{key}-{key}`` of the
+    two places' keys (the last part of their IRIs), GeoNames places first.
 
     >>> p = Place("x", "A", "FR", 0.0, 0.0, frozenset(), geonames_id=7)
     >>> q = Place("y", "B", "DE", 0.0, 0.0, frozenset(), geonames_id=3)
@@ -182,8 +207,87 @@ def twinning_iri(a: Place, b: Place) -> NamedNode:
     >>> twinning_iri(p, q).value
     'https://w3id.org/dckg/id/partnership/twinning-geonames-3-geonames-7'
     """
-    low, high = sorted((a.geonames_id or 0, b.geonames_id or 0))
-    return thing("partnership", f"twinning-geonames-{low}-geonames-{high}")
+    if a.geonames_id is not None and b.geonames_id is not None:
+        low, high = sorted((a.geonames_id, b.geonames_id))
+        return thing("partnership", f"twinning-geonames-{low}-geonames-{high}")
+    first, second = sorted((a, b), key=place_order)
+    return thing("partnership", f"twinning-{_local(first)}-{_local(second)}")
+
+
+def _local(place: Place) -> str:
+    return place.key.rstrip("/").rsplit("/", 1)[-1]
+
+
+#: Two ways of writing one place within this distance (km) are one place.
+SAME_PLACE_KM = 15.0
+_IN_PARENTHESES = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
+
+
+def district_name(label: str) -> str:
+    """The name a place is written under, without the town the lists set it in: ``Seoul –
+    Gangnam`` and ``Gangnam (Seoul)`` are both Gangnam, ``Budapest II (Budapest)`` is
+    Budapest II; a name in one part is itself (folded).
+
+    >>> district_name("Soure – Samuel"), district_name("Samuel (Soure)")
+    ('samuel', 'samuel')
+    >>> district_name("Budapest II (Budapest)"), district_name("Budapest II")
+    ('budapest ii', 'budapest ii')
+    """
+    parts = _DASH.split(label)
+    if len(parts) == 2 and all(p.strip() for p in parts):
+        return normalise(parts[1])
+    found = _IN_PARENTHESES.match(label.strip())
+    if found:
+        return normalise(found.group(1))
+    return normalise(label)
+
+
+def own_place_keys(
+    sides: list[tuple[tuple, str, int]],
+) -> dict[tuple, tuple[str, str, float, float]]:
+    """The place of its own of each kept side, from (side key, country code, rows).
+
+    A side is (label, country as written, lat, lon). Sides of one country that write one
+    place in two ways — ``Soure – Samuel`` and ``Samuel (Soure)``, ``Newham`` at two
+    positions, the country as ``England`` or ``England, United Kingdom`` — are one place
+    when their :func:`district_name` is one and they are less than :data:`SAME_PLACE_KM`
+    apart. The place is the side written in most rows (then the first in sort order):
+    its key is (country code, label, lat, lon).
+    """
+    buckets: dict[tuple[str, str], list[tuple[tuple, int]]] = {}
+    for key, country, rows in sides:
+        buckets.setdefault((country, district_name(key[0])), []).append((key, rows))
+    chosen: dict[tuple, tuple[str, str, float, float]] = {}
+    for (country, _), members in sorted(buckets.items()):
+        members.sort(key=lambda m: (-m[1], m[0][0], m[0][1], m[0][2], m[0][3]))
+        groups: list[list[tuple]] = []
+        for key, _rows in members:
+            for group in groups:
+                if any(
+                    great_circle(key[2], key[3], other[2], other[3]) < SAME_PLACE_KM
+                    for other in group
+                ):
+                    group.append(key)
+                    break
+            else:
+                groups.append([key])
+        for group in groups:
+            first = group[0]
+            for key in group:
+                chosen[key] = (country, first[0], first[2], first[3])
+    return chosen
+
+
+def own_place_iri(country: str, label: str, lat: float, lon: float) -> NamedNode:
+    """The IRI of a place of its own, minted from what identifies it: the country (ISO
+    code), the name as written and the coordinates as written.
+
+    >>> own_place_iri("HU", "Budapest I – Budavár", 47.5049, 19.0303).value
+    'https://w3id.org/dckg/id/place/wikipedia-hu-budapest-i-budavar-d0c25311e3'
+    """
+    digest = hashlib.sha256(f"{country}\t{label}\t{lat!r}\t{lon!r}".encode()).hexdigest()
+    slug = re.sub(r"[^a-z0-9]+", "-", normalise(label)).strip("-")[:60].strip("-")
+    return thing("place", f"wikipedia-{country.lower()}-{slug or 'place'}-{digest[:10]}")
 
 
 @dataclass
@@ -207,6 +311,7 @@ class ImportResult:
     rows_matched: int = 0
     rows_ambiguous: int = 0
     rows_unmatched: int = 0
+    rows_kept: int = 0
     same_city_rows: int = 0
     repeated_rows: int = 0
     reversed_rows: int = 0
@@ -214,6 +319,12 @@ class ImportResult:
     sides: dict[tuple, Resolved] = field(default_factory=dict)
     twinnings: dict[str, Twinning] = field(default_factory=dict)
     new_cities: dict[str, Place] = field(default_factory=dict)
+    #: The places of their own, by (country code, name, latitude, longitude).
+    own_places: dict[tuple[str, str, float, float], Place] = field(default_factory=dict)
+    #: The place of its own of each kept side (label, country as written, lat, lon).
+    own_keys: dict[tuple, tuple[str, str, float, float]] = field(default_factory=dict)
+    #: The ways the rows write each place of its own.
+    own_names: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def pairs_both_directions(self) -> int:
@@ -227,6 +338,32 @@ class ImportResult:
     @property
     def only_here(self) -> list[Twinning]:
         return [t for k, t in self.twinnings.items() if k not in self.merged.twinnings]
+
+    @property
+    def with_own_place(self) -> list[Twinning]:
+        """The twinnings with a partner kept as a place of its own."""
+        return [t for t in self.twinnings.values() if t.own]
+
+    def own_place(self, resolved: Resolved) -> Place:
+        """The place of its own a kept side is: one per country, name and coordinates,
+        however many rows (and however the rows write the country) name it."""
+        side = resolved.side
+        key = self.own_keys[(side.label, side.country, side.lat, side.lon)]
+        place = self.own_places.get(key)
+        if place is None:
+            country, label, lat, lon = key
+            place = Place(
+                key=own_place_iri(*key).value,
+                label=label,
+                country=country,
+                lat=lat,
+                lon=lon,
+                classes=frozenset({"LocalRegionalGovernment"}),
+                in_store=False,
+            )
+            self.own_places[key] = place
+        self.own_names.setdefault(place.key, set()).add(side.label)
+        return place
 
     def side_counts(self) -> Counter[str]:
         return Counter(r.status for r in self.sides.values())
@@ -401,13 +538,32 @@ def import_wikipedia_twinnings(
         )
     reconciler = reconciler or reference_reconciler()
     seen: set[tuple[Side, Side]] = set()
+    unique: list[Row] = []
     for row in rows:
         if (row.listed, row.twin) in seen:
             result.duplicate_rows += 1
             continue
         seen.add((row.listed, row.twin))
+        unique.append(row)
+    _resolve_sides(result, reconciler, unique)
+    for row in unique:
         _add_row(result, reconciler, row)
     return result
+
+
+def _resolve_sides(result: ImportResult, reconciler: Reconciler, rows: list[Row]) -> None:
+    """Reconcile every distinct side once, then decide which kept sides are one place."""
+    written: Counter[tuple[str, str, float, float]] = Counter()
+    for row in rows:
+        for side in (row.listed, row.twin):
+            key = (side.label, side.country, side.lat, side.lon)
+            written[key] += 1
+            if key not in result.sides:
+                result.sides[key] = _reconcile_side(result, reconciler, side)
+    kept = [(key, resolved) for key, resolved in result.sides.items() if resolved.status == KEPT]
+    result.own_keys = own_place_keys(
+        [(key, list_country(r.side.country) or "", written[key]) for key, r in kept]
+    )
 
 
 def _add_row(result: ImportResult, reconciler: Reconciler, row: Row) -> None:
@@ -419,6 +575,7 @@ def _add_row(result: ImportResult, reconciler: Reconciler, row: Row) -> None:
         _reconcile_side,
         Twinning,
         known_cities=result.merged.cities,
+        own_place=result.own_place,
     )
     if twinning is not None:
         twinning.lists.add(row.listed.country)
@@ -445,7 +602,7 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
     if not whole and len(part) == 2 and part[1] and match.status == MATCHED:
         # "Sarajevo – Stari Grad": the lists name a district after its city; the town the
         # whole name matches is the city, not the district.
-        return Resolved(side, "unknown", match, AFTER_THE_DASH)
+        return _kept_or_unknown(reconciler, side, country, match, AFTER_THE_DASH)
     if match.status == MATCHED and not spelling_only(reconciler, side.label, match):
         return Resolved(side, "unknown", match, NOT_A_SPELLING)
     if match.status == MATCHED:
@@ -474,7 +631,35 @@ def _reconcile_side(result: ImportResult, reconciler: Reconciler, side: Side) ->
         reason = f"no place of that name within {reconciler.max_km:g} km"
     else:
         reason = "no place of that name"
-    return Resolved(side, "unknown", match, reason)
+    return _kept_or_unknown(reconciler, side, country, match, reason)
+
+
+def _kept_or_unknown(
+    reconciler: Reconciler, side: Side, country: str | None, match: Match, reason: str
+) -> Resolved:
+    """A side no gazetteer lists: kept as a place of its own where the row identifies it
+    (a reason of :data:`KEPT_REASONS`, a country the importer knows, a position in that
+    country), else unmatched."""
+    if reason not in KEPT_REASONS or country is None or _alpha3(country) is None:
+        return Resolved(side, "unknown", match, reason)
+    if _placed_abroad(reconciler, side, country):
+        return Resolved(side, "unknown", match, PLACED_ABROAD)
+    return Resolved(side, KEPT, match, reason)
+
+
+def _placed_abroad(reconciler: Reconciler, side: Side, country: str) -> bool:
+    """Whether the GeoNames places around the row's position are all of other countries
+    than the row's (a geocoder put the name abroad: ``Western AO (Moscow)`` in Perth)."""
+    around = reconciler.near(side.lat, side.lon, ABROAD_KM)
+    found = {p.country for _, p in around if p.country}
+    return bool(found) and not found & ({country} | TERRITORIES.get(country, frozenset()))
+
+
+def _alpha3(country: str) -> str | None:
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=country)
+    return found.alpha_3 if found is not None else None
 
 
 def _duplicate_entry(match: Match) -> Match | None:
@@ -509,6 +694,31 @@ def triples(result: ImportResult) -> Iterator[Triple]:
 
     for place in result.new_cities.values():
         yield from geonames_city_triples(place)
+    for place in result.own_places.values():
+        yield from own_place_triples(place, result.own_names.get(place.key, ()))
+
+
+def own_place_triples(place: Place, written: Iterable[str] = ()) -> Iterator[Triple]:
+    """A place of its own, with what the rows say of it and nothing more: the class of
+    local and regional governments, the name (and, as ``skos:altLabel``, the other ways
+    the rows write it), the country and the coordinates as written (a point geometry, as
+    the cities have), the lists and the compiled file as sources."""
+    iri = place.iri
+    assert place.country is not None and place.lat is not None and place.lon is not None
+    yield Triple(iri, _A, OWN_PLACE_CLASS)
+    yield Triple(iri, NamedNode(RDFS + "label"), Literal(place.label))
+    for name in sorted(set(written) - {place.label}):
+        yield Triple(iri, NamedNode(SKOS + "altLabel"), Literal(name))
+    yield Triple(iri, NamedNode(DCKG + "country"), thing("country", _alpha3(place.country) or ""))
+    yield Triple(iri, NamedNode(DCT + "source"), WIKIPEDIA_LISTS)
+    yield Triple(iri, NamedNode(DCT + "source"), COMPILATION)
+    geometry = NamedNode(iri.value + "#geometry")
+    yield Triple(iri, NamedNode(GEO + "hasGeometry"), geometry)
+    yield Triple(geometry, _A, NamedNode(GEO + "Geometry"))
+    wkt = f"POINT({float(place.lon)} {float(place.lat)})"
+    yield Triple(
+        geometry, NamedNode(GEO + "asWKT"), Literal(wkt, datatype=NamedNode(GEO + "wktLiteral"))
+    )
 
 
 def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
@@ -517,14 +727,19 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         "Twin towns and sister cities as the English Wikipedia lists them (“List of twin "
         "towns and sister cities in …”, 81 pages), with both towns reconciled to GeoNames by "
         f"name, country and coordinates: {result.rows_read:,} rows read, "
-        f"{result.rows_matched:,} with both towns matched, {result.rows_ambiguous:,} with an "
-        f"ambiguous town, {result.rows_unmatched:,} with an unmatched town (distinct places: "
-        f"{counts[MATCHED]:,} matched, {counts[AMBIGUOUS]:,} ambiguous, "
-        f"{counts['unknown']:,} unmatched); {len(result.twinnings):,} twinnings, of which "
+        f"{result.rows_matched:,} with both towns matched, {result.rows_kept:,} with a town "
+        f"kept as a place of its own and the other matched or kept, {result.rows_ambiguous:,} "
+        f"with an ambiguous town, {result.rows_unmatched:,} with an unmatched town (distinct "
+        f"places: {counts[MATCHED]:,} matched, {counts[KEPT]:,} kept as places of their own, "
+        f"{counts[AMBIGUOUS]:,} ambiguous, {counts['unknown']:,} unmatched); "
+        f"{len(result.twinnings):,} twinnings "
+        f"({len(result.with_own_place):,} with a place of its own), of which "
         f"{len(result.in_both):,} are also in the Wikidata twinnings graph (the same node, "
         f"this graph adding only its source) and {len(result.only_here):,} only here; "
-        f"{len(result.new_cities):,} towns of fewer than 15,000 people added from GeoNames. "
-        "The lists give no dates and no themes."
+        f"{len(result.new_cities):,} towns of fewer than 15,000 people added from GeoNames; "
+        f"{len(result.own_places):,} places no gazetteer lists (municipalities named "
+        "otherwise than their seat, city districts, counties) described as the rows give "
+        "them: name, country, coordinates. The lists give no dates and no themes."
     )
     yield from dataset_triples(
         DATASET,
@@ -587,12 +802,17 @@ def report_markdown(
         ("malformed rows (skipped, listed below)", len(result.malformed)),
         ("exact duplicate rows dropped", result.duplicate_rows),
         ("rows with both towns matched", result.rows_matched),
+        (
+            "rows with a town kept as a place of its own, the other matched or kept",
+            result.rows_kept,
+        ),
         ("rows with an ambiguous town (none unmatched)", result.rows_ambiguous),
         ("rows with an unmatched town", result.rows_unmatched),
         ("matched rows with the same town on both sides (dropped)", result.same_city_rows),
         ("matched rows repeating a pair from the same page (merged)", result.repeated_rows),
         ("matched rows giving a pair from the other town's page (merged)", result.reversed_rows),
         ("twinnings", len(result.twinnings)),
+        ("… with a partner kept as a place of its own", len(result.with_own_place)),
         ("… also in the Wikidata twinnings (one node, two sources)", len(result.in_both)),
         ("… only in the Wikipedia lists (described whole)", len(result.only_here)),
         (
@@ -600,11 +820,29 @@ def report_markdown(
             len(result.merged.twinnings) + len(result.only_here),
         ),
         ("towns of < 15,000 people added from GeoNames", len(result.new_cities)),
+        ("places kept as places of their own", len(result.own_places)),
     ]
     text += "## Counts\n\n" + markdown_table(["", "count"], [(k, f"{v:,}") for k, v in rows])
     text += "\nDistinct places (name + country + coordinates as written in the rows):\n\n"
     text += markdown_table(
-        ["status", "places"], [(s, f"{counts[s]:,}") for s in (MATCHED, AMBIGUOUS, "unknown")]
+        ["status", "places"],
+        [(s, f"{counts[s]:,}") for s in (MATCHED, KEPT, AMBIGUOUS, "unknown")],
+    )
+    text += (
+        f"\n“kept”: the row names a place no gazetteer lists ({', '.join(KEPT_REASONS)}) "
+        "in a country the importer knows; it is kept as a place of its own, "
+        "`id/place/wikipedia-{country}-{name}-{hash}` (the hash of the country code, the name "
+        "and the coordinates as written: one place however many rows name it, and whichever "
+        "way they write the country), a `dckg:LocalRegionalGovernment` (never a city) with "
+        "the name, country and coordinates of the row and no GeoNames id. Two ways of "
+        "writing one place in one country less than 15 km apart (`Soure – Samuel` and "
+        "`Samuel (Soure)`, `Budapest II` and `Budapest II (Budapest)`, one name at two "
+        "positions) are one place, under the form most rows use, the other as "
+        "`skos:altLabel`. The reconciler "
+        "looked for it first among the GeoNames places, which hold every partner of the "
+        "Wikidata twinnings. Not kept: ambiguous names, names whose namesakes are all more "
+        "than 30 km away (often a state's centroid given for its capital), namesakes "
+        "abroad.\n"
     )
     text += "\nWhy places were not matched (or were matched with a remark):\n\n"
     reasons = Counter(_reason_group(r.reason) for r in result.sides.values() if r.reason)
@@ -621,6 +859,7 @@ def report_markdown(
     text += sample_section(result.sides, seed=2026, name_header="name")
     text += _far_section(result)
     text += _unmatched_section(result)
+    text += _kept_section(result)
     if result.unknown_countries:
         text += "\n## Country names not recognised (reconciled by position and name only)\n\n"
         text += markdown_table(
@@ -669,7 +908,7 @@ def _far_section(result: ImportResult, km: float = 10.0) -> str:
 def _unmatched_section(result: ImportResult) -> str:
     text = "\n## Places not matched (most rows first, up to 60)\n\n"
     unknown = sorted(
-        (r for r in result.sides.values() if r.status != MATCHED),
+        (r for r in result.sides.values() if r.status not in (MATCHED, KEPT)),
         key=lambda r: (-r.rows, r.side.label, r.side.country),
     )[:60]
     return text + markdown_table(
@@ -686,3 +925,66 @@ def _unmatched_section(result: ImportResult) -> str:
             for r in unknown
         ],
     )
+
+
+def _kept_section(result: ImportResult) -> str:
+    kept = sorted(
+        (r for r in result.sides.values() if r.status == KEPT),
+        key=lambda r: (-r.rows, r.side.label, r.side.country),
+    )
+    text = (
+        f"\n## Places kept as places of their own ({len(result.own_places):,}; "
+        "most rows first, up to 40)\n\n"
+    )
+    text += markdown_table(
+        ["name", "country", "lat, lon", "rows", "reason", "IRI"],
+        [
+            (
+                r.side.label,
+                r.side.country,
+                f"{r.side.lat:.4f}, {r.side.lon:.4f}",
+                r.rows,
+                r.reason,
+                result.own_place(r).iri.value.rsplit("/", 1)[-1],
+            )
+            for r in kept[:40]
+        ],
+    )
+    close = close_own_places(result)
+    text += (
+        f"\n### Places of their own that may be one place under two names ({len(close)})\n\n"
+        "Two places of their own of one country, less than 15 km apart, twinned with the same "
+        "partner, under two names: mostly villages twinned together with one town "
+        "(`Great Shelford`, `Little Shelford`), sometimes one place under two names "
+        "(`Vesthimmerland`, `Vesthimmerlands`). Both are kept, since the rows do not "
+        "say they are one; to review:\n\n"
+    )
+    return text + markdown_table(
+        ["partner", "one", "other", "km"],
+        [(p, a.label, b.label, f"{d:.1f}") for p, a, b, d in close[:40]],
+    )
+
+
+def close_own_places(
+    result: ImportResult, km: float = 15.0
+) -> list[tuple[str, Place, Place, float]]:
+    """(partner label, place, place, km) for two places of their own of one country, less
+    than ``km`` apart, twinned with one partner."""
+    by_partner: dict[str, list[Place]] = {}
+    labels: dict[str, str] = {}
+    for twinning in result.with_own_place:
+        for one, other in ((twinning.a, twinning.b), (twinning.b, twinning.a)):
+            if other.geonames_id is None:
+                by_partner.setdefault(one.key, []).append(other)
+                labels[one.key] = one.label
+    found = []
+    for key, places in sorted(by_partner.items()):
+        places = sorted(places, key=lambda p: p.key)
+        for i, a in enumerate(places):
+            for b in places[i + 1 :]:
+                if a.country != b.country:
+                    continue
+                d = great_circle(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+                if d < km:
+                    found.append((labels[key], a, b, d))
+    return sorted(found, key=lambda f: (f[3], f[0], f[1].label))
