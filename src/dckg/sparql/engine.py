@@ -57,6 +57,8 @@ log = logging.getLogger("dckg.sparql")
 
 #: Seconds a new worker may take to open the store.
 STARTUP_TIMEOUT = 120.0
+#: Held while a worker process is started (see ``ProcessEngine._spawn``).
+_SPAWNING = threading.Lock()
 #: Seconds between two looks at the memory of a worker running a query.
 MEMORY_WATCH = 0.1
 #: A worker this close to its memory cap (bytes) has reached it: allocations fail there.
@@ -453,18 +455,22 @@ class ProcessEngine(Engine):
         return f"<ProcessEngine {self._context.get_start_method()} x{self.size}>"
 
     def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=worker.serve,
-            args=(child, self._opener, self.limits),
-            daemon=True,
-            name="dckg-query",
-        )
-        with warnings.catch_warnings():
-            # Forking a threaded process: the child only runs the worker loop.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            process.start()
-        child.close()
+        # One start at a time: a worker forked while another's pipe end is still open in
+        # this process would inherit it and keep that pipe open after the other worker
+        # died, so that its crash would only be noticed at the query's deadline.
+        with _SPAWNING:
+            parent, child = self._context.Pipe()
+            process = self._context.Process(
+                target=worker.serve,
+                args=(child, self._opener, self.limits),
+                daemon=True,
+                name="dckg-query",
+            )
+            with warnings.catch_warnings():
+                # Forking a threaded process: the child only runs the worker loop.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                process.start()
+            child.close()
         w = _Worker(process, parent, self._generation)
         try:
             answer = parent.recv_bytes() if parent.poll(STARTUP_TIMEOUT) else b""
