@@ -20,4 +20,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
-exec .venv/bin/python -m pytest "$@"
+# Two test processes (one per core of the CI machine); DCKG_TEST_PROCESSES=0 runs in one.
+# A test file runs whole in one process, so that its fixtures are built once.
+exec .venv/bin/python -m pytest -n "${DCKG_TEST_PROCESSES:-2}" --dist loadfile "$@"

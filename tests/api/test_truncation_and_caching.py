@@ -141,6 +141,7 @@ def test_answers_are_reused_until_the_store_changes(server: Server) -> None:
             b' <http://www.w3.org/2000/01/rdf-schema#label> "New" .'
         ),
         headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+        timeout=60,  # a contribution is validated against the whole store
     )
     assert added.status_code in (200, 201), added.text
     after = httpx.get(server.endpoint, params=params, headers={"If-None-Match": tag})
