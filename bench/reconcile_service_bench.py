@@ -34,9 +34,9 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from dckg.api.settings import Settings
 
 from dckg.api import create_app
-from dckg.api.settings import Settings
 from dckg.reconcile import reconciler_for
 from dckg.store import EmbeddedStore
 
