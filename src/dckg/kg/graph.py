@@ -187,7 +187,7 @@ class KnowledgeGraph:
                 timeout=seconds,
             )
         except DckgError as error:
-            if type(error).__name__ == "Busy" and _main_is_a_script():
+            if type(error).__name__ in ("Busy", "NoWorker") and _main_is_a_script():
                 raise StoreError(f"{error} ({_GUARD})") from None
             raise
         body = out.getvalue()

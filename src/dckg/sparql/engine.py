@@ -42,12 +42,13 @@ from dataclasses import replace
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 
 from dckg.errors import QueryError, QueryTimeout, StoreError
 from dckg.sparql import worker
-from dckg.sparql.errors import Busy, MemoryExceeded, from_worker
+from dckg.sparql.errors import Busy, MemoryExceeded, NoWorker, from_worker
 from dckg.sparql.settings import Settings
 from dckg.sparql.worker import Head, Job, Limits
 from dckg.store.base import Store
@@ -59,6 +60,8 @@ log = logging.getLogger("dckg.sparql")
 STARTUP_TIMEOUT = 120.0
 #: Held while a worker process is started (see ``ProcessEngine._spawn``).
 _SPAWNING = threading.Lock()
+#: Put in the idle queue when a worker could not start.
+_NO_WORKER: Any = object()
 #: Seconds between two looks at the memory of a worker running a query.
 MEMORY_WATCH = 0.1
 #: A worker this close to its memory cap (bytes) has reached it: allocations fail there.
@@ -450,6 +453,7 @@ class ProcessEngine(Engine):
         self._started = False
         self._paused = False
         self._closed = False
+        self._start_error: StoreError | None = None
 
     def __repr__(self) -> str:
         return f"<ProcessEngine {self._context.get_start_method()} x{self.size}>"
@@ -529,7 +533,11 @@ class ProcessEngine(Engine):
     def _add(self) -> None:
         try:
             w = self._spawn()
-        except StoreError:
+        except StoreError as error:
+            with self._lock:
+                self._start_error = error
+            # Wake a query waiting for a worker: with none running, it fails now.
+            self._idle.put(_NO_WORKER)
             return
         with self._lock:
             if self._closed or self._paused or w.generation != self._generation:
@@ -577,6 +585,14 @@ class ProcessEngine(Engine):
                 w = None
             if w is None:
                 raise Busy(f"all {self.size} query workers stayed busy; try again shortly")
+            if w is _NO_WORKER:
+                with self._lock:
+                    error, none_left = self._start_error, not self._all
+                    if none_left:
+                        self._started = False  # the next query tries to start them again
+                if none_left and error is not None:
+                    raise NoWorker(f"{error} (no query worker could start)")
+                continue
             if w.generation == self._generation and w.process.is_alive():
                 return w
             self.discard(w, replace=False)

@@ -60,6 +60,10 @@ class Busy(DckgError):
         self.headers = {"Retry-After": str(RETRY_AFTER)}
 
 
+class NoWorker(StoreError):
+    """No query worker could start (each stopped while opening the store)."""
+
+
 #: The errors that cross from a worker by name, most specific first.
 WORKER_ERRORS: tuple[type[DckgError], ...] = (
     QueryTimeout,
@@ -96,6 +100,7 @@ __all__ = [
     "WORKER_ERRORS",
     "Busy",
     "MemoryExceeded",
+    "NoWorker",
     "NotAcceptable",
     "from_worker",
     "worker_name",
