@@ -41,11 +41,8 @@ from dckg.reconcile import reconciler_for
 from dckg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
-#: ``../shared`` beside the checkout (or beside the folder of worktrees).
-SHARED = next(
-    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
-    ROOT.parent / "shared",
-)
+#: The source data beside the checkout (``../shared/data``).
+SHARED = ROOT.parent / "shared"
 CSV = SHARED / "data" / "covenant-of-mayors" / "signatories-2024.csv"
 SHIPPED = ROOT / "data" / "covenant-of-mayors.nt.gz"
 MEMBER = re.compile(
