@@ -17,17 +17,12 @@ import httpx
 import pytest
 from tests.web.test_browser import only_this_server
 from tests.web.test_browser import shots as shots  # the screenshots fixture
-from web_browser import Browser, find_chromium
+from web_browser import CHROMIUM, Browser, needs_chromium
 
 from dckg.api.analytics import FIGURES
 from dckg.queries import load_library
 from dckg.store import Store
 
-CHROMIUM = find_chromium()
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="chromium is not installed (apt-get install chromium): browser tests not run",
-)
 LIBRARY = load_library()
 
 

@@ -15,16 +15,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from pyoxigraph import QuerySolutions
-from web_browser import Browser, find_chromium
+from web_browser import CHROMIUM, Browser, needs_chromium
 
 from dckg.queries import load_library
 from dckg.store import Store
 
-CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="chromium is not installed (apt-get install chromium): browser tests not run",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")

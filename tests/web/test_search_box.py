@@ -5,27 +5,12 @@ Skipped only when no Chromium is installed (the skip says so); CI installs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
-from web_browser import Browser, find_chromium
+from tests.web.test_browser import browser as browser  # the fixtures
+from tests.web.test_browser import chromium as chromium
+from web_browser import Browser, needs_chromium
 
-CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="chromium is not installed (apt-get install chromium): browser tests not run",
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM is not None
-    b = Browser(CHROMIUM)
-    try:
-        yield b
-    finally:
-        b.close()
+pytestmark = needs_chromium
 
 
 def test_typing_a_name_lists_the_entities_of_search_linked_to_their_pages(

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.sync.client import ClientConnection, connect
 
 FLAGS = (
@@ -45,6 +46,14 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
+
+
+CHROMIUM = find_chromium()
+#: For tests that need Chromium: skipped, saying why, where none is installed (CI installs it).
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (apt-get install chromium): browser tests not run",
+)
 
 
 class Browser:
