@@ -16,6 +16,7 @@ instead of ``store`` / ``reference_store``.
 from __future__ import annotations
 
 import http.server
+import os
 import shutil
 import socket
 import subprocess
@@ -39,6 +40,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def dckg_serve(store: Path | str, *, workers: int) -> Iterator[str]:
+    """``dckg --store STORE serve`` on a free loopback port while the block runs: its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dckg", "--store", str(store), "serve", "--port", str(port)],
+        env={**os.environ, "DCKG_QUERY_WORKERS": str(workers)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(base + "/sparql", params={"query": "ASK {}"})
+            break
+        except httpx.TransportError:
+            assert process.poll() is None, "dckg serve stopped"
+            assert time.monotonic() < deadline, "dckg serve did not start"
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 @contextmanager

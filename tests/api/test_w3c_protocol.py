@@ -7,10 +7,8 @@ Update tests are left out: the endpoint is read-only.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-from tests.api.conftest import free_port
+from tests.servers import dckg_serve
 
 SUITE = Path(__file__).parents[1] / "data" / "w3c" / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -117,28 +115,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             capture_output=True,
         )
         assert run.returncode == 0, run.stderr.decode()
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dckg", "--store", store, "serve", "--port", str(port)],
-        env={**os.environ, "DCKG_QUERY_WORKERS": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(base + "/sparql", params={"query": "ASK {}"})
-            break
-        except httpx.TransportError:
-            assert process.poll() is None, "dckg serve stopped"
-            assert time.monotonic() < deadline, "dckg serve did not start"
-            time.sleep(0.2)
-    try:
+    with dckg_serve(store, workers=2) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def _status_class(status: int) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 import rdflib
 from pyoxigraph import Literal, NamedNode
@@ -84,30 +83,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         capture_output=True,
     )
     assert loaded.returncode == 0, loaded.stderr.decode()
-    from tests.servers import free_port
+    from tests.servers import dckg_serve
 
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dckg", "--store", str(store), "serve", "--port", str(port)],
-        env={**os.environ, "DCKG_QUERY_WORKERS": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(url, params={"query": "ASK {}"})
-            break
-        except httpx.TransportError:
-            assert process.poll() is None, "dckg serve stopped"
-            assert time.monotonic() < deadline, "dckg serve did not start"
-            time.sleep(0.2)
-    try:
+    with dckg_serve(store, workers=1):
         yield store
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def test_it_reads_beside_a_running_server(served: Path) -> None:
