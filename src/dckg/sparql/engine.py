@@ -544,6 +544,7 @@ class ProcessEngine(Engine):
                 w.kill()
                 return
             self._all.add(w)
+            self._start_error = None  # a worker runs: an earlier failure no longer stands
         self._idle.put(w)
 
     def warm_up(self) -> None:
