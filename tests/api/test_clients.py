@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,7 +14,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from dckg.store import Store
-from tests.api.conftest import Server, free_port
+from tests.api.conftest import Server
+from tests.servers import OxigraphServer
 
 COUNTRIES = """
 PREFIX dckg: <https://w3id.org/dckg/ontology#>
@@ -127,42 +123,14 @@ def test_rdflib_sparqlstore(api: Server, reference_store: Store) -> None:
     assert labels and all(isinstance(x, rdflib.Literal) for x in labels)
 
 
-def _oxigraph_cli() -> str:
-    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
-        "oxigraph"
-    )
-    if found is None:
-        pytest.fail("the 'oxigraph' server (PyPI package oxigraph, a test dependency) is missing")
-    return found
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An independent SPARQL engine on loopback (Oxigraph's own server)."""
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen(
-        [_oxigraph_cli(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db", union=False).start()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("oxigraph serve did not start") from None
-                time.sleep(0.1)
-        yield url
+        yield server.base
     finally:
-        process.terminate()
-        process.wait(10)
-        if process.stderr:
-            process.stderr.close()
+        server.stop()
 
 
 def test_federation_from_oxigraph(

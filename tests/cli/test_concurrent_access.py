@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.api.conftest import free_port
+from tests.servers import dckg_serve
 
 DATA = Path(__file__).parents[1] / "data" / "queries" / "funding.ttl"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -28,29 +26,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     store = str(tmp_path_factory.mktemp("shared") / "store")
     loaded = subprocess.run(_dckg("--store", store, "load", str(DATA)), capture_output=True)
     assert loaded.returncode == 0, loaded.stderr.decode()
-    port = free_port()
-    env = {**os.environ, "DCKG_QUERY_WORKERS": "2"}
-    process = subprocess.Popen(
-        _dckg("--store", store, "serve", "--port", str(port)),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(url, params={"query": COUNT}, headers={"Accept": "text/csv"})
-            break
-        except httpx.TransportError:
-            assert process.poll() is None, "dckg serve stopped"
-            assert time.monotonic() < deadline, "dckg serve did not start"
-            time.sleep(0.2)
-    try:
-        yield store, url
-    finally:
-        process.terminate()
-        process.wait(30)
+    with dckg_serve(store, workers=2) as base:
+        yield store, base + "/sparql"
 
 
 def test_two_queries_run_at_once_beside_the_server(served: tuple[str, str]) -> None:
