@@ -26,6 +26,7 @@ from dckg.kg.table import Table
 from dckg.kg.terms import param_text, term, variable_name
 from dckg.namespaces import PREFIXES
 from dckg.queries import Library, NamedQuery, load_library
+from dckg.sparql.errors import Busy, NoWorker
 from dckg.store import EmbeddedStore, Store, open_store, store_spec
 from dckg.store.base import Term
 from dckg.store.sparqltext import QUERY_FORMS, operation, tokens
@@ -187,7 +188,7 @@ class KnowledgeGraph:
                 timeout=seconds,
             )
         except DckgError as error:
-            if type(error).__name__ in ("Busy", "NoWorker") and _main_is_a_script():
+            if isinstance(error, Busy | NoWorker) and _main_is_a_script():
                 raise StoreError(f"{error} ({_GUARD})") from None
             raise
         body = out.getvalue()
