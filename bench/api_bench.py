@@ -26,7 +26,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -46,6 +47,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def running(command: list[str], port: int, path: str, what: str) -> Iterator[str]:
+    """The server ``what``, started by ``command`` on loopback ``port`` until the block
+    ends: the URL of its query endpoint at ``path``."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}{path}"
+        wait_for(url, process, what)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
@@ -184,40 +199,14 @@ def main() -> None:
         rows: list[Row] = []
 
         port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "dckg", "--store", str(store), "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}/sparql"
-            wait_for(url, process, "dckg serve")
+        dckg_serve = [sys.executable, "-m", "dckg", "--store", str(store), "serve"]
+        with running([*dckg_serve, "--port", str(port)], port, "/sparql", "dckg serve") as url:
             rows += measure("dckg", url, levels, args.requests)
-        finally:
-            process.terminate()
-            process.wait(30)
-
         port = free_port()
-        process = subprocess.Popen(
-            [
-                oxigraph(),
-                "serve",
-                "--location",
-                str(ox_dir),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}/query"
-            wait_for(url, process, "oxigraph serve")
+        oxigraph_serve = [oxigraph(), "serve", "--location", str(ox_dir), "--union-default-graph"]
+        bind = ["--bind", f"127.0.0.1:{port}"]
+        with running([*oxigraph_serve, *bind], port, "/query", "oxigraph serve") as url:
             rows += measure("oxigraph", url, levels, args.requests)
-        finally:
-            process.terminate()
-            process.wait(30)
 
     print(f"{'server':9} {'measurement':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for server, label, _clients, rate, p50, p99 in rows:
