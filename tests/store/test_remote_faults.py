@@ -197,10 +197,10 @@ def test_load_interrupted_after_its_commit_point_is_finished_by_recover(tmp_path
     server = OxigraphServer(tmp_path / "db").start()
 
     class DiesWhileCommitting(RemoteStore):
-        def _run_update(self, text: str, *, idempotent: bool) -> None:
+        def update_as_written(self, text: str, *, idempotent: bool) -> None:
             if text.startswith("ADD SILENT") and "/1> TO " in text:
                 server.kill()
-            super()._run_update(text, idempotent=idempotent)
+            super().update_as_written(text, idempotent=idempotent)
 
     try:
         store = DiesWhileCommitting(

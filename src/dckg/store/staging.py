@@ -26,18 +26,22 @@ finish. Vocabulary of the control graph (``urn:dckg:`` names, never published)::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-import pyoxigraph
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    Triple,
+)
 
 from dckg.errors import DckgError, StoreError
-from dckg.store.base import Progress
-
-if TYPE_CHECKING:
-    from dckg.store.remote import RemoteStore
+from dckg.store.base import Progress, Term
 
 #: Named graphs of loads in progress start with this.
 STAGING = "urn:dckg:staging:"
@@ -47,6 +51,40 @@ REPLACE = NamedNode("urn:dckg:replace")
 INTO = NamedNode("urn:dckg:into")
 
 Target = NamedNode | DefaultGraph
+
+
+class StagingStore(Protocol):
+    """What a staged load needs from a store (:class:`~dckg.store.remote.RemoteStore`
+    provides it): requests sent as written, and idempotent graph uploads."""
+
+    #: Quads per upload.
+    batch: int
+
+    def graphs(self) -> list[NamedNode]:
+        """The named graphs."""
+        ...
+
+    def select_as_written(
+        self, text: str, bindings: Mapping[str, Term] | None = None
+    ) -> QuerySolutions:
+        """A SELECT over explicit ``GRAPH`` patterns, ``bindings`` joined in."""
+        ...
+
+    def update_as_written(self, text: str, *, idempotent: bool) -> None:
+        """An update; retried after a dropped connection only when ``idempotent``."""
+        ...
+
+    def graph_exists(self, graph: NamedNode) -> bool:
+        """Whether ``graph`` holds any triple."""
+        ...
+
+    def put_graph(self, graph: NamedNode, triples: list[Triple], *, bulk: bool = True) -> None:
+        """Make ``graph`` hold exactly ``triples`` (idempotent)."""
+        ...
+
+    def add_to_graph(self, graph: NamedNode, triples: list[Triple], *, idempotent: bool) -> None:
+        """Add ``triples`` to a graph this load created."""
+        ...
 
 
 def has_blank_node(statement: Quad | Triple) -> bool:
@@ -72,7 +110,7 @@ def triples_block(triples: Sequence[Triple]) -> str:
 class StagedLoad:
     """One large write (see the module docs)."""
 
-    def __init__(self, store: RemoteStore, replace: Sequence[NamedNode]) -> None:
+    def __init__(self, store: StagingStore, replace: Sequence[NamedNode]) -> None:
         self.store = store
         stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.control = NamedNode(STAGING + stamp)
@@ -104,7 +142,7 @@ class StagedLoad:
 
     def _control(self, triples: list[tuple[object, object, object]]) -> None:
         block = " ".join(f"{s} {p} {o} ." for s, p, o in triples)
-        self.store._run_update(
+        self.store.update_as_written(
             f"INSERT DATA {{ GRAPH {self.control} {{ {block} }} }}", idempotent=True
         )
 
@@ -125,16 +163,16 @@ class StagedLoad:
         if target in self.direct:
             # Adding to a graph this load created: undone by dropping it. Without blank
             # nodes, adding the same triples twice changes nothing, so it can be retried.
-            self.store._add_to_graph(target, triples, idempotent=retry)  # type: ignore[arg-type]
+            self.store.add_to_graph(target, triples, idempotent=retry)  # type: ignore[arg-type]
             return
         staging = NamedNode(f"{self.control.value}/{len(self.staged)}")
         self.staged.append((staging, target))
-        self.store._put_graph(staging, triples)
+        self.store.put_graph(staging, triples)
 
     def _needs_staging(self, target: Target) -> bool:
         if isinstance(target, DefaultGraph):
             return True
-        return self.store._graph_exists(target)
+        return self.store.graph_exists(target)
 
     def _undo(self, error: BaseException) -> None:
         """Drop what phase 1 wrote; a StoreError tells what happened."""
@@ -177,7 +215,7 @@ class StagedLoad:
             f". {block} }} }}"
         )
         try:
-            self.store._run_update(flip, idempotent=True)
+            self.store.update_as_written(flip, idempotent=True)
         except StoreError as error:
             self._undo(error)
         try:
@@ -192,15 +230,15 @@ class StagedLoad:
 # -- recovery (also the normal path of phase 2) ----------------------------------------
 
 
-def _objects(store: RemoteStore, control: NamedNode, predicate: NamedNode) -> list[object]:
-    rows = store._select(
+def _objects(store: StagingStore, control: NamedNode, predicate: NamedNode) -> list[object]:
+    rows = store.select_as_written(
         "SELECT ?o WHERE { GRAPH ?c { ?c ?p ?o } }", {"c": control, "p": predicate}
     )
     return [row["o"] for row in rows]
 
 
-def _staging_of(store: RemoteStore, control: NamedNode) -> list[tuple[NamedNode, Target]]:
-    rows = store._select(
+def _staging_of(store: StagingStore, control: NamedNode) -> list[tuple[NamedNode, Target]]:
+    rows = store.select_as_written(
         "SELECT ?t ?g WHERE { GRAPH ?c { ?t ?into ?g } }", {"c": control, "into": INTO}
     )
     found = []
@@ -212,45 +250,45 @@ def _staging_of(store: RemoteStore, control: NamedNode) -> list[tuple[NamedNode,
     return sorted(found, key=lambda pair: pair[0].value)  # type: ignore[union-attr]
 
 
-def roll_forward(store: RemoteStore, control: NamedNode) -> None:
+def roll_forward(store: StagingStore, control: NamedNode) -> None:
     """Finish a committed load, step by step; every step is atomic and repeatable."""
     for graph in _objects(store, control, REPLACE):
         _empty(store, graph)  # type: ignore[arg-type]
-        store._run_update(
+        store.update_as_written(
             f"DELETE DATA {{ GRAPH {control} {{ {control} {REPLACE} {graph} }} }}",
             idempotent=True,
         )
     for staging, target in _staging_of(store, control):
         into = "urn:dckg:default" if isinstance(target, DefaultGraph) else target.value
-        store._run_update(
+        store.update_as_written(
             f"ADD SILENT {staging} TO {graph_ref(target)} ;\n"
             f"DROP SILENT GRAPH {staging} ;\n"
             f"DELETE DATA {{ GRAPH {control} {{ {staging} {INTO} {NamedNode(into)} }} }}",
             idempotent=True,
         )
-    store._run_update(f"DROP SILENT GRAPH {control}", idempotent=True)
+    store.update_as_written(f"DROP SILENT GRAPH {control}", idempotent=True)
 
 
-def _empty(store: RemoteStore, graph: NamedNode) -> None:
+def _empty(store: StagingStore, graph: NamedNode) -> None:
     """Empty a graph in bounded steps: one huge transaction is slow on some engines."""
     step = (
         f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ "
         f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {int(store.batch)} }}"
     )
-    while store._graph_exists(graph):
-        store._run_update(step, idempotent=True)
+    while store.graph_exists(graph):
+        store.update_as_written(step, idempotent=True)
 
 
-def rollback(store: RemoteStore, control: NamedNode) -> None:
+def rollback(store: StagingStore, control: NamedNode) -> None:
     """Undo a load that had not reached its commit point."""
     doomed = [g for g in store.graphs() if g.value.startswith(control.value + "/")]
     doomed += [g for g in _objects(store, control, NEW) if isinstance(g, NamedNode)]
     operations = [f"DROP SILENT GRAPH {g}" for g in doomed]
     operations.append(f"DROP SILENT GRAPH {control}")
-    store._run_update(" ;\n".join(operations), idempotent=True)
+    store.update_as_written(" ;\n".join(operations), idempotent=True)
 
 
-def recover(store: RemoteStore) -> list[str]:
+def recover(store: StagingStore) -> list[str]:
     """Finish committed loads and undo the others; one line per load, saying which."""
     graphs = [g for g in store.graphs() if g.value.startswith(STAGING)]
     controls = sorted({NamedNode(g.value.split("/", 1)[0]) for g in graphs}, key=str)
@@ -266,14 +304,10 @@ def recover(store: RemoteStore) -> list[str]:
     return done
 
 
-def serialise_triples(triples: Sequence[Triple]) -> bytes:
-    """N-Triples for a Graph Store upload."""
-    return pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES)  # type: ignore[no-any-return]
-
-
 __all__ = [
     "STAGING",
     "StagedLoad",
+    "StagingStore",
     "graph_ref",
     "has_blank_node",
     "recover",
