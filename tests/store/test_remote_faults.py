@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -9,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 
 from dckg.errors import QueryError, QueryTimeout, StoreError
 from dckg.store import open_store
@@ -142,6 +143,63 @@ def test_slow_query_times_out(fake_server: Callable[[Reply], str]) -> None:
     with pytest.raises(QueryTimeout, match="did not finish within 1 s"):
         store.query("ASK {}")
     assert time.monotonic() - started < 2.4
+
+
+def test_queries_updates_and_graph_store_share_one_connection() -> None:
+    """One HTTP client per store: its requests reuse a kept-alive connection."""
+    peers: list[tuple[str, str, int]] = []
+
+    class KeepAlive(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            peers.append((self.command, self.path.split("?")[0], self.client_address[1]))
+            body, media = (ASK_JSON, "application/sparql-results+json")
+            if self.command == "GET":
+                body, media = (
+                    b'<https://example.org/a> <https://example.org/b> "1" .\n',
+                    "application/n-triples",
+                )
+            self.send_response(200 if self.command in ("GET", "POST") else 204)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(body) if self.command != "PUT" else 0))
+            self.end_headers()
+            if self.command != "PUT":
+                self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAlive)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with RemoteStore(
+            base + "/query",
+            update_url=base + "/update",
+            gsp_url=base + "/store",
+            check_union=False,
+        ) as store:
+            assert store.ask("ASK {}") is True
+            store.drop_graph(G)
+            store.replace_graph(G, [q.triple for q in _quads(2)])
+            out = io.BytesIO()
+            store.dump(out, RdfFormat.N_TRIPLES, graph=G)
+            assert out.getvalue().count(b" .\n") == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [(method, path) for method, path, _ in peers] == [
+        ("POST", "/query"),
+        ("POST", "/update"),
+        ("PUT", "/store"),
+        ("GET", "/store"),
+    ]
+    assert len({port for _, _, port in peers}) == 1, peers
 
 
 def test_rejected_query_carries_the_server_message(remote_store: RemoteStore) -> None:

@@ -136,7 +136,7 @@ class Store(ABC):
         found = operation(tokens(query))
         if found not in forms:
             expected = " or ".join(forms)
-            raise QueryError(f"expected a {expected} query, got {found or 'something else'}")
+            raise QueryError(f"expected a query of the form {expected}, got {found or 'none'}")
 
     @abstractmethod
     def quads(
