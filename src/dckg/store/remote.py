@@ -40,6 +40,7 @@ nodes) after a dropped connection or an HTTP 502/503/504.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import threading
@@ -47,7 +48,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import BinaryIO, NoReturn, TypeVar
+from typing import BinaryIO, NoReturn, TypedDict, TypeVar, Unpack
 
 import httpx
 import pyoxigraph
@@ -84,6 +85,7 @@ _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q
 _NT = "application/n-triples"
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)
 
 #: How engines word a query stopped at their time limit, in an error answer: Virtuoso
 #: ("S1T00 Error SR171: Transaction timed out"), Fuseki ("Query timed out"), QLever
@@ -91,6 +93,23 @@ T = TypeVar("T")
 _TIMEOUT_WORDS = re.compile(r"S1T00|timed out|time ?out|took too long|time limit", re.I)
 #: Statuses under which engines report their own time limit.
 _TIMEOUT_STATUSES = (429, 500, 503, 504)
+
+
+class RemoteOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`RemoteStore`, for :meth:`RemoteStore.from_settings`."""
+
+    update_url: str | None
+    gsp_url: str | None
+    user: str | None
+    password: str | None
+    auth: str
+    timeout: float
+    load_timeout: float
+    retries: int
+    backoff: float
+    batch: int | None
+    check_union: bool
+    allow_partial: bool
 
 
 @dataclass
@@ -180,7 +199,10 @@ class RemoteStore(Store):
 
     @classmethod
     def from_settings(
-        cls, query_url: str, env: Mapping[str, str] | None = None, **overrides: object
+        cls,
+        query_url: str,
+        env: Mapping[str, str] | None = None,
+        **overrides: Unpack[RemoteOptions],
     ) -> RemoteStore:
         """A store for ``query_url`` configured from ``DCKG_*`` variables.
 
@@ -194,7 +216,7 @@ class RemoteStore(Store):
         <RemoteStore http://127.0.0.1:7878/query>
         """
         env = os.environ if env is None else env
-        options: dict[str, object] = {
+        options: RemoteOptions = {
             "update_url": env.get("DCKG_UPDATE_URL") or None,
             "gsp_url": env.get("DCKG_GSP_URL") or None,
             "user": env.get("DCKG_STORE_USER") or None,
@@ -203,22 +225,17 @@ class RemoteStore(Store):
             "allow_partial": (env.get("DCKG_STORE_ALLOW_PARTIAL") or "").lower()
             in ("1", "true", "yes"),
         }
-        for variable, key, kind in (
-            ("DCKG_STORE_TIMEOUT", "timeout", float),
-            ("DCKG_STORE_LOAD_TIMEOUT", "load_timeout", float),
-            ("DCKG_STORE_RETRIES", "retries", int),
-        ):
-            raw = env.get(variable)
-            if raw:
-                try:
-                    value = kind(raw)
-                except ValueError:
-                    raise UsageError(f"{variable}={raw!r}: not a number") from None
-                if value < 0:
-                    raise UsageError(f"{variable}={raw!r}: must not be negative")
-                options[key] = value
+        timeout = _number(env, "DCKG_STORE_TIMEOUT", float)
+        if timeout is not None:
+            options["timeout"] = timeout
+        load_timeout = _number(env, "DCKG_STORE_LOAD_TIMEOUT", float)
+        if load_timeout is not None:
+            options["load_timeout"] = load_timeout
+        retries = _number(env, "DCKG_STORE_RETRIES", int)
+        if retries is not None:
+            options["retries"] = retries
         options.update(overrides)
-        return cls(query_url, **options)  # type: ignore[arg-type]
+        return cls(query_url, **options)
 
     def __repr__(self) -> str:
         return f"<RemoteStore {self.query_url}>"
@@ -397,7 +414,7 @@ class RemoteStore(Store):
 
         ``bulk`` allows Oxigraph's non-transactional upload (for a staging graph)."""
         if self.gsp_url:
-            body = pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES)
+            body = _ntriples(triples)
             self._gsp_write("PUT", graph, body, bulk=bulk, idempotent=True)
             return
         block = triples_block(triples)
@@ -407,7 +424,7 @@ class RemoteStore(Store):
     def add_to_graph(self, graph: NamedNode, triples: list[Triple], *, idempotent: bool) -> None:
         """Add ``triples`` to a graph that a load created (Graph Store ``POST`` when there)."""
         if self.gsp_url:
-            body = pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES)
+            body = _ntriples(triples)
             self._gsp_write("POST", graph, body, bulk=True, idempotent=idempotent)
             return
         text = _insert(f"GRAPH {graph} {{ {triples_block(triples)} }}", triples)
@@ -648,6 +665,27 @@ class RemoteStore(Store):
 # -- helpers -------------------------------------------------------------------------
 
 
+def _number(env: Mapping[str, str], variable: str, kind: Callable[[str], N]) -> N | None:
+    """A non-negative number from a ``DCKG_*`` variable, ``None`` when it is unset."""
+    raw = env.get(variable)
+    if not raw:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise UsageError(f"{variable}={raw!r}: not a number") from None
+    if value < 0:
+        raise UsageError(f"{variable}={raw!r}: must not be negative")
+    return value
+
+
+def _ntriples(triples: Iterable[Triple]) -> bytes:
+    """N-Triples for a Graph Store upload."""
+    out = io.BytesIO()
+    pyoxigraph.serialize(triples, out, RdfFormat.N_TRIPLES)
+    return out.getvalue()
+
+
 def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
     while chunk := list(islice(items, size)):
         yield chunk
@@ -655,9 +693,9 @@ def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
 
 def _data_block(quads: Iterable[Quad]) -> str:
     """Quads as the body of ``INSERT DATA`` / ``DELETE DATA``, grouped by graph."""
-    by_graph: dict[NamedNode | DefaultGraph, list[Triple]] = {}
+    by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Triple]] = {}
     for quad in quads:
-        by_graph.setdefault(quad.graph_name, []).append(quad.triple)  # type: ignore[arg-type]
+        by_graph.setdefault(quad.graph_name, []).append(quad.triple)
     parts = []
     for graph, triples in by_graph.items():
         block = triples_block(triples)
@@ -680,14 +718,17 @@ def _fresh_blank_nodes(triples: Iterable[Triple]) -> Iterator[Triple]:
     """The triples with every blank node renamed to a new one (labels are per response)."""
     fresh: dict[str, BlankNode] = {}
 
-    def term(t: object) -> object:
-        if isinstance(t, BlankNode):
-            return fresh.setdefault(t.value, BlankNode())
-        return t
+    def renamed(node: BlankNode) -> BlankNode:
+        return fresh.setdefault(node.value, BlankNode())
 
     for t in triples:
-        if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode):
-            yield Triple(term(t.subject), t.predicate, term(t.object))  # type: ignore[arg-type]
+        subject, object_ = t.subject, t.object
+        if isinstance(subject, BlankNode) or isinstance(object_, BlankNode):
+            yield Triple(
+                renamed(subject) if isinstance(subject, BlankNode) else subject,
+                t.predicate,
+                renamed(object_) if isinstance(object_, BlankNode) else object_,
+            )
         else:
             yield t
 
@@ -722,7 +763,7 @@ def _count(answer: _Answer, url: str) -> int:
     media = _media(answer.media)
     if media and QueryResultsFormat.from_media_type(media) is not None:
         result = _parse_results(answer.body, answer.media, url)
-        return 1 if isinstance(result, QueryBoolean) else sum(1 for _ in result)  # type: ignore[union-attr]
+        return 1 if isinstance(result, QueryBoolean) else sum(1 for _ in result)
     return sum(1 for _ in _parse_graph(answer.body, answer.media, url))
 
 
@@ -812,4 +853,4 @@ def _reason(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-__all__ = ["GSP_BATCH", "INSERT_BATCH", "STAGING", "RemoteStore"]
+__all__ = ["GSP_BATCH", "INSERT_BATCH", "STAGING", "RemoteOptions", "RemoteStore"]

@@ -117,7 +117,7 @@ class StagedLoad:
         self.replace = list(replace)
         self.new: list[NamedNode] = []
         self.staged: list[tuple[NamedNode, Target]] = []
-        self.direct: set[Target] = set()
+        self.direct: set[NamedNode] = set()
         self.written = 0
 
     # -- phase 1 -------------------------------------------------------------------
@@ -140,7 +140,7 @@ class StagedLoad:
         self._commit()
         return self.written
 
-    def _control(self, triples: list[tuple[object, object, object]]) -> None:
+    def _control(self, triples: list[tuple[NamedNode, NamedNode, Term]]) -> None:
         block = " ".join(f"{s} {p} {o} ." for s, p, o in triples)
         self.store.update_as_written(
             f"INSERT DATA {{ GRAPH {self.control} {{ {block} }} }}", idempotent=True
@@ -149,30 +149,32 @@ class StagedLoad:
     def _upload(self, quads: list[Quad], *, retry: bool = True) -> None:
         by_graph: dict[Target, list[Triple]] = {}
         for quad in quads:
-            by_graph.setdefault(quad.graph_name, []).append(quad.triple)  # type: ignore[arg-type]
+            graph = quad.graph_name
+            if isinstance(graph, BlankNode):
+                raise StoreError(
+                    f"a graph named by a blank node ({graph}) cannot be written through SPARQL"
+                )
+            by_graph.setdefault(graph, []).append(quad.triple)
         for target, triples in by_graph.items():
             self._upload_one(target, triples, retry=retry)
 
     def _upload_one(self, target: Target, triples: list[Triple], *, retry: bool) -> None:
-        if target not in self.direct and not self._needs_staging(target):
+        # The default graph always exists, so it is always staged.
+        new = isinstance(target, NamedNode) and target not in self.direct
+        if isinstance(target, NamedNode) and new and not self.store.graph_exists(target):
             self.direct.add(target)
-            self.new.append(target)  # type: ignore[arg-type]
+            self.new.append(target)
             if target in self.replace:  # nothing there to replace
-                self.replace.remove(target)  # type: ignore[arg-type]
+                self.replace.remove(target)
             self._control([(self.control, NEW, target)])
-        if target in self.direct:
+        if isinstance(target, NamedNode) and target in self.direct:
             # Adding to a graph this load created: undone by dropping it. Without blank
             # nodes, adding the same triples twice changes nothing, so it can be retried.
-            self.store.add_to_graph(target, triples, idempotent=retry)  # type: ignore[arg-type]
+            self.store.add_to_graph(target, triples, idempotent=retry)
             return
         staging = NamedNode(f"{self.control.value}/{len(self.staged)}")
         self.staged.append((staging, target))
         self.store.put_graph(staging, triples)
-
-    def _needs_staging(self, target: Target) -> bool:
-        if isinstance(target, DefaultGraph):
-            return True
-        return self.store.graph_exists(target)
 
     def _undo(self, error: BaseException) -> None:
         """Drop what phase 1 wrote; a StoreError tells what happened."""
@@ -230,7 +232,7 @@ class StagedLoad:
 # -- recovery (also the normal path of phase 2) ----------------------------------------
 
 
-def _objects(store: StagingStore, control: NamedNode, predicate: NamedNode) -> list[object]:
+def _objects(store: StagingStore, control: NamedNode, predicate: NamedNode) -> list[Term]:
     rows = store.select_as_written(
         "SELECT ?o WHERE { GRAPH ?c { ?c ?p ?o } }", {"c": control, "p": predicate}
     )
@@ -241,19 +243,21 @@ def _staging_of(store: StagingStore, control: NamedNode) -> list[tuple[NamedNode
     rows = store.select_as_written(
         "SELECT ?t ?g WHERE { GRAPH ?c { ?t ?into ?g } }", {"c": control, "into": INTO}
     )
-    found = []
+    found: list[tuple[NamedNode, Target]] = []
     for row in rows:
-        target = row["g"]
-        found.append(
-            (row["t"], DefaultGraph() if target.value == "urn:dckg:default" else target)  # type: ignore[union-attr]
-        )
-    return sorted(found, key=lambda pair: pair[0].value)  # type: ignore[union-attr]
+        staging, target = row["t"], row["g"]
+        if isinstance(staging, NamedNode) and isinstance(target, NamedNode):
+            into = DefaultGraph() if target.value == "urn:dckg:default" else target
+            found.append((staging, into))
+    return sorted(found, key=lambda pair: pair[0].value)
 
 
 def roll_forward(store: StagingStore, control: NamedNode) -> None:
     """Finish a committed load, step by step; every step is atomic and repeatable."""
     for graph in _objects(store, control, REPLACE):
-        _empty(store, graph)  # type: ignore[arg-type]
+        if not isinstance(graph, NamedNode):
+            continue
+        _empty(store, graph)
         store.update_as_written(
             f"DELETE DATA {{ GRAPH {control} {{ {control} {REPLACE} {graph} }} }}",
             idempotent=True,
@@ -294,7 +298,7 @@ def recover(store: StagingStore) -> list[str]:
     controls = sorted({NamedNode(g.value.split("/", 1)[0]) for g in graphs}, key=str)
     done = []
     for control in controls:
-        states = [s.value for s in _objects(store, control, STATE)]  # type: ignore[attr-defined]
+        states = [s.value for s in _objects(store, control, STATE) if isinstance(s, Literal)]
         if "committing" in states:
             roll_forward(store, control)
             done.append(f"finished {control.value}")
