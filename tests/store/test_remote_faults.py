@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -101,6 +104,57 @@ def test_401_points_at_the_credentials(fake_server: Callable[[Reply], str]) -> N
     url = fake_server(_answer(401, b"who are you"))
     with pytest.raises(StoreError, match=r"HTTP 401.*DCKG_STORE_USER"):
         RemoteStore(url, user="me", password="wrong").query("ASK {}")
+
+
+def _digest_ok(handler: BaseHTTPRequestHandler, user: str, password: str) -> bool:
+    """Whether the request carries a valid RFC 7616 (MD5, qop=auth) digest answer."""
+    header = handler.headers.get("Authorization", "")
+    if not header.startswith("Digest "):
+        return False
+    fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header[7:]))
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    ha1 = md5(f"{user}:{fields['realm']}:{password}")
+    ha2 = md5(f"{handler.command}:{fields['uri']}")
+    parts = (ha1, fields["nonce"], fields["nc"], fields["cnonce"], fields["qop"], ha2)
+    return fields["username"] == user and fields["response"] == md5(":".join(parts))
+
+
+@pytest.mark.parametrize("scheme", ["basic", "digest"])
+def test_credentials_reach_every_endpoint(fake_server: Callable[[Reply], str], scheme: str) -> None:
+    seen: list[tuple[str, bool]] = []
+    token = "Basic " + base64.b64encode(b"me:secret").decode()
+
+    def guarded(handler: BaseHTTPRequestHandler) -> None:
+        if scheme == "basic":
+            allowed = handler.headers.get("Authorization") == token
+        else:
+            allowed = _digest_ok(handler, "me", "secret")
+        seen.append((handler.command, allowed))
+        if not allowed:
+            handler.send_response(401)
+            challenge = 'Digest realm="dckg", nonce="n0nce", qop="auth", algorithm=MD5'
+            handler.send_header("WWW-Authenticate", challenge if scheme == "digest" else "Basic")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+        elif handler.command == "PUT":
+            _answer(204, b"")(handler)
+        else:
+            _answer(200, ASK_JSON, "application/sparql-results+json")(handler)
+
+    url = fake_server(guarded)
+    with RemoteStore(
+        url, gsp_url=url, user="me", password="secret", auth=scheme, check_union=False
+    ) as store:
+        assert store.ask("ASK {}") is True
+        store.drop_graph(G)
+        store.replace_graph(G, [q.triple for q in _quads(1)])
+    granted = [command for command, allowed in seen if allowed]
+    assert granted == ["POST", "POST", "PUT"]
+    with pytest.raises(StoreError, match=r"HTTP 401.*DCKG_STORE_USER"):
+        RemoteStore(url, user="me", password="wrong", auth=scheme).query("ASK {}")
 
 
 def test_busy_server_is_retried_for_reads(fake_server: Callable[[Reply], str]) -> None:

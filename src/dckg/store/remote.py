@@ -180,22 +180,18 @@ class RemoteStore(Store):
         self.check_union = check_union
         self.allow_partial = allow_partial
         self._local = threading.local()
-        self._credentials = (user, password) if user and password else None
-        self._auth = auth
         self._union_checked = False
         #: The ``Server`` header last seen: Oxigraph accepts faster, non-transactional
         #: uploads, which are safe for staging graphs (they are committed in one update).
         self._server = ""
         http_auth: httpx.Auth | None = None
-        if self._credentials:
+        if user and password:
+            digest = auth == "digest"
             http_auth = (
-                httpx.DigestAuth(*self._credentials)
-                if auth == "digest"
-                else httpx.BasicAuth(*self._credentials)
+                httpx.DigestAuth(user, password) if digest else httpx.BasicAuth(user, password)
             )
-        self._http = httpx.Client(
-            auth=http_auth, timeout=httpx.Timeout(load_timeout, connect=min(timeout, 10.0))
-        )
+        #: Every request of this store; each sets its own time limit.
+        self._http = httpx.Client(auth=http_auth)
 
     @classmethod
     def from_settings(
