@@ -23,6 +23,7 @@ from dckg.errors import QueryError, StoreError
 from dckg.namespaces import BASE_IRI
 from dckg.rdfio import DATASET_FORMATS
 from dckg.store.base import Progress, QueryResult, Store, Term
+from dckg.store.sparqltext import dataset_clauses, tokens
 
 #: Quads written per transaction when progress is reported.
 BATCH = 50_000
@@ -85,12 +86,14 @@ class EmbeddedStore(Store):
         if named_graphs is not None:
             named = [*named_graphs]
         bound = {Variable(k): v for k, v in substitutions.items()} if substitutions else None
+        # The union only when the query names no dataset: FROM / FROM NAMED hold.
+        union = default_graph is None and not dataset_clauses(tokens(query))
         try:
             return self._store.query(
                 query,
                 prefixes=self.default_prefixes(),
                 base_iri=BASE_IRI,
-                use_default_graph_as_union=default_graph is None,
+                use_default_graph_as_union=union,
                 default_graph=graphs,
                 named_graphs=named,
                 substitutions=bound,
