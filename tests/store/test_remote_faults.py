@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import io
 import re
@@ -13,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat
 
 from dckg.errors import QueryError, QueryTimeout, StoreError
 from dckg.store import open_store
@@ -256,9 +257,33 @@ def test_queries_updates_and_graph_store_share_one_connection() -> None:
     assert len({port for _, _, port in peers}) == 1, peers
 
 
+def test_a_store_dropped_without_close_leaves_no_connection_open(
+    remote_store: RemoteStore,
+) -> None:
+    store = RemoteStore(remote_store.query_url, check_union=False)
+    assert store.ask("ASK {}") is True  # a kept-alive connection to the server now
+    del store
+    gc.collect()  # an open socket would warn here, an error under the suite's filters
+
+
 def test_rejected_query_carries_the_server_message(remote_store: RemoteStore) -> None:
     with pytest.raises(QueryError, match=r"/query: the server rejected the query: .*"):
         remote_store.query("SELECT ?x WHERE { ?x ?p }")
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_graph_named_by_a_blank_node_is_refused(remote_store: RemoteStore, size: int) -> None:
+    quads = [*_quads(size - 1), Quad(NamedNode(EX + "x"), NAME, Literal("x"), BlankNode())]
+    with RemoteStore(
+        remote_store.query_url,
+        update_url=remote_store.update_url,
+        gsp_url=remote_store.gsp_url,
+        batch=10,  # 30 quads: a staged load
+    ) as store:
+        with pytest.raises(StoreError, match=r"graph named by a blank node .* name the graph"):
+            store.add_quads(quads)
+        assert store.count() == 0
+        assert store.graphs() == []
 
 
 def test_default_graph_must_be_the_union(tmp_path: Path) -> None:

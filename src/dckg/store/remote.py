@@ -45,6 +45,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -74,6 +75,7 @@ from dckg.store.staging import (
     StagedLoad,
     has_blank_node,
     recover,
+    target_of,
     triples_block,
 )
 
@@ -193,6 +195,8 @@ class RemoteStore(Store):
             )
         #: Every request of this store; each sets its own time limit.
         self._http = httpx.Client(auth=http_auth)
+        # A store dropped without close() still closes its kept-alive connections.
+        self._closer = weakref.finalize(self, self._http.close)
 
     @classmethod
     def from_settings(
@@ -455,7 +459,7 @@ class RemoteStore(Store):
     # -- life cycle ----------------------------------------------------------------
 
     def close(self) -> None:
-        self._http.close()
+        self._closer()
 
     # -- requests ------------------------------------------------------------------
 
@@ -698,9 +702,9 @@ def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
 
 def _data_block(quads: Iterable[Quad]) -> str:
     """Quads as the body of ``INSERT DATA`` / ``DELETE DATA``, grouped by graph."""
-    by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Triple]] = {}
+    by_graph: dict[NamedNode | DefaultGraph, list[Triple]] = {}
     for quad in quads:
-        by_graph.setdefault(quad.graph_name, []).append(quad.triple)
+        by_graph.setdefault(target_of(quad), []).append(quad.triple)
     parts = []
     for graph, triples in by_graph.items():
         block = triples_block(triples)

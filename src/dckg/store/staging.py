@@ -97,6 +97,18 @@ def has_blank_node(statement: Quad | Triple) -> bool:
     return False
 
 
+def target_of(quad: Quad) -> Target:
+    """The graph a quad goes to; StoreError for a graph named by a blank node, which SPARQL
+    Update cannot name."""
+    graph = quad.graph_name
+    if isinstance(graph, BlankNode):
+        raise StoreError(
+            f"a graph named by a blank node ({graph}) cannot be written through SPARQL: "
+            "name the graph with an IRI"
+        )
+    return graph
+
+
 def graph_ref(graph: Target) -> str:
     """A graph as SPARQL Update names it."""
     return "DEFAULT" if isinstance(graph, DefaultGraph) else str(graph)
@@ -149,19 +161,14 @@ class StagedLoad:
     def _upload(self, quads: list[Quad], *, retry: bool = True) -> None:
         by_graph: dict[Target, list[Triple]] = {}
         for quad in quads:
-            graph = quad.graph_name
-            if isinstance(graph, BlankNode):
-                raise StoreError(
-                    f"a graph named by a blank node ({graph}) cannot be written through SPARQL"
-                )
-            by_graph.setdefault(graph, []).append(quad.triple)
+            by_graph.setdefault(target_of(quad), []).append(quad.triple)
         for target, triples in by_graph.items():
             self._upload_one(target, triples, retry=retry)
 
     def _upload_one(self, target: Target, triples: list[Triple], *, retry: bool) -> None:
         # The default graph always exists, so it is always staged.
-        new = isinstance(target, NamedNode) and target not in self.direct
-        if isinstance(target, NamedNode) and new and not self.store.graph_exists(target):
+        fresh = isinstance(target, NamedNode) and target not in self.direct
+        if fresh and isinstance(target, NamedNode) and not self.store.graph_exists(target):
             self.direct.add(target)
             self.new.append(target)
             if target in self.replace:  # nothing there to replace
@@ -317,5 +324,6 @@ __all__ = [
     "recover",
     "roll_forward",
     "rollback",
+    "target_of",
     "triples_block",
 ]
