@@ -101,6 +101,15 @@ def test_http_500_names_the_endpoint_and_status(fake_server: Callable[[Reply], s
         )
 
 
+def test_ping_refuses_what_is_no_sparql_endpoint(fake_server: Callable[[Reply], str]) -> None:
+    url = fake_server(_answer(200, b"<html>a web page</html>", "text/html"))
+    with (
+        RemoteStore(url) as store,
+        pytest.raises(StoreError, match=r"unexpected answer to a query \(text/html\)"),
+    ):
+        store.ping()
+
+
 def test_401_points_at_the_credentials(fake_server: Callable[[Reply], str]) -> None:
     url = fake_server(_answer(401, b"who are you"))
     with pytest.raises(StoreError, match=r"HTTP 401.*DCKG_STORE_USER"):

@@ -454,7 +454,8 @@ class RemoteStore(Store):
 
     def ping(self) -> None:
         """Check that the query endpoint answers; StoreError naming it otherwise."""
-        self._run_query("ASK {}", _RESULTS_ACCEPT)
+        body, media = self._run_query("ASK {}", _RESULTS_ACCEPT)
+        _parse_results(body, media, self.query_url)
 
     # -- life cycle ----------------------------------------------------------------
 
