@@ -16,6 +16,7 @@
     │   ├── NotAcceptable                        406 Not Acceptable
     │   └── Busy (no worker free in time)        503 Service Unavailable
     └── HTTPProblem (raised by the API only)
+        ├── RequestTimeout (a body too slow)     408 Request Timeout
         ├── PayloadTooLarge                      413 Content Too Large
         ├── UnsupportedMediaType                 415 Unsupported Media Type
         ├── Unauthorized                         401 Unauthorized
@@ -71,6 +72,13 @@ class PayloadTooLarge(HTTPProblem):
     """A request body over the configured limit."""
 
     status = 413
+
+
+class RequestTimeout(HTTPProblem):
+    """A request body that did not arrive in time; the connection is closed after."""
+
+    status = 408
+    headers = {"Connection": "close"}  # noqa: RUF012
 
 
 class UnsupportedMediaType(HTTPProblem):
@@ -224,6 +232,7 @@ __all__ = [
     "MemoryExceeded",
     "NotAcceptable",
     "PayloadTooLarge",
+    "RequestTimeout",
     "Unauthorized",
     "UnsupportedMediaType",
     "error_response",
