@@ -103,14 +103,15 @@ def _data_files(folder: Path) -> list[Path]:
 
 def _parse_all(paths: list[Path]) -> Iterator[Quad]:
     for path in paths:
-        yield from rdfio.parse_quads(rdfio.read_bytes(path), rdfio.guess_format(path), source=path)
+        data = rdfio.read_bytes(path, max_bytes=rdfio.SHIPPED_MAX_BYTES)
+        yield from rdfio.parse_quads(data, rdfio.guess_format(path), source=path)
 
 
 def _fingerprint(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode())
-        digest.update(rdfio.read_bytes(path))
+        digest.update(rdfio.read_bytes(path, max_bytes=rdfio.SHIPPED_MAX_BYTES))
     return "sha256:" + digest.hexdigest()
 
 

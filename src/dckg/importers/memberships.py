@@ -573,7 +573,8 @@ def network_names() -> dict[str, NamedNode]:
     from dckg.resources import resource_dir
 
     path = resource_dir("data") / "networks.ttl"
-    quads = list(rdfio.parse_quads(rdfio.read_bytes(path), rdfio.guess_format(path), source=path))
+    data = rdfio.read_bytes(path, max_bytes=rdfio.SHIPPED_MAX_BYTES)
+    quads = list(rdfio.parse_quads(data, rdfio.guess_format(path), source=path))
     networks = {
         q.subject.value
         for q in quads
