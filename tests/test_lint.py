@@ -34,6 +34,7 @@ MYPY_PACKAGES = [
     "dckg.store",
     "dckg.errors",
     "dckg.jsonld",
+    "dckg.jsontext",
     "dckg.namespaces",
     "dckg.rdfio",
     "dckg.rdfxml",
