@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from pyoxigraph import NamedNode
 
 DCKG = "https://w3id.org/dckg/ontology#"
@@ -65,6 +68,22 @@ def thing(kind: str, key: str) -> NamedNode:
     'https://w3id.org/dckg/id/city/geonames-2950159'
     """
     return NamedNode(f"{ID}{kind}/{key}")
+
+
+def slug(text: str, *, empty: str = "x") -> str:
+    """The key a name gives a minted IRI: the one rule of every importer and contribution.
+
+    The text is case-folded (``ß`` becomes ``ss``), decomposed (NFKD) and stripped to
+    ASCII (accents dropped); each run of other characters than ``a-z`` and ``0-9``
+    becomes one ``-``, and none leads or trails. A text with nothing left gives ``empty``.
+
+    >>> slug("Diputació de València"), slug("ADENE, Agência para a Energia")
+    ('diputacio-de-valencia', 'adene-agencia-para-a-energia')
+    >>> slug("Agence Française de Développement"), slug("Groß-Gerau"), slug("…")
+    ('agence-francaise-de-developpement', 'gross-gerau', 'x')
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or empty
 
 
 def graph(name: str) -> NamedNode:

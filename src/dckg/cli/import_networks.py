@@ -1,4 +1,4 @@
-"""``dckg import-covenant-of-mayors``, ``import-eurocities``, ``import-c40``: network members.
+"""``dckg import-covenant-of-mayors``: the Covenant of Mayors signatories.
 
 Each command reads one source, reconciles its members against GeoNames, validates the
 output through the contribution pipeline (shapes, references, against the shipped data
@@ -68,62 +68,6 @@ def import_covenant_of_mayors(
     )
 
 
-@click.command("import-eurocities")
-@_PATH
-@import_options("eurocities")
-def import_eurocities(path: Path, out: Path, report_path: Path | None, validate: bool) -> None:
-    """Import the members of Eurocities (members.json: website list matched to Wikidata).
-
-    PATH is the JSON file or the folder holding members.json.
-    """
-    from dckg.importers import eurocities
-
-    path = _file_in(path, "members.json")
-    started = time.perf_counter()
-    reconciler = _reconciler()
-    result = eurocities.import_eurocities(path, reconciler=reconciler)
-    data = eurocities.ntriples_of(result, reconciler)
-    _finish(
-        "eurocities",
-        data,
-        out,
-        validate,
-        report_path,
-        lambda command: eurocities.report_markdown(result, command=command),
-        [path],
-        eurocities.summary(result),
-        started,
-    )
-
-
-@click.command("import-c40")
-@_PATH
-@import_options("c40")
-def import_c40(path: Path, out: Path, report_path: Path | None, validate: bool) -> None:
-    """Import the C40 member cities (cities.csv and cities-locode.csv).
-
-    PATH is the folder holding cities.csv (and cities-locode.csv, for ISO country codes).
-    """
-    from dckg.importers import c40
-
-    folder = path if path.is_dir() else path.parent
-    started = time.perf_counter()
-    reconciler = _reconciler()
-    result = c40.import_c40(folder, reconciler=reconciler)
-    data = c40.ntriples_of(result, reconciler)
-    _finish(
-        "c40",
-        data,
-        out,
-        validate,
-        report_path,
-        lambda command: c40.report_markdown(result, command=command),
-        [folder],
-        c40.summary(result),
-        started,
-    )
-
-
 def _file_in(path: Path, name: str) -> Path:
     if path.is_dir():
         path = path / name
@@ -180,4 +124,4 @@ def validate_output(data: bytes, name: str, stem: str) -> None:
     import_common.validate_output(data, name, drop=[graph(f"reference/{stem}")])
 
 
-COMMANDS = [import_covenant_of_mayors, import_eurocities, import_c40]
+COMMANDS = [import_covenant_of_mayors]

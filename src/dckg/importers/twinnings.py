@@ -40,6 +40,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError, UsageError
 from dckg.importers import tables
+from dckg.importers.contract import BaseImporter, Source, register
 from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
 from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
 from dckg.reconcile import (
@@ -990,3 +991,52 @@ def _problems_section(result: ImportResult) -> str:
         text += "\n## Malformed rows (skipped)\n\n"
         text += "".join(f"- {m}\n" for m in result.malformed)
     return text
+
+
+# -- the importer --------------------------------------------------------------------------
+
+
+class TwinningsImporter(BaseImporter):
+    name = "twinnings"
+    dataset = DATASET
+    stem = "twinnings"
+    many = True
+    skip_malformed = True
+    help = """Import town twinnings from Wikidata TSV files (or folders of them).
+
+    Both cities of each row are reconciled by name, coordinates and country against
+    the shipped GeoNames cities and the smaller GeoNames lists; A→B and B→A are merged
+    into one dckg:Twinning. The output is sorted N-Triples: the same input always gives
+    the same file. `dckg init` loads data/*.nt.gz into graph/reference/{name}.
+    """
+
+    def read(self, source: Source) -> ImportResult:
+        return import_twinnings(list(source.paths), skip_malformed=source.skip_malformed)
+
+    def triples(self, result: ImportResult) -> Iterator[Triple]:
+        return triples(result)
+
+    def report(self, result: ImportResult, *, command: str, size: int) -> str:
+        return report_markdown(result, command=command)
+
+    def summary(self, result: ImportResult) -> list[str]:
+        counts = result.side_counts()
+        summary = (
+            f"{result.rows_read:,} rows: {result.rows_matched:,} matched, "
+            f"{result.rows_ambiguous:,} ambiguous, {result.rows_unmatched:,} unmatched, "
+            f"{len(result.malformed):,} malformed; {len(result.twinnings):,} twinnings "
+            f"({result.pairs_both_directions:,} listed both ways); places: "
+            f"{counts['matched']:,} matched, {counts['ambiguous']:,} ambiguous, "
+            f"{counts['unknown']:,} unmatched"
+        )
+        return [summary, *(f"skipped malformed row {m}" for m in result.malformed)]
+
+    def replaces(self, source: Source) -> list[NamedNode]:
+        # The Wikipedia twin towns are merged with these twinnings (and rebuilt after
+        # them): the reference store holds neither while this graph is checked.
+        from dckg.importers.wikipedia_twinnings import DATASET as WIKIPEDIA
+
+        return [DATASET, WIKIPEDIA]
+
+
+IMPORTER = register(TwinningsImporter())
