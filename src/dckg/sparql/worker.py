@@ -6,9 +6,11 @@ writing. Messages to the server are byte strings tagged by their first byte: ``H
 (media type, kind of result), the first chunk of the body and, when the whole body fits in
 that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, what capped the
 result, if anything); ``X`` an error (class name, message). A small result is thus one
-message. Errors cross the process boundary as text (:mod:`dckg.sparql.errors`): an
-unexpected one is logged here and reported as an internal error. This module imports
-nothing heavy, so a fresh worker starts fast.
+message. Between queries, the server may send :data:`PING` (a health check, after a query
+that failed): a worker that is well answers it at once. Errors cross the process boundary
+as text (:mod:`dckg.sparql.errors`): an unexpected one is logged here and reported as an
+internal error; after running out of memory a worker reports it and ends. This module
+imports nothing heavy, so a fresh worker starts fast.
 
 A worker started with ``isolate_network`` first moves into a network namespace of its own
 (Linux ``unshare(CLONE_NEWNET)``, or with an unprivileged user namespace where only that is
@@ -58,6 +60,8 @@ _UPDATE = re.compile(
 #: What capped a result: its number of rows, its size in bytes, or a remote store that sent
 #: only part of its answer.
 ROWS, BYTES, REMOTE = "rows", "bytes", "remote"
+#: A health check: the server sends it, an idle worker that is well sends it back.
+PING = b"P"
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,13 @@ def execute(store: Store, job: Job, send: Send) -> None:
     except Stopped:
         raise
     except MemoryError:
-        _report(send, MemoryExceeded("the query needed more memory"))
+        _report(
+            send,
+            MemoryExceeded(
+                "the query needed more memory than a query may use (DCKG_QUERY_MEMORY_MB) "
+                "and was stopped; make it more selective, or ask for fewer or shorter columns"
+            ),
+        )
         raise
     except DckgError as error:
         _report(send, error, _safe(str(error), calls_out))
@@ -372,6 +382,9 @@ def serve(conn: Connection, open_store: Callable[[], Store], limits: Limits = Li
             message = conn.recv_bytes()
         except (EOFError, OSError):
             return
+        if message == PING:
+            conn.send_bytes(PING)
+            continue
         job: Job = pickle.loads(message)
         try:
             execute(store, job, conn.send_bytes)
