@@ -11,13 +11,13 @@ variable                      meaning                                           
 ``DCKG_HOST``                 the address to listen on                               127.0.0.1
 ``DCKG_PORT``                 the port to listen on                                  8000
 ``DCKG_QUERY_TIMEOUT``        seconds a query may run before it is stopped           30
-``DCKG_MAX_RESULTS``          rows (or triples) a query may return                   100000
+``DCKG_MAX_RESULTS``          rows (or triples) of an answer that may be cut         100000
 ``DCKG_MAX_BODY_BYTES``       the largest request body accepted                      10 MiB
 ``DCKG_SERVICE_ALLOWLIST``    comma-separated endpoints ``SERVICE`` may call         (none)
 ``DCKG_WRITE_TOKEN``          bearer token for writing over HTTP (unset: disabled)   (unset)
 ``DCKG_QUERY_WORKERS``        processes that run queries (0: one per core, min. 2)   0
 ``DCKG_MAX_QUERY_BYTES``      the longest query text accepted                        1 MiB
-``DCKG_MAX_RESULT_BYTES``     bytes of terms a result may hold (then it is cut)      16 MiB
+``DCKG_MAX_RESULT_BYTES``     bytes of an answer's body, serialised                  256 MiB
 ``DCKG_QUERY_MEMORY_MB``      MiB a query worker may allocate (0: no cap)            1024
 ``DCKG_QUERIES_PER_CLIENT``   queries one client may run at once (0: workers − 1)    0
 ``DCKG_QUERY_QUEUE``          queries that may wait for a worker (0: 4 per worker)   0
@@ -57,7 +57,7 @@ class Settings:
     write_token: str | None = None
     query_workers: int = 0
     max_query_bytes: int = 1024 * 1024
-    max_result_bytes: int = 16 * 1024 * 1024
+    max_result_bytes: int = 256 * 1024 * 1024
     query_memory_mb: int = 1024
     queries_per_client: int = 0
     query_queue: int = 0

@@ -29,7 +29,7 @@ import os
 import pickle
 import re
 import resource
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -76,7 +76,7 @@ class Job:
     accept: Sequence[str] = ("*/*",)
     format_name: str | None = None
     max_results: int = 100_000
-    #: Bytes of terms (N-Triples size) a result may hold; ``None``: no limit.
+    #: Bytes the serialised answer may take (its body); ``None``: no limit.
     max_result_bytes: int | None = None
     #: Check ``SERVICE`` clauses against ``service_allowlist`` before running.
     check_services: bool = False
@@ -85,7 +85,9 @@ class Job:
     check_only: bool = False
     #: Rows (or triples) skipped before the first one written: paging.
     offset: int = 0
-    #: Send nothing before the end, so the head says whether a cap cut the result.
+    #: The caller keeps the whole answer before it responds (the HTTP API spools it, so that
+    #: the response's status and headers can say whether a cap cut it). The worker streams
+    #: it all the same; the flag is part of what identifies an answer.
     hold: bool = False
 
     def __post_init__(self) -> None:
@@ -199,7 +201,7 @@ def _execute(store: Store, job: Job, send: Send) -> None:
         raise
     if isinstance(result, QueryBoolean):
         fmt = _format(job, formats.BOOLEAN)
-        out = _Output(send, Head(fmt.media_type, formats.BOOLEAN, fmt.name), hold=job.hold)
+        out = _Output(send, Head(fmt.media_type, formats.BOOLEAN, fmt.name))
         writers.write_boolean(result, fmt, out.writer)
         out.end(1, None)
         return
@@ -213,53 +215,27 @@ def _execute(store: Store, job: Job, send: Send) -> None:
     # while finding it still get their own status.
     first = next(rows, None)
     items = writers.prepend(first, rows) if first is not None else iter(())
-    sized = _ByteCap(items, job.max_result_bytes)
-    out = _Output(send, Head(fmt.media_type, kind, fmt.name), hold=job.hold)
+    out = _Output(send, Head(fmt.media_type, kind, fmt.name), limit=job.max_result_bytes)
     if isinstance(result, QueryTriples):
-        n, capped = writers.write_graph(sized, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
+        n, capped = writers.write_graph(items, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
     else:
         variables = [v.value for v in result.variables]
-        n, capped = writers.write_solutions(variables, sized, fmt, out.writer, job.max_results)
-    cut = BYTES if sized.hit else ROWS if capped else None
+        n, capped = writers.write_solutions(variables, items, fmt, out.writer, job.max_results)
+    cut = BYTES if out.writer.full else ROWS if capped else None
     if cut is None and store.truncation() is not None:
         cut = REMOTE
     out.end(n, cut)
 
 
-class _ByteCap:
-    """Passes rows on while their terms add up to at most ``cap`` bytes (N-Triples size)."""
-
-    def __init__(self, items: Iterable[object], cap: int | None) -> None:
-        self._items = items
-        self._cap = cap
-        self.total = 0
-        self.hit = False
-
-    def __iter__(self) -> Iterator[object]:
-        if self._cap is None:
-            yield from self._items
-            return
-        for item in self._items:
-            self.total += sum(len(str(term).encode()) for term in item if term is not None)  # type: ignore[attr-defined]
-            if self.total > self._cap:
-                self.hit = True
-                return
-            yield item
-
-
 class _Output:
     """Sends the head with the first chunk, and the end with the last one if it can."""
 
-    def __init__(self, send: Send, head: Head, *, hold: bool = False) -> None:
+    def __init__(self, send: Send, head: Head, *, limit: int | None = None) -> None:
         self._send = send
         self._head: Head | None = head
-        self._held: list[bytes] | None = [] if hold else None
-        self.writer = writers.ChunkWriter(self._chunk)
+        self.writer = writers.ChunkWriter(self._chunk, limit=limit)
 
     def _chunk(self, data: bytes) -> None:
-        if self._held is not None:
-            self._held.append(data)
-            return
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, data, None)))
             self._head = None
@@ -267,7 +243,7 @@ class _Output:
             self._send(b"D" + data)
 
     def end(self, rows: int, capped: str | None) -> None:
-        rest = b"".join([*(self._held or ()), self.writer.take()])
+        rest = self.writer.take()
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, rest, (rows, capped))))
             self._head = None
