@@ -50,7 +50,7 @@ from dckg.errors import InternalError, QueryError, QueryTimeout, StoreError
 from dckg.sparql import worker
 from dckg.sparql.errors import Busy, MemoryExceeded, NoWorker, from_worker
 from dckg.sparql.settings import Settings
-from dckg.sparql.worker import Head, Job, Limits
+from dckg.sparql.worker import Head, Job, Limits, Validation
 from dckg.store.base import Store
 from dckg.store.embedded import EmbeddedStore
 
@@ -604,6 +604,13 @@ class ProcessEngine(Engine):
             thread.join()
 
     def start(self, job: Job, timeout: float, client: str = "") -> Run:
+        run = self.begin(job, timeout, client)
+        run.read_head()
+        return run
+
+    def begin(self, job: Job | Validation, timeout: float, client: str = "") -> Run:
+        """Send a job to a worker; returns at once, before its head (blocking while it
+        waits for a worker). The caller reads the head, or closes the run to stop it."""
         deadline = time.monotonic() + timeout
         self.admission.enter(client, deadline)
         try:
@@ -618,7 +625,6 @@ class ProcessEngine(Engine):
             run.done = True
             run._abandon()
             raise StoreError("a query worker stopped; try again") from None
-        run.read_head()
         return run
 
     def _acquire(self, deadline: float) -> _Worker:

@@ -96,6 +96,20 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Validation:
+    """A contribution to check against the shapes and the store (``POST /validate``): run
+    in a worker like a query, under the same time limit and memory cap."""
+
+    body: bytes
+    #: The contribution's format, as :func:`dckg.validation.bytes_input` takes it.
+    fmt: str
+    #: The input's name, used in messages.
+    name: str = "body"
+    #: The report as Turtle (a SHACL validation report), else as JSON.
+    turtle: bool = False
+
+
+@dataclass(frozen=True)
 class Head:
     """What the server needs before the response starts."""
 
@@ -118,10 +132,13 @@ class Stopped(Exception):
     """Raised by ``send`` when the caller gave up on the query (a time limit, a client gone)."""
 
 
-def execute(store: Store, job: Job, send: Send) -> None:
+def execute(store: Store, job: Job | Validation, send: Send) -> None:
     """Run ``job`` on ``store`` and send its results as tagged messages."""
     calls_out = False
     try:
+        if isinstance(job, Validation):
+            _validate(store, job, send)
+            return
         if job.check_services:
             calls_out = _check(store, job) > 0
         if job.check_only:
@@ -148,6 +165,21 @@ def execute(store: Store, job: Job, send: Send) -> None:
         log.exception("unexpected error while running a query")
         message = f"internal error ({type(error).__name__}): {error}"
         _report(send, InternalError(_safe(message, calls_out)))
+
+
+def _validate(store: Store, job: Validation, send: Send) -> None:
+    """The SHACL report of a contribution, as one message."""
+    # Imported here, by the first validation a worker runs: queries never need it.
+    from dckg.validation import bytes_input, validate
+
+    report = validate(store, [bytes_input(job.body, fmt=job.fmt, name=job.name)])
+    if job.turtle:
+        head, body = Head("text/turtle", "report", "turtle"), report.to_turtle().encode()
+    else:
+        head, body = Head("application/json", "report", "json"), report.to_json().encode()
+    out = _Output(send, head)
+    out.writer.write(body)
+    out.end(len(report.results), None)
 
 
 def _report(send: Send, error: DckgError, message: str | None = None) -> None:
@@ -361,7 +393,7 @@ def serve(conn: Connection, open_store: Callable[[], Store], limits: Limits = Li
         if message == PING:
             conn.send_bytes(PING)
             continue
-        job: Job = pickle.loads(message)
+        job: Job | Validation = pickle.loads(message)
         try:
             execute(store, job, conn.send_bytes)
         except MemoryError:
