@@ -157,8 +157,8 @@ class Reader:
 
 
 def slow_reader(port: int, path: str, rate: int, done: Reader, stop: threading.Event) -> None:
-    """Ask once (again after a ``503``), then read ``rate`` bytes a second until ``stop``
-    is set or the answer ended."""
+    """Ask (again after a ``503`` or ``504``: the server was busy), then read ``rate`` bytes
+    a second until ``stop`` is set or the answer ended."""
     request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         "Accept: application/sparql-results+json\r\nConnection: close\r\n\r\n"
@@ -174,7 +174,7 @@ def slow_reader(port: int, path: str, rate: int, done: Reader, stop: threading.E
                     return
                 head += part
             status = int(head.split(b" ", 2)[1])
-            if status == 503:
+            if status in (503, 504):
                 time.sleep(0.5)
                 continue
             done.status = status

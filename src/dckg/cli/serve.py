@@ -109,6 +109,13 @@ if TYPE_CHECKING:
     help="Seconds a connection may stay open with no request in progress.  "
     "[default: 10; $DCKG_IDLE_TIMEOUT]",
 )
+@click.option(
+    "--reconcile-timeout",
+    type=float,
+    default=None,
+    help="Seconds a reconciliation batch (/reconcile) may take; then 504.  "
+    "[default: 30; $DCKG_RECONCILE_TIMEOUT]",
+)
 @pass_session
 def serve(session: Session, store_spec: str | None, **options: object) -> None:
     """Serve the graph over HTTP: /sparql, /queries, /.well-known/void, /dumps, /validate.

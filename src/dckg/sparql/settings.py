@@ -23,6 +23,7 @@ variable                      meaning                                           
 ``DCKG_QUERY_QUEUE``          queries that may wait for a worker (0: 4 per worker)   0
 ``DCKG_MAX_CONNECTIONS``      connections open at once; one more gets 503            1000
 ``DCKG_IDLE_TIMEOUT``         seconds a connection may stay open between requests    10
+``DCKG_RECONCILE_TIMEOUT``    seconds a reconciliation batch may take (then 504)     30
 ============================  =====================================================  ==========
 """
 
@@ -63,6 +64,7 @@ class Settings:
     query_queue: int = 0
     max_connections: int = 1000
     idle_timeout: float = 10.0
+    reconcile_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
@@ -81,6 +83,10 @@ class Settings:
                 raise UsageError(f"{name} must be 0 (automatic) or more, not {getattr(self, name)}")
         if self.idle_timeout <= 0:
             raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
+        if self.reconcile_timeout <= 0:
+            raise UsageError(
+                f"the reconciliation timeout must be positive, not {self.reconcile_timeout}"
+            )
         from dckg.sparql.federation import check_endpoint
 
         for endpoint in self.service_allowlist:
@@ -161,6 +167,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "query_queue": _number(int),
     "max_connections": _number(int),
     "idle_timeout": _number(float),
+    "reconcile_timeout": _number(float),
     "service_allowlist": lambda raw, _variable: _allowlist(raw),
     "store": lambda raw, _variable: raw,
     "host": lambda raw, _variable: raw,
