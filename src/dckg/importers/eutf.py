@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import pycountry
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
@@ -306,6 +305,8 @@ def _objectives(row: Row) -> set[str]:
 
 
 def _countries(result: ImportResult, names: list[str]) -> list[str]:
+    import pycountry
+
     codes: list[str] = []
     for name in names:
         code = COUNTRY_NAMES.get(name.lower())
@@ -337,6 +338,8 @@ def _activities_by_project(activities: list[Row], result: ImportResult) -> dict[
 def _shares(rows: list[Row]) -> dict[str, list[tuple[str, Decimal | None]]]:
     """Activity id -> (ISO alpha-2 country, share in per cent or None)."""
     shares: dict[str, list[tuple[str, Decimal | None]]] = defaultdict(list)
+    import pycountry
+
     for row in rows:
         country = row.text("recipient_country")
         if not country:
@@ -407,6 +410,8 @@ def _allocations(entries: list[tuple[str, Decimal | None]]) -> list[Allocation]:
 
 
 def _alpha3(alpha2: str) -> str:
+    import pycountry
+
     country = pycountry.countries.get(alpha_2=alpha2)
     assert country is not None
     return str(country.alpha_3)
