@@ -40,6 +40,8 @@ COMMANDS = {
     "import-sdg-targets",
     "import-twinnings",
     "import-eurocities",
+    "import-covenant-of-mayors",
+    "import-wikipedia-twinnings",
 }
 
 

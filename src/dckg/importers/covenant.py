@@ -34,6 +34,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers.contract import BaseImporter, Companion, Source, register
 from dckg.importers.memberships import (
     CC_BY_4,
     CLOSE_KM,
@@ -59,6 +60,7 @@ from dckg.importers.memberships import (
     table,
     typed,
 )
+from dckg.importers.tables import file_in
 from dckg.namespaces import DCKG, DCT, FOAF, ORG, RDF, RDFS, SKOS, UN_SDG, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler, istat
 
@@ -1184,3 +1186,54 @@ def summary(result: ImportResult) -> str:
         f"{offsets.median:.2f} km, p95 {offsets.p95:.2f} km, "
         f"{100 * offsets.within:.1f} % within {CLOSE_KM:g} km"
     )
+
+
+# -- the importer --------------------------------------------------------------------------
+
+
+class CovenantImporter(BaseImporter):
+    name = "covenant-of-mayors"
+    dataset = DATASET
+    stem = STEM
+    timed = True
+    help = """Import the Covenant of Mayors signatories (JRC MyCovenant CSV, table df1).
+
+    PATH is the CSV file or the folder holding signatories-2024.csv. Signatories become
+    qualified memberships with their adhesion date, status, coordinator and supporter,
+    and dated pledges to the Covenant's commitments.
+    """
+
+    def locate(self, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+        return tuple(file_in(p, "signatories-2024.csv") for p in paths)
+
+    def read(self, source: Source) -> tuple[ImportResult, Reconciler]:
+        from dckg.importers.memberships import network_names
+        from dckg.importers.twinnings import reference_reconciler
+
+        reconciler = reference_reconciler()
+        result = import_covenant(source.path, reconciler=reconciler, existing=network_names())
+        return result, reconciler
+
+    def triples(self, result: tuple[ImportResult, Reconciler]) -> Iterator[Triple]:
+        return triples(*result)
+
+    def report(self, result: tuple[ImportResult, Reconciler], *, command: str, size: int) -> str:
+        return report_markdown(result[0], command=command)
+
+    def summary(self, result: tuple[ImportResult, Reconciler]) -> list[str]:
+        return [summary(result[0])]
+
+    def companions(self, result: tuple[ImportResult, Reconciler]) -> list[Companion]:
+        # the ISTAT comuni matched (their own data set) first: the signatories refer to them
+        comuni = result[0].comuni
+        return [
+            Companion(
+                "istat-comuni",
+                graph("reference/istat-comuni"),
+                comuni_ntriples_of(result[0]),
+                f"{len(comuni):,} ISTAT comuni",
+            )
+        ]
+
+
+IMPORTER = register(CovenantImporter())
