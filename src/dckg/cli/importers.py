@@ -9,13 +9,14 @@ sorted N-Triples and hands it to :func:`~dckg.cli.import_common.finish`.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from dckg.cli.import_common import finish, import_options
+from dckg.cli.import_common import finish, import_options, validate_output, write_output
 from dckg.importers.contract import Importer, Source, registered
 
 
@@ -49,39 +50,43 @@ def _run(importer: Importer, values: dict[str, Any]) -> None:
 
     given = values["paths"] if importer.many else (values["path"],)
     started = time.perf_counter()
+    out: Path = values["out"]
     source = Source(
         importer.locate(tuple(given)),
         {o.key: values[o.key] for o in importer.options},
         skip_malformed=values.get("skip_malformed", False),
+        out=out,
+        report=values["report_path"],
     )
     result = importer.read(source)
-    out: Path = values["out"]
-    validate: bool = values["validate"]
-    for companion in importer.companions(result):
-        finish(
-            f"import-{companion.stem}",
-            companion.data,
-            out.with_name(f"{companion.stem}.nt.gz"),
-            validate=validate,
-            report_path=None,
-            report=lambda command: "",
-            inputs=source.paths,
-            summary=[companion.summary, *_took(importer, started)],
-            drop=[companion.dataset],
-        )
     data = ntriples(importer.triples(result))
+    companions = importer.companions(result)
+    held = dict(importer.holds(source))
+    with tempfile.TemporaryDirectory() as folder:
+        if values["validate"] and companions:
+            # the companions first (in one pass), then the output with them in their graphs
+            joined = b"".join(c.data for c in companions)
+            validate_output(joined, "companion data sets", drop=[c.dataset for c in companions])
+            for companion in companions:
+                held[companion.dataset] = Path(folder) / f"{companion.stem}.nt"
+                held[companion.dataset].write_bytes(companion.data)
+        if values["validate"]:
+            validate_output(data, out.name, drop=importer.replaces(source), load=held)
+    for companion in companions:
+        written = out.with_name(f"{companion.stem}.nt.gz")
+        write_output(written, companion.data)
+        click.echo(f"{companion.summary}: wrote {written}", err=True)
     finish(
         f"import-{importer.name}",
         data,
         out,
-        validate=validate,
-        report_path=values["report_path"],
+        validate=False,
+        report_path=source.report,
         report=lambda command: importer.report(result, command=command, size=len(data)),
         inputs=source.paths,
         options=[word for o in importer.options for word in (o.flag, source.options[o.key])],
         summary=[*importer.summary(result), *_took(importer, started)],
-        drop=importer.replaces(source),
-        load=importer.holds(source),
+        drop=[],
         skip_malformed=source.skip_malformed,
     )
 

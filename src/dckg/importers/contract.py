@@ -41,12 +41,15 @@ class Option:
 
 @dataclass(frozen=True)
 class Source:
-    """What an import command was given: the paths to read, the extra options' values
-    and whether malformed rows are skipped rather than refused."""
+    """What an import command was given: the paths to read, the extra options' values,
+    whether malformed rows are skipped rather than refused, the output file and the
+    report file (files kept beside them, such as a hand check, are found from them)."""
 
     paths: tuple[Path, ...]
     options: Mapping[str, Path] = field(default_factory=dict)
     skip_malformed: bool = False
+    out: Path | None = None
+    report: Path | None = None
 
     @property
     def path(self) -> Path:
@@ -56,7 +59,9 @@ class Source:
 
 @dataclass(frozen=True)
 class Companion:
-    """Another data set an import writes before its own (next to its output file)."""
+    """Another data set an import writes before its own (next to its output file, as
+    ``{stem}.nt.gz``). The companions are validated first, then the output with them in
+    their graphs; nothing is written before all conform."""
 
     stem: str
     dataset: NamedNode

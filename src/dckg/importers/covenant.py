@@ -1231,7 +1231,7 @@ class CovenantImporter(BaseImporter):
                 "istat-comuni",
                 graph("reference/istat-comuni"),
                 comuni_ntriples_of(result[0]),
-                f"{len(comuni):,} ISTAT comuni",
+                f"{len(comuni):,} municipalities",
             )
         ]
 
