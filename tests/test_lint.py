@@ -33,6 +33,9 @@ def test_ruff_format() -> None:
 MYPY_PACKAGES = [
     "dckg.store",
     "dckg.errors",
+    "dckg.importers.contract",
+    "dckg.importers.reports",
+    "dckg.cli.importers",
     "dckg.jsonld",
     "dckg.jsontext",
     "dckg.namespaces",
