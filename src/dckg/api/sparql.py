@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
+from dckg.api import shared
 from dckg.api.answers import respond
 from dckg.api.dataset import base_url, inventory, rdf_response, service_description
 from dckg.api.deps import get_engine, get_settings
@@ -77,6 +78,10 @@ async def sparql_get(
         return rdf_response(request, triples)
     if len(queries) > 1:
         raise UsageError("give exactly one 'query' parameter")
+    if shared.wants_page(request):
+        return shared.sparql_page(
+            request, queries[0], default_graph_uri or [], named_graph_uri or []
+        )
     return await answer(
         request, engine, settings, queries[0], default_graph_uri or [], named_graph_uri or []
     )
