@@ -154,10 +154,7 @@ async def sparql_post(
 
 def _wants_page(request: Request) -> bool:
     """Whether a browser asks (HTML preferred to every RDF format): it gets the editor."""
-    accept = request.headers.get("accept") or ""
-    named = any(r.media in formats.HTML.all_media_types for r in formats.parse_accept(accept))
-    offers = (formats.HTML, *formats.offers(formats.GRAPH))
-    return named and formats.negotiate(accept, offers) is formats.HTML
+    return shared.wants_page(request, formats.offers(formats.GRAPH))
 
 
 def _decode(body: bytes, what: str) -> str:
