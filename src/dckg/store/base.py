@@ -54,8 +54,9 @@ class Store(ABC):
         """Run a SPARQL 1.1 query.
 
         ``substitutions`` binds variables (named without ``?``) to RDF terms before
-        evaluation; values are never pasted into the query text. The default graph is the
-        union of all graphs unless ``default_graph`` names some.
+        evaluation; values are never pasted into the query text. ``default_graph`` and
+        ``named_graphs`` (the protocol's dataset) override the query's ``FROM`` / ``FROM
+        NAMED``; without either, the default graph is the union of all graphs.
         Raises :class:`~dckg.errors.QueryError` for a query that does not parse or fails.
         """
 

@@ -15,6 +15,7 @@ from dckg.errors import QueryError, StoreError
 from dckg.namespaces import BASE_IRI
 from dckg.rdfio import DATASET_FORMATS
 from dckg.store.base import Progress, QueryResult, Store, Term
+from dckg.store.sparqltext import dataset_clauses, tokens
 
 #: Quads written per transaction when progress is reported.
 BATCH = 50_000
@@ -73,7 +74,8 @@ class EmbeddedStore(Store):
         options: dict[str, object] = {"prefixes": self.default_prefixes(), "base_iri": BASE_IRI}
         if default_graph is not None:
             options["default_graph"] = list(default_graph)
-        else:
+        elif not dataset_clauses(tokens(query)):
+            # The union only when the query names no dataset: FROM / FROM NAMED hold.
             options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = list(named_graphs)

@@ -73,9 +73,10 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from dckg.errors import IncompleteResult, QueryError, QueryTimeout, StoreError, UsageError
+from dckg.namespaces import BASE_IRI
 from dckg.rdfio import DATASET_FORMATS
 from dckg.store.base import Progress, QueryResult, Store, Term, Truncation
-from dckg.store.sparqltext import QUERY_FORMS, operation, prepare, tokens
+from dckg.store.sparqltext import QUERY_FORMS, dataset, operation, prepare, tokens
 from dckg.store.staging import (
     STAGING,
     StagedLoad,
@@ -248,9 +249,17 @@ class RemoteStore(Store):
         if form not in QUERY_FORMS:
             raise QueryError("malformed query: expected SELECT, CONSTRUCT, ASK or DESCRIBE")
         text = prepare(query, substitutions, self.default_prefixes())
-        if default_graph is None:
-            self._ensure_union()
         graphs = (list(default_graph or ()), list(named_graphs or ()))
+        if default_graph is None and named_graphs is None:
+            # A dataset the query names (FROM / FROM NAMED) is sent as the protocol's
+            # parameters too: an endpoint whose default graph is the union ignores it.
+            own = dataset(query, self.default_prefixes(), BASE_IRI, toks)
+            if own is None:
+                self._ensure_union()
+            else:
+                graphs = (own.default, own.named)
+        elif default_graph is None:
+            self._ensure_union()
         partial = self.allow_partial
         if form in ("SELECT", "ASK"):
             body, media = self._run_query(text, _RESULTS_ACCEPT, graphs, partial=partial)
