@@ -28,6 +28,8 @@ BROWSER = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
     "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
 )
+#: The panel of the editor's tab on show.
+ACTIVE = "document.getElementById(window.dckgYasgui.getTab().getId())"
 CITIES = "SELECT ?city WHERE { ?city a <https://w3id.org/dckg/ontology#City> } LIMIT 3"
 
 
@@ -248,8 +250,30 @@ def test_a_shared_sparql_link_opens_the_editor_and_runs_the_query(
         "window.dckgYasgui && window.dckgYasgui.getTab().getQuery().includes('LIMIT 3')"
     )
     # YASR shows the three cities the endpoint answered
-    browser.wait_for("document.querySelectorAll('.yasr table tbody tr').length === 3", timeout=30)
+    browser.wait_for(f"{ACTIVE}.querySelectorAll('.yasr table tbody tr').length === 3", timeout=30)
     posted = [u for u in browser.requests if u.startswith(base_url + "/sparql")]
     assert posted  # the query ran on this server's endpoint
     browser.screenshot(shots / "shared-sparql.png", full_page=False)
+    only_this_server(browser, base_url)
+
+
+@needs_chromium
+def test_a_shared_sparql_link_keeps_its_dataset(
+    browser: Browser, base_url: str, web_store: Store
+) -> None:
+    from tests.web.conftest import TEST_GRAPH
+
+    expected = web_store.count(TEST_GRAPH)
+    assert 0 < expected < web_store.count()  # the dataset makes a difference
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    browser.reset()
+    browser.open(
+        base_url + "/sparql?" + urlencode({"query": count, "default-graph-uri": TEST_GRAPH.value})
+    )
+    shown = browser.wait_for(
+        f"(() => {{ const td = {ACTIVE}.querySelector('.yasr table tbody tr td:last-child');"
+        " return td && td.textContent; })()",
+        timeout=30,
+    )
+    assert str(expected) in shown.replace(",", "")
     only_this_server(browser, base_url)

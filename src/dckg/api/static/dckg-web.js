@@ -345,12 +345,14 @@
     var sharedTab = yasgui.addTab(true, {
       name: "Shared query",
       yasqe: { value: sharedQuery.query },
-      requestConfig: {
-        endpoint: endpoint,
-        method: "POST",
-        defaultGraphs: sharedQuery.defaultGraphs,
-        namedGraphs: sharedQuery.namedGraphs,
-      },
+      // The editor's own request settings, with the link's dataset as plain arguments
+      // (YASGUI 4.6 sends its defaultGraphs setting under the named graphs' values).
+      requestConfig: Object.assign({}, yasgui.config.requestConfig, {
+        args: (yasgui.config.requestConfig.args || []).concat(
+          sharedQuery.defaultGraphs.map(function (g) { return { name: "default-graph-uri", value: g }; }),
+          sharedQuery.namedGraphs.map(function (g) { return { name: "named-graph-uri", value: g }; })
+        ),
+      }),
     });
     sharedTab.show();
     sharedTab.setQuery(sharedQuery.query);
