@@ -128,3 +128,14 @@ def test_without_a_token_configured_listing_is_disabled() -> None:
         answer = httpx.get(s.url + "/contributions", headers=AUTH, timeout=30)
         assert answer.status_code == 403
         assert "DCKG_WRITE_TOKEN" in answer.text
+
+
+def test_the_form_says_whether_writing_is_enabled(server: Server) -> None:
+    page = httpx.get(server.url + "/contribute", timeout=30)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'id="contribution-token"' in page.text and 'type="password"' in page.text
+    assert "Writing is disabled" not in page.text
+    with EmbeddedStore() as empty, serving(Settings(store="memory", query_workers=1), empty) as s:
+        assert "Writing is disabled" in httpx.get(s.url + "/contribute", timeout=30).text
