@@ -196,22 +196,7 @@ async def list_contributions(
     check_token(request, settings)
     refuse_unknown(request)
     found = await run_in_threadpool(_validation().contributions, store)
-    return JSONResponse({"contributions": [_listed(c) for c in found]})
-
-
-def _listed(c: Any) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "graph": c.graph.value,
-        "by": c.by,
-        "when": c.when,
-        "triples": c.triples,
-        "source": c.source,
-        "note": c.note,
-        "files": list(c.files),
-        "checksums": list(c.checksums),
-        "shapes_version": c.shapes_version,
-    }
+    return JSONResponse({"contributions": [c.to_dict() for c in found]})
 
 
 @router.delete(
