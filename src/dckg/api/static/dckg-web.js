@@ -4,6 +4,9 @@
   "use strict";
   var config = JSON.parse(document.getElementById("dckg-config").textContent);
   var endpoint = new URL(config.endpoint, window.location.href).href;
+  // The editor accepts a cut answer (at most the server's row and byte caps, marked by the
+  // Dckg-Truncated header) rather than none: a browser tab cannot show more anyway.
+  var request = { endpoint: endpoint, method: "POST", args: [{ name: "truncate", value: "true" }] };
   var examples = {};
   config.examples.forEach(function (e) { examples[e.name] = e; });
   var first = config.examples[0];
@@ -330,7 +333,7 @@
 
   var sharedQuery = config.shared && config.shared.kind === "sparql" ? config.shared : null;
   var yasgui = new Yasgui(container, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
+    requestConfig: request,
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: "dckg-yasgui",
@@ -365,7 +368,7 @@
     var tab = yasgui.addTab(true, {
       name: example.name,
       yasqe: { value: example.text },
-      requestConfig: { endpoint: endpoint, method: "POST" },
+      requestConfig: request,
     });
     tab.show();
     tab.setQuery(example.text);
