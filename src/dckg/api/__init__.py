@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dckg import __version__
 from dckg.api import errors
 from dckg.api.answers import store_state_of
+from dckg.api.dataset import Catalogue
 from dckg.api.errors import PayloadTooLarge
 from dckg.sparql.cache import ResultCache
 from dckg.sparql.engine import Engine, make_engine
@@ -73,6 +74,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.catalogue.close()
             engine.close()
             if owned:
                 store.close()
@@ -90,6 +92,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.engine = engine
+    app.state.catalogue = Catalogue(store)
     app.state.data_version = 0
     app.state.started_at = datetime.datetime.now(datetime.UTC)
     app.state.result_cache = ResultCache()

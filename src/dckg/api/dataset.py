@@ -22,9 +22,11 @@ from __future__ import annotations
 import atexit
 import gzip
 import hashlib
+import logging
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -68,6 +70,7 @@ from dckg.sparql import formats
 from dckg.store.base import Store
 from dckg.store.state import state_digest
 
+log = logging.getLogger("dckg.api")
 router = APIRouter(tags=["dataset"])
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -81,6 +84,11 @@ DATASET = NamedNode(ID + "dataset/dckg")
 CATALOG = NamedNode(ID + "catalog/dckg")
 PUBLISHER = NamedNode(ID + "agent/dckg-maintainers")
 LICENCE = NamedNode(EU_LICENCE + "EUPL_1_2")
+
+#: The kinds of ``/id/{kind}/…`` IRIs the description mints (dereferenced from it).
+MINTED_KINDS = frozenset(
+    ("agent", "catalog", "contact", "dataset", "distribution", "linkset", "period", "service")
+)
 
 DESCRIPTION_PREFIXES = {**PREFIXES, "sd": SD, "formats": FORMATS_NS}
 
@@ -194,6 +202,8 @@ class Source:
     licence: NamedNode | None
     source: NamedNode | None
     citation: Literal | None
+    #: Every ``dct:source`` of the graph (``source`` is the first).
+    sources: tuple[NamedNode, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,21 +233,12 @@ class Inventory:
     period: tuple[str, str] | None = None
 
 
-_LOCK = threading.Lock()
-
-
-def inventory(request: Request, *, full: bool = False) -> Inventory:
-    """The store's inventory, recomputed only after a write (blocking). ``full`` adds what
-    only the dataset description needs (sources, linksets, countries, period)."""
+def inventory(request: Request) -> Inventory:
+    """The store's counts, graphs and dates for the current version of the data: taken
+    again only after a write (blocking, a few seconds on a large store)."""
     state = request.app.state
-    version = getattr(state, "data_version", 0)
-    with _LOCK:
-        cached = getattr(state, "inventory", None)
-        if cached is not None and cached[0] == version and (cached[1] or not full):
-            return cached[2]
-        found = take_inventory(state.store, full=full)
-        state.inventory = (version, full, found)
-        return found
+    catalogue: Catalogue = state.catalogue
+    return catalogue.inventory(getattr(state, "data_version", 0))
 
 
 def take_inventory(store: Store, *, full: bool = True) -> Inventory:
@@ -290,8 +291,6 @@ def _instant(value: str) -> str:
 def _sources(store: Store, graphs: list[tuple[NamedNode, int]]) -> Iterator[Source]:
     """The graphs that describe themselves, read from the graph (never from a list)."""
     for graph_iri, count in graphs:
-        if graph_iri == META_GRAPH:
-            continue
 
         def first(predicate: str, g: NamedNode = graph_iri) -> NamedNode | Literal | None:
             for quad in store.quads(g, NamedNode(DCT + predicate), None, g):
@@ -301,19 +300,21 @@ def _sources(store: Store, graphs: list[tuple[NamedNode, int]]) -> Iterator[Sour
         licence, title = first("license"), first("title")
         if licence is None and title is None:
             continue
-        description, source, citation = (
-            first("description"),
-            first("source"),
-            first("bibliographicCitation"),
+        description, citation = first("description"), first("bibliographicCitation")
+        sources = sorted(
+            (q.object for q in store.quads(graph_iri, NamedNode(DCT + "source"), None, graph_iri)),
+            key=str,
         )
+        pages = tuple(s for s in sources if isinstance(s, NamedNode))
         yield Source(
             graph=graph_iri,
             triples=count,
             title=title.value if isinstance(title, Literal) else None,
             description=description.value if isinstance(description, Literal) else None,
             licence=licence if isinstance(licence, NamedNode) else None,
-            source=source if isinstance(source, NamedNode) else None,
+            source=pages[0] if pages else None,
             citation=citation if isinstance(citation, Literal) else None,
+            sources=pages,
         )
 
 
@@ -597,8 +598,12 @@ def _source(source: Source, language: NamedNode) -> list[Triple]:
     if source.licence is not None:
         licence = eu_licence(source.licence)
         triples += [_t(g, DCT + "license", licence), *_licence(licence, source.licence)]
-    if source.source is not None:
-        triples += [_t(g, FOAF + "page", source.source), _a(source.source, FOAF + "Document")]
+    for page in source.sources:
+        triples += [
+            _t(g, FOAF + "page", page),
+            _a(page, FOAF + "Document"),
+            _t(g, PROV + "wasDerivedFrom", page),
+        ]
     if source.citation is not None:
         triples.append(_t(g, DCT + "bibliographicCitation", source.citation))
     return triples
@@ -686,40 +691,64 @@ class DumpFile:
         return f'"{self.sha256[:32]}"'
 
 
-_DUMP_LOCK = threading.Lock()
+class DumpFiles:
+    """The dump files of a store, written to a private folder once per state of the store.
 
+    Files of the two latest states are kept, so that a download of the previous state
+    that has begun is never cut by a newer file.
+    """
 
-def dump_file(app_state: Any, store: Store, inv: Inventory, dump: Dump) -> DumpFile:
-    """The dump ``dump`` for the store's current state, written once (blocking)."""
-    with _DUMP_LOCK:
-        cache: dict[tuple[str, str], DumpFile] = app_state.__dict__.setdefault("dump_files", {})
-        found = cache.get((inv.state, dump.name))
-        if found is not None and found.path.exists():
-            return found
-        folder = _dump_folder(app_state)
-        path = folder / f"{inv.state}-{dump.name}"
-        partial = folder / f".{inv.state}-{dump.name}.part"
-        digest = hashlib.sha256()
-        with partial.open("wb") as raw:
-            hashing = _Hashing(raw, digest)
-            _dumper(store, dump)(hashing)  # type: ignore[arg-type]
-        partial.replace(path)
-        made = DumpFile(path, path.stat().st_size, digest.hexdigest(), inv.state, inv.modified)
-        for key, old in list(cache.items()):
-            if key[1] == dump.name and key[0] != inv.state:
-                old.path.unlink(missing_ok=True)
-                del cache[key]
-        cache[(inv.state, dump.name)] = made
-        return made
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        self._lock = threading.Lock()
+        self._writing = {name: threading.Lock() for name in DUMPS}
+        self._made: dict[tuple[str, str], DumpFile] = {}
+        self._states: list[str] = []
 
+    def existing(self, state: str) -> dict[str, DumpFile]:
+        """The dumps already written for ``state``."""
+        with self._lock:
+            return {
+                name: made
+                for (at, name), made in self._made.items()
+                if at == state and made.path.exists()
+            }
 
-def _dump_folder(app_state: Any) -> Path:
-    folder = app_state.__dict__.get("dump_folder")
-    if folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="dckg-dumps-"))
-        atexit.register(shutil.rmtree, folder, True)
-        app_state.dump_folder = folder
-    return folder
+    def file(self, store: Store, inv: Inventory, dump: Dump) -> DumpFile:
+        """The dump ``dump`` for the state ``inv`` describes, written once (blocking)."""
+        with self._writing[dump.name]:
+            found = self.existing(inv.state).get(dump.name)
+            if found is not None:
+                return found
+            folder = self._where()
+            path = folder / f"{inv.state}-{dump.name}"
+            partial = folder / f".{inv.state}-{dump.name}.part"
+            digest = hashlib.sha256()
+            with partial.open("wb") as raw:
+                _dumper(store, dump)(_Hashing(raw, digest))  # type: ignore[arg-type]
+            partial.replace(path)
+            made = DumpFile(path, path.stat().st_size, digest.hexdigest(), inv.state, inv.modified)
+            self._keep(made)
+            return made
+
+    def _keep(self, made: DumpFile) -> None:
+        with self._lock:
+            self._made[(made.state, made.path.name.split("-", 1)[1])] = made
+            if made.state in self._states:
+                self._states.remove(made.state)
+            self._states.append(made.state)
+            for key, old in list(self._made.items()):
+                if key[0] not in self._states[-2:]:
+                    old.path.unlink(missing_ok=True)
+                    del self._made[key]
+            self._states = self._states[-2:]
+
+    def _where(self) -> Path:
+        with self._lock:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="dckg-dumps-"))
+                atexit.register(shutil.rmtree, self._folder, True)
+            return self._folder
 
 
 class _Hashing:
@@ -736,10 +765,149 @@ class _Hashing:
         self.raw.flush()
 
 
-def all_dump_files(request: Request, inv: Inventory) -> dict[str, DumpFile]:
-    """Every dump for the current state (blocking; written once per state)."""
-    state, store = request.app.state, request.app.state.store
-    return {name: dump_file(state, store, inv, dump) for name, dump in DUMPS.items()}
+# -- the description, rebuilt in the background ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Described:
+    """One version of the description: the inventory it states and the dumps it lists.
+
+    ``complete`` once the linksets, countries, period and every dump are in; before that,
+    a description of the counts and sources only (the first one after a start).
+    """
+
+    version: int
+    inventory: Inventory
+    files: dict[str, DumpFile]
+    complete: bool
+
+
+class Catalogue:
+    """The dataset's description and dumps of one store.
+
+    A write (``data_version`` going up) makes the description stale; the next request
+    that reads it starts a rebuild in a thread of its own and is answered at once with
+    the description it had, so that neither it nor any other request waits for the
+    rebuild (about two minutes on a million triples, most of it writing the dumps). The
+    new description replaces the old one when its inventory is taken, and again when its
+    dumps are written.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.dumps = DumpFiles()
+        self._lock = threading.Condition()
+        self._counting = threading.Lock()
+        self._counted: tuple[int, Inventory] | None = None
+        self._described: Described | None = None
+        self._wanted = 0
+        self._builder: threading.Thread | None = None
+        self._closed = False
+
+    def inventory(self, version: int) -> Inventory:
+        """Counts, graphs and dates for ``version`` (blocking, taken once per version)."""
+        with self._counting:
+            counted = self._counted
+            if counted is not None and counted[0] >= version:
+                return counted[1]
+            found = take_inventory(self.store, full=False)
+            self._counted = (version, found)
+            return found
+
+    def described(self, version: int) -> Described:
+        """The latest description; a rebuild starts when it is older than ``version``.
+
+        Before the first build ends: the counts and the sources, without the dumps.
+        """
+        with self._lock:
+            found = self._described
+            self._want(version)
+        if found is not None:
+            return found
+        counted = self.inventory(version)
+        first = Described(
+            version,
+            replace(counted, sources=tuple(_sources(self.store, counted.graphs))),
+            self.dumps.existing(counted.state),
+            complete=False,
+        )
+        with self._lock:
+            if self._described is None:
+                self._described = first
+            return self._described
+
+    def building(self) -> bool:
+        """Whether a rebuild is running."""
+        with self._lock:
+            return self._builder is not None
+
+    def wait(self, version: int, timeout: float) -> Described | None:
+        """The complete description of ``version`` or later, waiting for it at most
+        ``timeout`` seconds (starting the build if needed); ``None`` if it is not ready."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._want(version)
+            while not self._ready(version):
+                left = deadline - time.monotonic()
+                if left <= 0 or self._builder is None:
+                    return None
+                self._lock.wait(left)
+            return self._described
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop rebuilding (the build that runs stops at its next step)."""
+        with self._lock:
+            self._closed = True
+            builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+
+    def _ready(self, version: int) -> bool:
+        found = self._described
+        return found is not None and found.complete and found.version >= version
+
+    def _want(self, version: int) -> None:
+        """Ask for ``version`` (the lock held): start the builder if it is not running."""
+        self._wanted = max(self._wanted, version)
+        if self._ready(self._wanted) or self._builder is not None or self._closed:
+            return
+        self._builder = threading.Thread(target=self._build, name="dckg-describe", daemon=True)
+        self._builder.start()
+
+    def _build(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    version = self._wanted
+                    if self._closed or self._ready(version):
+                        return
+                self._build_version(version)
+        except Exception:
+            log.exception("the dataset description could not be rebuilt")
+        finally:
+            with self._lock:
+                self._builder = None
+                self._lock.notify_all()
+
+    def _build_version(self, version: int) -> None:
+        found = take_inventory(self.store, full=True)
+        with self._counting:
+            if self._counted is None or self._counted[0] <= version:
+                self._counted = (version, found)
+        self._publish(Described(version, found, self.dumps.existing(found.state), False))
+        files = {}
+        for dump in DUMPS.values():
+            if self._closed:
+                return
+            files[dump.name] = self.dumps.file(self.store, found, dump)
+        self._publish(Described(version, found, files, complete=True))
+
+    def _publish(self, described: Described) -> None:
+        with self._lock:
+            current = self._described
+            if current is None or current.version <= described.version:
+                self._described = described
+            self._lock.notify_all()
 
 
 #: Result formats the endpoint writes, as W3C format IRIs.
@@ -815,15 +983,58 @@ def rdf_response(request: Request, triples: list[Triple]) -> Response:
 # -- routes -------------------------------------------------------------------------------
 
 
+def described(request: Request) -> Described:
+    """The app's latest description of the dataset; never waits for a rebuild (blocking
+    only for the first one, which counts the graphs)."""
+    state = request.app.state
+    catalogue: Catalogue = state.catalogue
+    return catalogue.described(getattr(state, "data_version", 0))
+
+
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
 async def well_known_void(request: Request) -> Response:
     """The dataset described with VoID and DCAT-AP 3.0.1; Turtle by default, an HTML page
-    of the sources and their licences for a browser."""
-    inv = await run_in_threadpool(lambda: inventory(request, full=True))
-    files = await run_in_threadpool(all_dump_files, request, inv)
+    of the sources and their licences for a browser.
+
+    After a write the description is rebuilt in the background; until then the previous
+    one is served, each version with its own ``ETag`` (``If-None-Match`` gets ``304``).
+    """
+    return await run_in_threadpool(_description, request)
+
+
+def _description(request: Request) -> Response:
+    found = described(request)
     if _wants_html(request):
-        return _page(request, inv, files)
-    return rdf_response(request, void_description(inv, base_url(request), files))
+        response = _page(request, found.inventory, found.files)
+    else:
+        triples = void_description(found.inventory, base_url(request), found.files)
+        response = rdf_response(request, triples)
+    etag = f'"{hashlib.sha256(bytes(response.body)).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"}
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+def description_store(request: Request) -> Store:
+    """The latest description as a small in-memory store, so that every IRI it mints
+    (catalogue, datasets, distributions, linksets, …) dereferences like ``/id/…``."""
+    from dckg.store import EmbeddedStore
+
+    found = described(request)
+    triples = void_description(found.inventory, base_url(request), found.files)
+    held = EmbeddedStore()
+    held.add_quads(Quad(t.subject, t.predicate, t.object) for t in triples)
+    return held
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weakly compared, RFC 9110)."""
+    if header is None:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in tags or etag in tags
 
 
 def _wants_html(request: Request) -> bool:
@@ -900,12 +1111,16 @@ async def dumps() -> dict[str, list[dict[str, str]]]:
 async def download(name: str, request: Request) -> Response:
     """One dump file (see ``/dumps``), written once per state of the store and served
     with its size, ``ETag`` and ``Last-Modified``; conditional and range requests work.
-    Unknown names are 404."""
+    The dump is the one the description lists (the previous state's while the
+    description is rebuilt after a write). Unknown names are 404."""
     dump = DUMPS.get(name)
     if dump is None:
         raise NotFound(f"no dump called {name!r}; available: {', '.join(DUMPS)}")
-    inv = await run_in_threadpool(inventory, request)
-    made = await run_in_threadpool(dump_file, request.app.state, request.app.state.store, inv, dump)
+    found = await run_in_threadpool(described, request)
+    made = found.files.get(name)
+    if made is None:
+        catalogue: Catalogue = request.app.state.catalogue
+        made = await run_in_threadpool(catalogue.dumps.file, catalogue.store, found.inventory, dump)
     headers = {"ETag": made.etag, "Cache-Control": "no-cache"}
     stamp = _http_date(made.modified) or formatdate(made.path.stat().st_mtime, usegmt=True)
     headers["Last-Modified"] = stamp
@@ -929,8 +1144,7 @@ def _not_modified(request: Request, etag: str, stamp: str) -> bool:
     """RFC 9110 section 13.2.2: ``If-None-Match`` first, else ``If-Modified-Since``."""
     wanted = request.headers.get("if-none-match")
     if wanted is not None:
-        tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
-        return "*" in tags or etag in tags
+        return _matches(wanted, etag)
     since = request.headers.get("if-modified-since")
     if since is None:
         return False

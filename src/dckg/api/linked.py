@@ -22,7 +22,7 @@ from dckg.api import describe as facts
 from dckg.api.deps import get_store
 from dckg.api.pages import Linker, Row, allow_head, local_path, map_view, render
 from dckg.api.vocabulary import ONTOLOGY_GRAPH, Vocabulary
-from dckg.namespaces import DCKG, ID, PREFIXES, RDFS
+from dckg.namespaces import DCKG, GRAPH, ID, PREFIXES, RDFS
 from dckg.sparql import formats
 from dckg.store.base import Store
 
@@ -110,7 +110,7 @@ def _root(request: Request) -> str:
 # -- entities ------------------------------------------------------------------------
 
 
-def entity_iri(path: str) -> tuple[NamedNode, RdfType | None] | None:
+def entity_iri(path: str, namespace: str = ID) -> tuple[NamedNode, RdfType | None] | None:
     """The IRI a request path under ``/id/`` names, and the format its extension asks for.
 
     >>> entity_iri("city/geonames-2996944")[0].value
@@ -121,14 +121,16 @@ def entity_iri(path: str) -> tuple[NamedNode, RdfType | None] | None:
     True
     """
     segments = path.split("/")
-    if len(segments) < 2 or not all(_SEGMENT.match(s) and ".." not in s for s in segments):
+    if len(segments) < (2 if namespace == ID else 1) or not all(
+        _SEGMENT.match(s) and ".." not in s for s in segments
+    ):
         return None
     rdf_type = None
     stem, dot, extension = segments[-1].rpartition(".")
     if dot and stem and extension in BY_EXTENSION:
         segments[-1] = stem
         rdf_type = BY_EXTENSION[extension]
-    return NamedNode(ID + "/".join(segments)), rdf_type
+    return NamedNode(namespace + "/".join(segments)), rdf_type
 
 
 @router.get(
@@ -150,26 +152,80 @@ def entity_iri(path: str) -> tuple[NamedNode, RdfType | None] | None:
     },
 )
 def entity(path: str, request: Request, store: StoreDep) -> Response:
-    """One entity of the graph."""
-    parsed = entity_iri(path)
+    """One entity of the graph, or of the dataset's description (its catalogue, datasets,
+    distributions, linksets, …)."""
+    return _dereference(request, store, path, ID, "/id/")
+
+
+@router.get(
+    "/graph/{path:path}",
+    summary="Dereference a named graph's IRI",
+    description=(
+        "The description of the named graph https://w3id.org/dckg/graph/{path} (its size, "
+        "source, licence and attribution, from the dataset's description): HTML for "
+        "browsers, or RDF by Accept header or extension. 404 for graphs the store lacks."
+    ),
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {t.media_type: {} for t in RDF_TYPES}, "description": "The graph"},
+        404: {"description": "Not a graph of the store"},
+        406: {"description": "None of the accepted media types is offered"},
+    },
+)
+def named_graph(path: str, request: Request, store: StoreDep) -> Response:
+    """One named graph, as the dataset's description states it."""
+    return _dereference(request, store, path, GRAPH, "/graph/")
+
+
+def _dereference(request: Request, store: Store, path: str, namespace: str, at: str) -> Response:
+    parsed = entity_iri(path, namespace)
     if parsed is None:
-        return not_found(request, f"/id/{path} is not the path of a dckg IRI")
+        return not_found(request, f"{at}{path} is not the path of a dckg IRI")
     iri, by_extension = parsed
     media_type = (
         by_extension.media_type if by_extension else negotiate(request.headers.get("accept"))
     )
     if media_type is None:
         return _not_acceptable()
-    description = facts.describe(store, iri)
-    if not description.exists:
+    found = _holder(request, store, iri, namespace)
+    if found is None and by_extension is not None:
+        # An IRI that ends like an extension (``distribution/dckg.ttl``) names itself.
+        iri = NamedNode(namespace + path)
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None:
+            return _not_acceptable()
+        found = _holder(request, store, iri, namespace)
+    if found is None:
         return not_found(request, f"the graph holds nothing about <{iri.value}>")
+    holder, description = found
     page_path = _root(request) + local_path(iri.value)  # type: ignore[operator]
     if media_type != HTML:
         rdf_type = next(t for t in RDF_TYPES if t.media_type == media_type)
         return _rdf_response(
             description.all_rdf(), rdf_type, location=f"{page_path}.{rdf_type.extension}"
         )
-    return _html(_entity_page(store, description, _root(request)), path=page_path)
+    return _html(_entity_page(holder, description, _root(request)), path=page_path)
+
+
+def _holder(
+    request: Request, store: Store, iri: NamedNode, namespace: str
+) -> tuple[Store, facts.Description] | None:
+    """The store that describes ``iri`` (the graph's, else the dataset description's)
+    and what it says."""
+    from dckg.api.dataset import MINTED_KINDS, description_store
+
+    if namespace == ID:
+        description = facts.describe(store, iri)
+        if description.exists:
+            return store, description
+        if iri.value[len(ID) :].split("/", 1)[0] not in MINTED_KINDS:
+            return None
+
+    described = description_store(request)
+    description = facts.describe(described, iri)
+    if description.triples:
+        return described, description
+    return None
 
 
 def _entity_page(store: Store, description: facts.Description, root: str) -> str:
