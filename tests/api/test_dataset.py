@@ -16,8 +16,8 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 from pyoxigraph import Store as OxStore
 from rdflib import Graph
 
-from dckg.api.dataset import take_inventory, void_description
 from dckg.bootstrap import META_GRAPH
+from dckg.catalog import take_inventory, void_description
 from dckg.namespaces import DCKG, EU_COUNTRY, OWL, RDF, RDFS, SKOS, XSD, graph
 from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store

@@ -17,7 +17,6 @@ Errors become statuses in :mod:`dckg.api.errors`, nowhere else.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import importlib
 import logging
 from collections.abc import AsyncIterator, Mapping
@@ -32,9 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dckg import __version__
 from dckg.api import errors
 from dckg.api.answers import store_state_of
-from dckg.api.dataset import Catalogue
 from dckg.api.errors import PayloadTooLarge
-from dckg.sparql.cache import ResultCache
+from dckg.api.state import AppState
 from dckg.sparql.engine import Engine, make_engine
 from dckg.sparql.settings import Settings
 from dckg.store import open_store
@@ -74,7 +72,7 @@ def create_app(
         try:
             yield
         finally:
-            app.state.catalogue.close()
+            state.catalogue.close()
             engine.close()
             if owned:
                 store.close()
@@ -89,13 +87,13 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.store = store
-    app.state.engine = engine
-    app.state.catalogue = Catalogue(store)
-    app.state.data_version = 0
-    app.state.started_at = datetime.datetime.now(datetime.UTC)
-    app.state.result_cache = ResultCache()
+    state = AppState(
+        settings=settings,
+        store=store,
+        engine=engine,
+        library=_library() if library is None else library,
+    )
+    app.state = state
     errors.install(app)
     app.add_middleware(
         CORSMiddleware,
@@ -106,8 +104,7 @@ def create_app(
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(NoSniff)
-    app.state.library = _library() if library is None else library
-    _include_routers(app, app.state.library)
+    _include_routers(app, state.library)
     app.add_api_route("/docs", _docs, include_in_schema=False)
     return app
 

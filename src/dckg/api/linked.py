@@ -18,10 +18,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
-from dckg.api import describe as facts
+from dckg.api import errors
 from dckg.api.deps import get_store
 from dckg.api.pages import Linker, Row, allow_head, local_path, map_view, render
-from dckg.api.vocabulary import ONTOLOGY_GRAPH, Vocabulary
+from dckg.catalog import describe as facts
+from dckg.catalog.vocabulary import ONTOLOGY_GRAPH, Vocabulary
 from dckg.namespaces import DCKG, GRAPH, ID, PREFIXES, RDFS
 from dckg.sparql import formats
 from dckg.store.base import Store
@@ -39,10 +40,6 @@ HTML = formats.HTML.media_type
 _OFFERS = (formats.HTML, *RDF_TYPES)
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 
 
 # -- content negotiation ---------------------------------------------------------------
@@ -65,8 +62,7 @@ def negotiate(accept: str | None) -> str | None:
 
 
 def _not_acceptable() -> Response:
-    offered = ", ".join([HTML, *(t.media_type for t in RDF_TYPES)])
-    return Response(f"406 Not Acceptable: this resource is available as {offered}\n", 406)
+    return errors.not_acceptable([HTML, *(t.media_type for t in RDF_TYPES)])
 
 
 def _rdf_response(triples: list[Triple], rdf_type: RdfType, *, location: str) -> Response:
@@ -88,19 +84,10 @@ def _alternates(path: str) -> str:
 
 
 def _html(body: str, *, status: int = 200, path: str | None = None) -> HTMLResponse:
-    headers = {"Vary": "Accept", "Content-Security-Policy": _CSP}
+    headers = dict(errors.PAGE_HEADERS)
     if path is not None:
         headers["Link"] = _alternates(path)
     return HTMLResponse(body, status_code=status, headers=headers)
-
-
-def not_found(request: Request, what: str) -> Response:
-    """404 as HTML for browsers, as text for everyone else."""
-    message = f"404 Not Found: {what}"
-    if negotiate(request.headers.get("accept")) == HTML:
-        page = render("not_found.html", root=_root(request), message=message)
-        return _html(page, status=404)
-    return Response(message + "\n", status_code=404, media_type="text/plain")
 
 
 def _root(request: Request) -> str:
@@ -180,7 +167,7 @@ def named_graph(path: str, request: Request, store: StoreDep) -> Response:
 def _dereference(request: Request, store: Store, path: str, namespace: str, at: str) -> Response:
     parsed = entity_iri(path, namespace)
     if parsed is None:
-        return not_found(request, f"{at}{path} is not the path of a dckg IRI")
+        return errors.not_found(request, f"{at}{path} is not the path of a dckg IRI")
     iri, by_extension = parsed
     media_type = (
         by_extension.media_type if by_extension else negotiate(request.headers.get("accept"))
@@ -196,7 +183,7 @@ def _dereference(request: Request, store: Store, path: str, namespace: str, at: 
             return _not_acceptable()
         found = _holder(request, store, iri, namespace)
     if found is None:
-        return not_found(request, f"the graph holds nothing about <{iri.value}>")
+        return errors.not_found(request, f"the graph holds nothing about <{iri.value}>")
     holder, description = found
     page_path = _root(request) + local_path(iri.value)  # type: ignore[operator]
     if media_type != HTML:
@@ -212,7 +199,8 @@ def _holder(
 ) -> tuple[Store, facts.Description] | None:
     """The store that describes ``iri`` (the graph's, else the dataset description's)
     and what it says."""
-    from dckg.api.dataset import MINTED_KINDS, description_store
+    from dckg.api.dataset import description_store
+    from dckg.catalog.terms import MINTED_KINDS
 
     if namespace == ID:
         description = facts.describe(store, iri)
@@ -328,7 +316,9 @@ def ontology(request: Request, store: StoreDep) -> Response:
 def ontology_file(extension: str, request: Request, store: StoreDep) -> Response:
     """The whole ontology in the format an extension names (ttl, nt, jsonld, rdf)."""
     if extension not in BY_EXTENSION:
-        return not_found(request, f"no ontology serialisation with the extension {extension!r}")
+        return errors.not_found(
+            request, f"no ontology serialisation with the extension {extension!r}"
+        )
     return _ontology(request, store, BY_EXTENSION[extension].media_type)
 
 
@@ -337,7 +327,9 @@ def _ontology(request: Request, store: Store, media_type: str | None) -> Respons
         return _not_acceptable()
     vocabulary = Vocabulary.load(store)
     if not vocabulary.triples:
-        return not_found(request, f"the store holds no ontology (graph <{ONTOLOGY_GRAPH.value}>)")
+        return errors.not_found(
+            request, f"the store holds no ontology (graph <{ONTOLOGY_GRAPH.value}>)"
+        )
     root = _root(request)
     if media_type != HTML:
         rdf_type = next(t for t in RDF_TYPES if t.media_type == media_type)
@@ -381,7 +373,7 @@ def ontology_term(name: str, request: Request, store: StoreDep) -> Response:
     if rdf_type is not None:
         name = stem
     if not _TERM.match(name):
-        return not_found(request, f"{name!r} is not the name of an ontology term")
+        return errors.not_found(request, f"{name!r} is not the name of an ontology term")
     media_type = rdf_type.media_type if rdf_type else negotiate(request.headers.get("accept"))
     if media_type is None:
         return _not_acceptable()
@@ -391,7 +383,7 @@ def ontology_term(name: str, request: Request, store: StoreDep) -> Response:
     if term is None:
         module = vocabulary.module(name)
         if module is None:
-            return not_found(request, f"the ontology defines no term {name!r}")
+            return errors.not_found(request, f"the ontology defines no term {name!r}")
         if media_type == HTML:
             return RedirectResponse(f"{root}/ontology#module-{name}", status_code=303)
         triples = vocabulary.description(module)

@@ -17,8 +17,8 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from dckg.api.describe import Point
-from dckg.api.vocabulary import ONTOLOGY_MODULES
+from dckg.catalog.describe import Point
+from dckg.catalog.vocabulary import ONTOLOGY_MODULES
 from dckg.namespaces import DCKG, GRAPH, ID, XSD
 from dckg.results import short
 
