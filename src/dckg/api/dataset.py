@@ -108,7 +108,7 @@ def _matches(header: str | None, etag: str) -> bool:
 
 def _wants_html(request: Request) -> bool:
     """A browser's request: HTML named in ``Accept`` and preferred, no ``format``."""
-    from dckg.api.linked import HTML, negotiate
+    from dckg.api.negotiation import HTML, negotiate
 
     accept = request.headers.get("accept") or ""
     return HTML in accept and "format" not in request.query_params and negotiate(accept) == HTML

@@ -20,45 +20,19 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
 from dckg.api import errors
 from dckg.api.deps import get_store
+from dckg.api.negotiation import BY_EXTENSION, HTML, RDF_TYPES, RdfType, negotiate
 from dckg.api.pages import Linker, Row, allow_head, local_path, map_view, render
 from dckg.catalog import describe as facts
 from dckg.catalog.vocabulary import ONTOLOGY_GRAPH, Vocabulary
 from dckg.namespaces import DCKG, GRAPH, ID, PREFIXES, RDFS
-from dckg.sparql import formats
 from dckg.store.base import Store
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-#: The RDF serialisations this router offers (from the one format registry).
-RDF_TYPES = (formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.RDFXML)
-RdfType = formats.Format
-BY_EXTENSION = {t.extension: t for t in RDF_TYPES}
-HTML = formats.HTML.media_type
-#: What is offered, the server's preference first.
-_OFFERS = (formats.HTML, *RDF_TYPES)
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
-# -- content negotiation ---------------------------------------------------------------
-
-
-def negotiate(accept: str | None) -> str | None:
-    """The media type to answer with, or ``None`` when nothing asked for is offered.
-
-    >>> negotiate("text/html,application/xhtml+xml,*/*;q=0.8")
-    'text/html'
-    >>> negotiate("application/rdf+xml;q=0.5, text/turtle")
-    'text/turtle'
-    >>> negotiate("image/png") is None
-    True
-    """
-    if not accept or not accept.strip():
-        return HTML
-    chosen = formats.negotiate(accept, _OFFERS)
-    return chosen.media_type if chosen else None
 
 
 def _not_acceptable() -> Response:
