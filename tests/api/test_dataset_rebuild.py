@@ -126,7 +126,7 @@ def described() -> Iterator[Server]:
     with EmbeddedStore() as store:
         store.add_quads(_portal_quads())
         store.add_quads(
-            Quad(q.subject, q.predicate, q.object, ontology.graph) for q in ontology.triples()
+            Quad(q.subject, q.predicate, q.object, ontology.graph) for q in ontology.triples(store)
         )
         with serving(Settings(store="memory", query_workers=1), store) as server:
             _built(server)
