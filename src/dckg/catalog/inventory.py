@@ -77,9 +77,9 @@ def take_inventory(store: Store, *, full: bool = True) -> Inventory:
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     )
     graphs = [
-        (row["g"], int(row["n"].value))  # type: ignore[index]
+        (row["g"], int(row["n"].value))
         for row in result  # type: ignore[union-attr]
-        if isinstance(row["g"], NamedNode)  # type: ignore[index]
+        if isinstance(row["g"], NamedNode)
     ]
     total = store.count()
     dates = sorted(
@@ -156,9 +156,9 @@ SELECT ?ns ?p (COUNT(*) AS ?n) WHERE {
 
 def _linksets(store: Store) -> Iterator[Linkset]:
     for key, title, namespace in LINK_TARGETS:
-        rows = store.query(_LINKS, substitutions={"ns": Literal(namespace)})  # type: ignore[call-arg]
+        rows = store.query(_LINKS, substitutions={"ns": Literal(namespace)})
         for row in rows:  # type: ignore[union-attr]
-            yield Linkset(key, title, namespace, row["p"], int(row["n"].value))  # type: ignore[index,arg-type]
+            yield Linkset(key, title, namespace, row["p"], int(row["n"].value))
 
 
 _COUNTRIES = """
@@ -175,15 +175,15 @@ def _countries(store: Store) -> Iterator[tuple[NamedNode, str]]:
     reference graphs of every country and city."""
     rows = store.query(
         _COUNTRIES,
-        substitutions={  # type: ignore[call-arg]
+        substitutions={
             "countries": NamedNode(GRAPH + _GENERATED_GRAPHS[0]),
             "cities": NamedNode(GRAPH + _GENERATED_GRAPHS[1]),
             "ns": Literal(EU_AUTHORITY + "country/"),
         },
     )
     for row in rows:  # type: ignore[union-attr]
-        if isinstance(row["eu"], NamedNode):  # type: ignore[index]
-            yield row["eu"], row["label"].value  # type: ignore[index,union-attr]
+        if isinstance(row["eu"], NamedNode):
+            yield row["eu"], row["label"].value
 
 
 _PERIOD = """
@@ -195,7 +195,7 @@ SELECT ?meta (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {
 
 def _period(store: Store) -> tuple[str, str] | None:
     """The first and last ``xsd:date`` the data holds (load dates left aside)."""
-    rows = list(store.query(_PERIOD, substitutions={"meta": META_GRAPH}))  # type: ignore[call-arg,arg-type]
+    rows = list(store.query(_PERIOD, substitutions={"meta": META_GRAPH}))  # type: ignore[arg-type]
     if not rows or rows[0]["first"] is None:
         return None
     return rows[0]["first"].value, rows[0]["last"].value
