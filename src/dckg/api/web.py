@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from dckg.api import errors
 from dckg.api.pages import allow_head, render
 from dckg.namespaces import DCKG, ID
 
@@ -58,11 +59,11 @@ def static_files() -> dict[str, Path]:
 
 
 @router.get("/static/{name:path}", include_in_schema=False)
-def static(name: str) -> Response:
+def static(name: str, request: Request) -> Response:
     """One of the page's assets (an allowlist: the files shipped in the package)."""
     path = static_files().get(name)
     if path is None:
-        return Response("404 Not Found\n", status_code=404, media_type="text/plain")
+        return errors.not_found(request, f"no asset {name!r} is shipped")
     return FileResponse(
         path,
         media_type=_MEDIA_TYPES[path.suffix],
@@ -71,9 +72,9 @@ def static(name: str) -> Response:
 
 
 @router.get("/favicon.ico", include_in_schema=False)
-def favicon() -> Response:
+def favicon(request: Request) -> Response:
     """The icon browsers ask for on every page, the API's JSON included."""
-    return static("favicon.svg")
+    return static("favicon.svg", request)
 
 
 @dataclass(frozen=True)
