@@ -62,6 +62,9 @@ from dckg.importers.memberships import (
 )
 from dckg.namespaces import DCKG, DCT, FOAF, ORG, RDF, RDFS, SKOS, UN_SDG, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler, istat
+from dckg.reconcile.geo import distance_km
+from dckg.reconcile.official import OfficialList, Unit
+from dckg.reconcile.registers import REGISTERS, official_list
 
 COLUMNS = (
     "organisation_id",
@@ -315,6 +318,11 @@ class ImportResult:
     misplaced: dict[str, str] = field(default_factory=dict)
     #: Signatory id -> a far name match refused, and why.
     refused: dict[str, str] = field(default_factory=dict)
+    #: Signatory id -> (country, unit) of an official list (ES, RO, UA, MD) it was matched to.
+    official: dict[str, tuple[str, Unit]] = field(default_factory=dict)
+    #: Signatory id -> why a GeoNames match was refused: the country's official list holds
+    #: the signatory's name and the place's as two municipalities.
+    distinct: dict[str, str] = field(default_factory=dict)
 
     def signatories(self) -> list[Member]:
         """The members that are one local or regional authority (not a group row)."""
@@ -540,6 +548,9 @@ def _signatory(reconciler: Reconciler, row: Row, points: Counter, result: Import
         _apply(member, found)
         if row.country == "IT":
             _italian(reconciler, row, member, result)
+    listed = official_list(row.country) if row.name else None
+    if listed is not None:
+        _official(reconciler, listed, row, member, result)
     if member.iri is None:
         member.iri = thing("lrg", f"{STEM}-{slug(row.id)}")
     return member
@@ -619,6 +630,64 @@ def _italian(reconciler: Reconciler, row: Row, member: Member, result: ImportRes
             f"the source's point lies among comuni of {province}; {named[0].name} is in "
             f"{named[0].sigla} (ISTAT's list)"
         )
+
+
+def _official(
+    reconciler: Reconciler, listed: OfficialList, row: Row, member: Member, result: ImportResult
+) -> None:
+    """The country's official list: refuse a match to another municipality of the list
+    (unless the source's population agrees with the place's), then match a signatory
+    GeoNames left unmatched, or matched only across the border, to a municipality of the
+    list (in a province around the source's point, or the only one of its name where
+    there is no point)."""
+    forms = name_forms(row.name)
+    abroad = member.matched and _country_of(reconciler, member.iri) not in (None, row.country)
+    if member.matched and member.matched_label and not abroad:
+        why = listed.distinct(forms, member.matched_label)
+        if why is not None and not _alike(row.population, _people(reconciler, member.iri)):
+            result.distinct[row.id] = why
+            member.status, member.iri, member.reason = UNKNOWN, None, why
+            member.offset_km, member.matched_label = None, ""
+    if member.status == REGION and "," in row.name:
+        head = row.name.split(",", 1)[0]
+        forms = [] if looks_like_region(head) else name_forms(head)
+    elif member.status != UNKNOWN and not abroad:
+        return
+    lat, lon = _usable_point(row, member)
+    found = listed.match(reconciler, forms, lat, lon)
+    if found.unit is None:
+        return
+    if row.country == "IT":
+        comune = next(c for c in istat.shipped().all if c.code == found.unit.code)
+        result.comuni[row.id] = comune
+    else:
+        result.official[row.id] = (row.country, found.unit)
+    member.status, member.iri = MATCHED, listed.iri(found.unit)
+    member.matched_label = found.unit.name
+    member.reason = f"{found.reason} ({listed.register.title})"
+    member.offset_km = None
+    if found.unit.lat is not None and lat is not None and lon is not None:
+        member.offset_km = distance_km(lat, lon, found.unit.lat, found.unit.lon or 0.0)
+
+
+def _country_of(reconciler: Reconciler, iri: NamedNode | None) -> str | None:
+    place = reconciler.place(iri) if iri is not None else None
+    return place.country if place is not None else None
+
+
+def _alike(source: int | None, place: int | None) -> bool:
+    """Whether the source's population and the place's agree (within POPULATION_FACTOR)."""
+    if not source or not place:
+        return False
+    return source / POPULATION_FACTOR <= place <= source * POPULATION_FACTOR
+
+
+def _usable_point(row: Row, member: Member) -> tuple[float | None, float | None]:
+    if member.point == "given":
+        return row.lat, row.lon
+    if member.point == "swapped":
+        return row.lon, row.lat
+    return None, None
 
 
 def _centre(lat: float, lon: float, points: Counter) -> bool:
@@ -726,6 +795,17 @@ def comuni_triples(result: ImportResult) -> Iterator[Triple]:
 
 def comuni_ntriples_of(result: ImportResult) -> bytes:
     return ntriples(comuni_triples(result))
+
+
+def official_ntriples_of(result: ImportResult) -> dict[str, bytes]:
+    """Per official list (by its stem), the graph of the municipalities matched."""
+    found: dict[str, bytes] = {}
+    for register in REGISTERS:
+        listed = official_list(register.country)
+        assert listed is not None
+        units = [u for cc, u in result.official.values() if cc == register.country]
+        found[register.stem] = ntriples(listed.triples(units))
+    return found
 
 
 def _signatory_triples(result: ImportResult, row: Row, member: Member) -> Iterator[Triple]:
