@@ -797,14 +797,15 @@ def comuni_ntriples_of(result: ImportResult) -> bytes:
     return ntriples(comuni_triples(result))
 
 
-def official_ntriples_of(result: ImportResult) -> dict[str, bytes]:
-    """Per official list (by its stem), the graph of the municipalities matched."""
-    found: dict[str, bytes] = {}
+def official_ntriples_of(result: ImportResult) -> dict[str, tuple[int, bytes]]:
+    """Per official list (by its stem), how many municipalities were matched and their
+    graph."""
+    found: dict[str, tuple[int, bytes]] = {}
     for register in REGISTERS:
         listed = official_list(register.country)
         assert listed is not None
-        units = [u for cc, u in result.official.values() if cc == register.country]
-        found[register.stem] = ntriples(listed.triples(units))
+        units = {u.code: u for cc, u in result.official.values() if cc == register.country}
+        found[register.stem] = (len(units), ntriples(listed.triples(units.values())))
     return found
 
 
