@@ -46,6 +46,10 @@ def import_covenant_of_mayors(
     # refer to them, so they are validated first, then the signatories against them
     lists = {"istat-comuni": (len(result.comuni), covenant.comuni_ntriples_of(result))}
     lists |= covenant.official_ntriples_of(result)
+    # the hand check of official-list matches, kept beside the report
+    verdicts = covenant.read_verdicts(
+        (report_path or out).with_name("covenant-of-mayors-hand-check.tsv")
+    )
     if validate:
         _validate_with_lists(data, out.name, lists)
     for stem, (count, listed) in lists.items():
@@ -57,7 +61,7 @@ def import_covenant_of_mayors(
         out,
         False,
         report_path,
-        lambda command: covenant.report_markdown(result, command=command),
+        lambda command: covenant.report_markdown(result, command=command, verdicts=verdicts),
         [path],
         covenant.summary(result),
         started,

