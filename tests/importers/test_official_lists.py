@@ -19,10 +19,10 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Store
 from dckg.errors import InputError
 from dckg.importers import covenant
 from dckg.importers.memberships import name_forms, network_names
-from dckg.namespaces import DCT, RDFS, graph
+from dckg.namespaces import DCT, ORG, RDFS, graph
 from dckg.reconcile import Reconciler
 from dckg.reconcile.official import OfficialList, Register, Unit, loose_key
-from dckg.reconcile.registers import MOLDOVA, SPAIN, official_list, spanish_units
+from dckg.reconcile.registers import MOLDOVA, REGISTERS, SPAIN, official_list, spanish_units
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MERGES = DATA / "covenant-of-mayors" / "signatories-merges-excerpt.csv"
@@ -204,3 +204,29 @@ def test_name_forms_drop_romanian_and_ukrainian_office_words() -> None:
     assert name_forms("Municipiul Focsani")[-1] == "Focsani"
     assert name_forms("Pervomaiska urban territorial community")[-1] == "Pervomaiska"
     assert name_forms("Rozdilnianska AC")[-1] == "Rozdilnianska"
+
+
+# -- the shipped graphs ----------------------------------------------------------------------
+
+
+def test_shipped_lists_are_loaded_by_init_with_source_and_licence(reference_store) -> None:
+    for register in REGISTERS:
+        dataset = register.dataset
+        assert dataset in reference_store.graphs()
+        licence = NamedNode(DCT + "license")
+        assert [q.object for q in reference_store.quads(dataset, licence, None, dataset)] == [
+            NamedNode(register.licence)
+        ]
+        sources = {
+            q.object
+            for q in reference_store.quads(dataset, NamedNode(DCT + "source"), None, dataset)
+        }
+        assert {NamedNode(s) for s in register.sources} <= sources
+    # Santa Fe (Granada) is described once, in the Spanish list's graph, and is a member
+    listed = official_list("ES")
+    assert listed is not None
+    (santa_fe,) = [u for u in listed.named("Santa Fe") if u.area == "Granada"]
+    iri = listed.iri(santa_fe)
+    labels = list(reference_store.quads(iri, NamedNode(RDFS + "label"), None, None))
+    assert [q.graph_name for q in labels] == [SPAIN.dataset]
+    assert list(reference_store.quads(None, NamedNode(ORG + "member"), iri, None))
