@@ -2,7 +2,8 @@
 
 * ``GET /sparql?query=…``, ``POST`` form-encoded (``query=…``), ``POST`` with
   ``Content-Type: application/sparql-query``; ``default-graph-uri`` and
-  ``named-graph-uri`` name the dataset (otherwise: the union of all graphs).
+  ``named-graph-uri`` name the dataset (otherwise: the query's ``FROM`` / ``FROM NAMED``,
+  and without those the union of all graphs).
 * Results by ``Accept`` (or ``format=``): SPARQL JSON, XML, CSV, TSV for SELECT and ASK;
   Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE; 406 otherwise.
 * ``GET /sparql`` without a query: the SPARQL Service Description (Turtle).

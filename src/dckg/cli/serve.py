@@ -108,6 +108,20 @@ if TYPE_CHECKING:
     help="Seconds a connection may stay open with no request in progress.  "
     "[default: 10; $DCKG_IDLE_TIMEOUT]",
 )
+@click.option(
+    "--body-timeout",
+    type=float,
+    default=None,
+    help="Seconds a request body may take to arrive (plus one per --body-min-rate bytes); "
+    "a slower one gets 408.  [default: 30; $DCKG_BODY_TIMEOUT]",
+)
+@click.option(
+    "--body-min-rate",
+    type=int,
+    default=None,
+    help="Bytes per second that earn a slow body one more second.  "
+    "[default: 16384; $DCKG_BODY_MIN_RATE]",
+)
 @pass_session
 def serve(session: Session, store_spec: str | None, **options: object) -> None:
     """Serve the graph over HTTP: /sparql, /queries, /.well-known/void, /dumps, /validate.

@@ -34,7 +34,7 @@ def sparql(
     timeout: float | None,
     strict: bool,
 ) -> None:
-    """Run a SPARQL 1.1 query over the union of all graphs.
+    """Run a SPARQL 1.1 query over the union of all graphs (or its FROM graphs).
 
     The usual prefixes (dckg, rdf, rdfs, owl, xsd, skos, dct, dcat, prov, foaf, org, geo)
     need not be declared. A result cut by --max-results (or by a remote store) is said on

@@ -103,7 +103,7 @@ class KnowledgeGraph:
         strict: bool = False,
         **kwargs: object,
     ) -> Table | rdflib.Graph | bool:
-        """Run a SPARQL 1.1 query over the union of all graphs.
+        """Run a SPARQL 1.1 query over the union of all graphs (or its ``FROM`` graphs).
 
         ``bindings`` (a mapping and/or keywords) bind variables to values before the query
         runs: each becomes an RDF term (see :func:`dckg.kg.terms.term`), never query text.

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from dckg.errors import QueryError
+from dckg.namespaces import BASE_IRI
 
 
 class ServiceRefused(QueryError):
@@ -162,7 +163,8 @@ def check_services(
     allowlist = tuple(allowlist)
     checked = disguise(query, allowlist)
     try:
-        pyoxigraph.Store().query(checked.probe, prefixes=dict(prefixes or {}))
+        # Parsed as the engine parses it: relative IRIs resolve against the documented base.
+        pyoxigraph.Store().query(checked.probe, prefixes=dict(prefixes or {}), base_iri=BASE_IRI)
     except SyntaxError as error:
         _refuse(query, checked, str(error), allowlist, dict(prefixes or {}))
     except (OSError, ValueError, RuntimeError):
@@ -205,7 +207,7 @@ def _refuse(
         if silent is not None:
             probe = probe[: silent.start(1)] + " " * 6 + probe[silent.end(1) :]
         try:
-            pyoxigraph.Store().query(probe, prefixes=prefixes)
+            pyoxigraph.Store().query(probe, prefixes=prefixes, base_iri=BASE_IRI)
         except SyntaxError:
             continue
         except (OSError, ValueError, RuntimeError):

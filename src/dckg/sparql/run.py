@@ -15,11 +15,12 @@ time limit and caps as the HTTP API, the answer streamed to a file.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
 import pyoxigraph
+from pyoxigraph import NamedNode
 
 from dckg.errors import UsageError
 from dckg.results import table
@@ -43,11 +44,16 @@ def run(
     fmt: str = "table",
     *,
     substitutions: Mapping[str, Term] | None = None,
+    default_graph: Sequence[NamedNode] | None = None,
+    named_graphs: Sequence[NamedNode] | None = None,
     max_results: int = 0,
     timeout: float = 30.0,
 ) -> Outcome:
     """Run ``query`` on ``store`` in a worker and write its answer in the named format.
 
+    ``default_graph`` and ``named_graphs`` name the dataset as the SPARQL protocol's
+    ``default-graph-uri`` and ``named-graph-uri`` do (over the query's ``FROM``); without
+    them, the query's ``FROM`` / ``FROM NAMED``, else the union of all graphs.
     ``max_results`` 0 writes every row. The query is stopped at ``timeout`` seconds
     (:class:`~dckg.errors.QueryTimeout`).
     """
@@ -65,6 +71,8 @@ def run(
     job = Job(
         query=query,
         substitutions=dict(substitutions) if substitutions else None,
+        default_graph=list(default_graph) if default_graph is not None else None,
+        named_graphs=list(named_graphs) if named_graphs is not None else None,
         # The table is drawn from SPARQL JSON; a graph shown as a table is Turtle.
         accept=[formats.JSON.media_type, formats.TURTLE.media_type] if table_wanted else ["*/*"],
         format_name=None if table_wanted else fmt,

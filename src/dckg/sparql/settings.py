@@ -23,6 +23,8 @@ variable                      meaning                                           
 ``DCKG_QUERY_QUEUE``          queries that may wait for a worker (0: 4 per worker)   0
 ``DCKG_MAX_CONNECTIONS``      connections open at once; one more gets 503            1000
 ``DCKG_IDLE_TIMEOUT``         seconds a connection may stay open between requests    10
+``DCKG_BODY_TIMEOUT``         seconds a request body may take to arrive, beyond …    30
+``DCKG_BODY_MIN_RATE``        … one more second per this many bytes received         16384
 ============================  =====================================================  ==========
 """
 
@@ -63,6 +65,8 @@ class Settings:
     query_queue: int = 0
     max_connections: int = 1000
     idle_timeout: float = 10.0
+    body_timeout: float = 30.0
+    body_min_rate: int = 16 * 1024
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
@@ -81,6 +85,10 @@ class Settings:
                 raise UsageError(f"{name} must be 0 (automatic) or more, not {getattr(self, name)}")
         if self.idle_timeout <= 0:
             raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
+        if self.body_timeout <= 0:
+            raise UsageError(f"the body timeout must be positive, not {self.body_timeout}")
+        if self.body_min_rate < 0:
+            raise UsageError(f"body_min_rate must be 0 or more, not {self.body_min_rate}")
         from dckg.sparql.federation import check_endpoint
 
         for endpoint in self.service_allowlist:
@@ -161,6 +169,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "query_queue": _number(int),
     "max_connections": _number(int),
     "idle_timeout": _number(float),
+    "body_timeout": _number(float),
+    "body_min_rate": _number(int),
     "service_allowlist": lambda raw, _variable: _allowlist(raw),
     "store": lambda raw, _variable: raw,
     "host": lambda raw, _variable: raw,

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -296,6 +297,118 @@ def _subselect_groups(toks: list[Token], outer: int) -> list[tuple[int, int]]:
     return found
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query names with ``FROM`` (``default``) and ``FROM NAMED`` (``named``)."""
+
+    default: list[NamedNode] = field(default_factory=list)
+    named: list[NamedNode] = field(default_factory=list)
+
+
+#: The rest of a prefixed name after its colon (SPARQL 1.1 ``PN_LOCAL``, escapes included).
+_LOCAL = re.compile(r"(?:[\w\-.:\u00b7-\uffff]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])*")
+
+
+def dataset_clauses(toks: list[Token]) -> list[tuple[bool, int]]:
+    """The ``FROM`` / ``FROM NAMED`` clauses of a query: (named, index of the graph's token).
+
+    Only the query's own dataset clauses count (a sub-select has none); a ``from`` that is
+    part of a prefixed name or a variable is no keyword.
+
+    >>> dataset_clauses(tokens("SELECT * FROM <a> FROM NAMED ex:b { ?s ex:from ?o }"))
+    [(False, 3), (True, 6)]
+    >>> dataset_clauses(tokens("SELECT ?from { ?s ?p ?from }"))
+    []
+    """
+    form_at = next((i for i, t in enumerate(toks) if t.keyword in QUERY_FORMS), None)
+    if form_at is None:
+        return []
+    found = []
+    depth = 0
+    for i in range(form_at + 1, len(toks)):
+        tok = toks[i]
+        if tok.text in ("{", "("):
+            depth += 1
+        elif tok.text in ("}", ")"):
+            depth -= 1
+        elif depth == 0 and tok.keyword == "FROM" and _starts_word(toks, i):
+            named = i + 1 < len(toks) and toks[i + 1].keyword == "NAMED"
+            at = i + 2 if named else i + 1
+            if at < len(toks):
+                found.append((named, at))
+    return found
+
+
+def _starts_word(toks: list[Token], i: int) -> bool:
+    """Whether token ``i`` stands on its own (not the tail of a prefixed name)."""
+    prev = toks[i - 1]
+    if prev.start + len(prev.text) < toks[i].start:
+        return True
+    return prev.kind in ("iri", "var", "string") or prev.text in ("*", ")", "}")
+
+
+def dataset(
+    text: str, prefixes: Mapping[str, str], base: str, toks: list[Token] | None = None
+) -> Dataset | None:
+    """The dataset a query names itself, or ``None`` when it names none (no ``FROM``).
+
+    IRIs are resolved as the query's parser would: prefixed names through the query's
+    ``PREFIX`` declarations, then ``prefixes``; relative IRIs against its ``BASE``, then
+    ``base``.
+
+    >>> dataset("PREFIX g: <http://g/> SELECT * FROM g:a FROM NAMED <b> {}", {}, "http://x/")
+    Dataset(default=[<NamedNode value=http://g/a>], named=[<NamedNode value=http://x/b>])
+    >>> dataset("ASK { ?s ?p ?o }", {}, "http://x/") is None
+    True
+    """
+    toks = toks if toks is not None else tokens(text)
+    clauses = dataset_clauses(toks)
+    if not clauses:
+        return None
+    base, declared = _prologue(toks, base)
+    known = {**prefixes, **declared}
+    found = Dataset()
+    for named, at in clauses:
+        graph = _graph_iri(text, toks[at], known, base)
+        (found.named if named else found.default).append(graph)
+    return found
+
+
+def _prologue(toks: list[Token], base: str) -> tuple[str, dict[str, str]]:
+    """The base IRI and the prefixes a query's prologue declares."""
+    declared: dict[str, str] = {}
+    for i, tok in enumerate(toks):
+        if tok.keyword in QUERY_FORMS:
+            break
+        if tok.keyword == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            base = urljoin(base, toks[i + 1].text[1:-1])
+        elif (
+            tok.keyword == "PREFIX"
+            and i + 2 < len(toks)
+            and (toks[i + 1].kind, toks[i + 2].kind) == ("pname", "iri")
+        ):
+            declared[toks[i + 1].text[:-1]] = urljoin(base, toks[i + 2].text[1:-1])
+    return base, declared
+
+
+def _graph_iri(text: str, tok: Token, prefixes: Mapping[str, str], base: str) -> NamedNode:
+    if tok.kind == "iri":
+        iri = urljoin(base, tok.text[1:-1])
+    elif tok.kind == "pname":
+        name = tok.text[:-1]
+        if name not in prefixes:
+            raise QueryError(f"malformed query: FROM {tok.text}…: undeclared prefix {name!r}")
+        local = _LOCAL.match(text, tok.start + len(tok.text))
+        tail = local.group().rstrip(".") if local else ""
+        iri = prefixes[name] + re.sub(r"\\(.)", r"\1", tail)
+    else:
+        raise QueryError(f"malformed query: FROM must name a graph by its IRI, not {tok.text!r}")
+    try:
+        return NamedNode(iri)
+    except ValueError:
+        raise QueryError(f"malformed query: FROM {tok.text}: not an IRI: {iri!r}") from None
+
+
 def prepare(
     text: str,
     bindings: Mapping[str, object] | None,
@@ -312,8 +425,11 @@ def prepare(
 __all__ = [
     "QUERY_FORMS",
     "UPDATE_KEYWORDS",
+    "Dataset",
     "Token",
     "bind",
+    "dataset",
+    "dataset_clauses",
     "declared_prefixes",
     "operation",
     "prepare",
