@@ -6,9 +6,9 @@ names every municipality once, with the province (county, oblast) it lies in, an
 sometimes a point. Such a list is used only where it is reliable:
 
 - a name is matched only to a municipality of the signatory's own country;
-- with the source's point, the municipality must be in the province the point lies in,
-  told by the GeoNames places nearest the point that bear the name of a single unit of
-  the list (:meth:`OfficialList.point_area`); a list that gives points instead needs the
+- with the source's point, the municipality must be in a province around the point,
+  voted by the GeoNames places nearest the point that bear the name of a unit of the
+  list (:meth:`OfficialList.point_votes`); a list that gives points instead needs the
   unit within :data:`NEAR_KM` of the source's point;
 - without a point, the name must be that of one municipality only in the whole list;
 - two names that the list holds as two different municipalities are never one place
@@ -40,7 +40,7 @@ AROUND_KM = 15.0
 #: ... and from at most this many of the nearest.
 AROUND_PLACES = 5
 #: A province is around the point when the places near it give it this much of a vote
-#: (one place's whole vote), or more than any other province.
+#: (one place's whole vote), or more than any other province (and more than half a vote).
 ONE_VOTE = 1.0
 #: A unit with a point matches only this close (km) to the source's point.
 NEAR_KM = 10.0
@@ -165,14 +165,6 @@ class OfficialList:
             if voters >= AROUND_PLACES:
                 break
         return seen
-
-    def point_area(self, reconciler: Reconciler, lat: float, lon: float) -> str | None:
-        """The province most of the places around a point vote for; None when no place
-        is near or the two first tie."""
-        ranked = sorted(self.point_votes(reconciler, lat, lon).items(), key=lambda i: -i[1])
-        if not ranked or (len(ranked) > 1 and ranked[0][1] <= ranked[1][1]):
-            return None
-        return ranked[0][0]
 
     def match(
         self, reconciler: Reconciler, names: Iterable[str], lat: float | None, lon: float | None
