@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from dckg.namespaces import DCKG, DCT, GEO, RDF, RDFS, SKOS, graph, thing
+from dckg.namespaces import DCAT, DCKG, DCT, GEO, RDF, RDFS, SKOS, graph, thing
 from dckg.reconcile.geo import distance_km
 from dckg.reconcile.names import normalise
 
@@ -269,20 +269,26 @@ class OfficialList:
             yield Triple(geometry, NamedNode(GEO + "asWKT"), wkt)
 
     def dataset_triples(self, count: int) -> Iterator[Triple]:
+        """The list's graph as a data set: title, description, sources, licence and the
+        attribution its licence asks for."""
         from importlib.metadata import version
 
-        from dckg.importers.memberships import dataset_triples as describe
-
         reg = self.register
-        yield from describe(
-            reg.dataset,
-            title=reg.title + " (municipalities the graph refers to)",
-            description=(
-                f"The {count:,} municipalities that another data set of the graph refers to "
-                f"and that GeoNames' cities500 extract does not hold. {reg.description} As "
-                f"shipped by the {reg.package} package {version(reg.package)}."
-            ),
-            sources=[NamedNode(s) for s in reg.sources],
-            licence=NamedNode(reg.licence),
-            citation=reg.citation,
+        dataset = reg.dataset
+        description = (
+            f"The {count:,} municipalities that another data set of the graph refers to and "
+            f"that GeoNames' cities500 extract does not hold. {reg.description} As shipped by "
+            f"the {reg.package} package {version(reg.package)}."
+        )
+        yield Triple(dataset, NamedNode(RDF + "type"), NamedNode(DCAT + "Dataset"))
+        title = reg.title + " (municipalities the graph refers to)"
+        yield Triple(dataset, NamedNode(DCT + "title"), Literal(title, language="en"))
+        yield Triple(dataset, NamedNode(DCT + "description"), Literal(description, language="en"))
+        for source in reg.sources:
+            yield Triple(dataset, NamedNode(DCT + "source"), NamedNode(source))
+        yield Triple(dataset, NamedNode(DCT + "license"), NamedNode(reg.licence))
+        yield Triple(
+            dataset,
+            NamedNode(DCT + "bibliographicCitation"),
+            Literal(reg.citation, language="en"),
         )

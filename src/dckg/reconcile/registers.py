@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -147,8 +148,6 @@ def _article_first(name: str) -> str:
 
 def spanish_units(lines: Iterable[str], source: str = "municipios.txt") -> list[Unit]:
     """The municipalities of ``Provincia;Municipio`` lines (``A/B``: two official names)."""
-    from dckg.importers.memberships import slug
-
     units: list[Unit] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -195,6 +194,13 @@ def romanian_units() -> list[Unit]:
 
 
 _RO_LOWER = frozenset("de din pe la lui cu sub și si".split())
+
+
+def slug(text: str) -> str:
+    """A lower-case ASCII key (as the importers make them): ``Santa Fe de Mondújar`` →
+    ``santa-fe-de-mondujar``."""
+    folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "x"
 
 
 def _romanian_case(name: str) -> str:
