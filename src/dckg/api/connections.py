@@ -31,6 +31,8 @@ log = logging.getLogger("uvicorn.error")
 
 #: Open files kept free for the store, the query workers and the logs.
 RESERVED_FILES = 256
+#: Open files one connection may hold: its socket, and the file its answer is spooled to.
+FILES_PER_CONNECTION = 2
 
 #: Seconds a refused client gets to read its 503 before the socket is closed.
 _REFUSAL_GRACE = 1.0
@@ -116,6 +118,26 @@ class BoundedH11Protocol(H11Protocol):
         self._disarm()
         super().connection_lost(exc)
 
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request it cannot parse, with the headers of every answer.
+
+        Written raw, as the 503 is: the connection is closed after it. If an answer has
+        begun (a broken chunked body while the app responds), the connection is just closed.
+        """
+        if self.cycle is not None and self.cycle.response_started:
+            self.transport.close()
+            return
+        body = msg.encode("ascii", "replace")
+        head = (
+            "HTTP/1.1 400 Bad Request\r\n"
+            "content-type: text/plain; charset=utf-8\r\n"
+            "x-content-type-options: nosniff\r\n"
+            "connection: close\r\n"
+            f"content-length: {len(body)}\r\n\r\n"
+        )
+        self.transport.write(head.encode() + body)
+        self.transport.close()
+
     # -- the idle timeout ----------------------------------------------------------------
 
     def on_response_complete(self) -> None:
@@ -157,7 +179,7 @@ def fit_to_open_files(max_connections: int) -> int:
     The soft limit is first raised to the hard one (as far as the system allows).
     """
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = max_connections + RESERVED_FILES
+    wanted = FILES_PER_CONNECTION * max_connections + RESERVED_FILES
     if soft != resource.RLIM_INFINITY and soft < wanted:
         target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
         try:
@@ -167,7 +189,7 @@ def fit_to_open_files(max_connections: int) -> int:
             pass
     if soft == resource.RLIM_INFINITY or soft >= wanted:
         return max_connections
-    fitted = max(1, soft - RESERVED_FILES)
+    fitted = max(1, (soft - RESERVED_FILES) // FILES_PER_CONNECTION)
     log.warning(
         "the open-file limit is %d: serving at most %d connections instead of %d "
         "(raise 'ulimit -n' to allow more)",

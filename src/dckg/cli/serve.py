@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     "--max-results",
     type=int,
     default=None,
-    help="Rows or triples a query may return.  [default: 100000; $DCKG_MAX_RESULTS]",
+    help="Rows or triples of an answer that may be cut (named queries, /sparql?truncate=true; "
+    "a plain /sparql answer is never cut).  [default: 100000; $DCKG_MAX_RESULTS]",
 )
 @click.option(
     "--max-body-bytes",
@@ -70,8 +71,8 @@ if TYPE_CHECKING:
     "--max-result-bytes",
     type=int,
     default=None,
-    help="Bytes of terms a result may hold; a larger one is cut.  "
-    "[default: 16 MiB; $DCKG_MAX_RESULT_BYTES]",
+    help="Bytes of an answer's body, serialised; a larger one is refused (507), or cut "
+    "where the request allows it.  [default: 256 MiB; $DCKG_MAX_RESULT_BYTES]",
 )
 @click.option(
     "--query-memory-mb",
@@ -107,6 +108,13 @@ if TYPE_CHECKING:
     default=None,
     help="Seconds a connection may stay open with no request in progress.  "
     "[default: 10; $DCKG_IDLE_TIMEOUT]",
+)
+@click.option(
+    "--reconcile-timeout",
+    type=float,
+    default=None,
+    help="Seconds a reconciliation batch (/reconcile) may take; then 504.  "
+    "[default: 30; $DCKG_RECONCILE_TIMEOUT]",
 )
 @click.option(
     "--body-timeout",

@@ -11,18 +11,19 @@ variable                      meaning                                           
 ``DCKG_HOST``                 the address to listen on                               127.0.0.1
 ``DCKG_PORT``                 the port to listen on                                  8000
 ``DCKG_QUERY_TIMEOUT``        seconds a query may run before it is stopped           30
-``DCKG_MAX_RESULTS``          rows (or triples) a query may return                   100000
+``DCKG_MAX_RESULTS``          rows (or triples) of an answer that may be cut         100000
 ``DCKG_MAX_BODY_BYTES``       the largest request body accepted                      10 MiB
 ``DCKG_SERVICE_ALLOWLIST``    comma-separated endpoints ``SERVICE`` may call         (none)
 ``DCKG_WRITE_TOKEN``          bearer token for writing over HTTP (unset: disabled)   (unset)
 ``DCKG_QUERY_WORKERS``        processes that run queries (0: one per core, min. 2)   0
 ``DCKG_MAX_QUERY_BYTES``      the longest query text accepted                        1 MiB
-``DCKG_MAX_RESULT_BYTES``     bytes of terms a result may hold (then it is cut)      16 MiB
+``DCKG_MAX_RESULT_BYTES``     bytes of an answer's body, serialised                  256 MiB
 ``DCKG_QUERY_MEMORY_MB``      MiB a query worker may allocate (0: no cap)            1024
 ``DCKG_QUERIES_PER_CLIENT``   queries one client may run at once (0: workers − 1)    0
 ``DCKG_QUERY_QUEUE``          queries that may wait for a worker (0: 4 per worker)   0
 ``DCKG_MAX_CONNECTIONS``      connections open at once; one more gets 503            1000
 ``DCKG_IDLE_TIMEOUT``         seconds a connection may stay open between requests    10
+``DCKG_RECONCILE_TIMEOUT``    seconds a reconciliation batch may take (then 504)     30
 ``DCKG_BODY_TIMEOUT``         seconds a request body may take to arrive, beyond …    30
 ``DCKG_BODY_MIN_RATE``        … one more second per this many bytes received         16384
 ============================  =====================================================  ==========
@@ -59,12 +60,13 @@ class Settings:
     write_token: str | None = None
     query_workers: int = 0
     max_query_bytes: int = 1024 * 1024
-    max_result_bytes: int = 16 * 1024 * 1024
+    max_result_bytes: int = 256 * 1024 * 1024
     query_memory_mb: int = 1024
     queries_per_client: int = 0
     query_queue: int = 0
     max_connections: int = 1000
     idle_timeout: float = 10.0
+    reconcile_timeout: float = 30.0
     body_timeout: float = 30.0
     body_min_rate: int = 16 * 1024
 
@@ -85,6 +87,10 @@ class Settings:
                 raise UsageError(f"{name} must be 0 (automatic) or more, not {getattr(self, name)}")
         if self.idle_timeout <= 0:
             raise UsageError(f"the idle timeout must be positive, not {self.idle_timeout}")
+        if self.reconcile_timeout <= 0:
+            raise UsageError(
+                f"the reconciliation timeout must be positive, not {self.reconcile_timeout}"
+            )
         if self.body_timeout <= 0:
             raise UsageError(f"the body timeout must be positive, not {self.body_timeout}")
         if self.body_min_rate < 0:
@@ -169,6 +175,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "query_queue": _number(int),
     "max_connections": _number(int),
     "idle_timeout": _number(float),
+    "reconcile_timeout": _number(float),
     "body_timeout": _number(float),
     "body_min_rate": _number(int),
     "service_allowlist": lambda raw, _variable: _allowlist(raw),
