@@ -66,7 +66,9 @@ def _run(importer: Importer, values: dict[str, Any]) -> None:
         if values["validate"] and companions:
             # the companions first (in one pass), then the output with them in their graphs
             joined = b"".join(c.data for c in companions)
-            validate_output(joined, "companion data sets", drop=[c.dataset for c in companions])
+            validate_output(
+                joined, ", ".join(c.stem for c in companions), drop=[c.dataset for c in companions]
+            )
             for companion in companions:
                 held[companion.dataset] = Path(folder) / f"{companion.stem}.nt"
                 held[companion.dataset].write_bytes(companion.data)
