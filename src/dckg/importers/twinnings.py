@@ -983,9 +983,7 @@ class TwinningsImporter(BaseImporter):
     def replaces(self, source: Source) -> list[NamedNode]:
         # The Wikipedia twin towns are merged with these twinnings (and rebuilt after
         # them): the reference store holds neither while this graph is checked.
-        from dckg.importers.wikipedia_twinnings import DATASET as WIKIPEDIA
-
-        return [DATASET, WIKIPEDIA]
+        return [DATASET, graph("reference/twin-towns-wikipedia")]
 
 
 IMPORTER = register(TwinningsImporter())
