@@ -39,13 +39,12 @@ from __future__ import annotations
 
 import ast
 import http.client
-import os
 import re
 import threading
 import time
 import urllib.error
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import chain, islice
 from typing import BinaryIO, NoReturn, TypeVar
 
@@ -72,6 +71,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
+from dckg.config import RemoteStoreSettings
 from dckg.errors import IncompleteResult, QueryError, QueryTimeout, StoreError, UsageError
 from dckg.namespaces import BASE_IRI
 from dckg.rdfio import DATASET_FORMATS
@@ -203,30 +203,10 @@ class RemoteStore(Store):
         ...                           {"DCKG_UPDATE_URL": "http://127.0.0.1:7878/update"})
         <RemoteStore http://127.0.0.1:7878/query>
         """
-        env = os.environ if env is None else env
+        settings = RemoteStoreSettings.from_env(env)
         options: dict[str, object] = {
-            "update_url": env.get("DCKG_UPDATE_URL") or None,
-            "gsp_url": env.get("DCKG_GSP_URL") or None,
-            "user": env.get("DCKG_STORE_USER") or None,
-            "password": env.get("DCKG_STORE_PASSWORD") or None,
-            "auth": (env.get("DCKG_STORE_AUTH") or "basic").lower(),
-            "allow_partial": (env.get("DCKG_STORE_ALLOW_PARTIAL") or "").lower()
-            in ("1", "true", "yes"),
+            item.name: getattr(settings, item.name) for item in fields(settings)
         }
-        for variable, key, kind in (
-            ("DCKG_STORE_TIMEOUT", "timeout", float),
-            ("DCKG_STORE_LOAD_TIMEOUT", "load_timeout", float),
-            ("DCKG_STORE_RETRIES", "retries", int),
-        ):
-            raw = env.get(variable)
-            if raw:
-                try:
-                    value = kind(raw)
-                except ValueError:
-                    raise UsageError(f"{variable}={raw!r}: not a number") from None
-                if value < 0:
-                    raise UsageError(f"{variable}={raw!r}: must not be negative")
-                options[key] = value
         options.update(overrides)
         return cls(query_url, **options)  # type: ignore[arg-type]
 

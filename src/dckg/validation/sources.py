@@ -8,18 +8,18 @@ what cannot be read raises :class:`~dckg.errors.InputError` naming the file. The
 from __future__ import annotations
 
 import hashlib
-import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import RdfFormat
 
-from dckg.errors import InputError, UsageError
+from dckg.config import InputLimits
+from dckg.errors import InputError
 from dckg.sparql import formats
 
 #: The default cap on the size of one input, in bytes (after decompression).
-DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_INPUT_BYTES: int = InputLimits().max_input_bytes
 
 #: Formats a contribution may come in: name -> (RDF format or None for CSV, media type),
 #: from the one format registry.
@@ -35,18 +35,7 @@ _BY_FORMAT = {fmt: name for name, (fmt, _media) in FORMATS.items() if fmt is not
 
 def max_input_bytes() -> int:
     """The size cap: ``$DCKG_MAX_INPUT_BYTES`` if set, else 64 MiB."""
-    raw = os.environ.get("DCKG_MAX_INPUT_BYTES")
-    if raw is None or raw.strip() == "":
-        return DEFAULT_MAX_INPUT_BYTES
-    try:
-        value = int(raw)
-    except ValueError:
-        raise UsageError(
-            f"DCKG_MAX_INPUT_BYTES must be a whole number of bytes, not {raw!r}"
-        ) from None
-    if value <= 0:
-        raise UsageError("DCKG_MAX_INPUT_BYTES must be positive")
-    return value
+    return InputLimits.from_env().max_input_bytes
 
 
 def format_name(name: str) -> str:
