@@ -1,5 +1,6 @@
-"""Hostile-input benchmark: what refusing XML entity expansion costs, against Oxigraph's
-parser left to expand, and what the RDF/XML and JSON-LD checks add to honest files.
+"""Hostile-input benchmark: what refusing XML entity expansion and gzip bombs costs, against
+Oxigraph's parser left to expand and the standard library's gzip left to unpack, and what
+the RDF/XML and JSON-LD checks add to honest files.
 
 Run on purpose, not by the tests:
 
@@ -81,11 +82,33 @@ def honest_jsonld(records: int) -> bytes:
     return json.dumps({"@context": context, "@graph": graph}).encode()
 
 
+def gzip_bomb(members: int) -> bytes:
+    """Gzip members of 64 MiB of spaces each (valid, empty Turtle): about 65 KB a member."""
+    import zlib
+
+    chunk, parts = b" " * (1 << 20), []
+    for _ in range(members):
+        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        parts += [packer.compress(chunk) for _ in range(64)] + [packer.flush()]
+    return b"".join(parts)
+
+
+def _unpack(job: str, data: bytes) -> str:
+    """Unpack a gzip file as dckg does (bounded) or as the standard library does."""
+    import gzip
+
+    from dckg import rdfio
+
+    if job == "dckg-gunzip":
+        return f"{len(rdfio.gunzip(data, max_bytes=rdfio.DEFAULT_MAX_INPUT_BYTES, source='b')):,}"
+    return f"unpacked: {len(gzip.decompress(data)):,} bytes"
+
+
 # -- one measurement per process -----------------------------------------------------------
 
 
 def _measure(job: str, data: bytes, out: multiprocessing.Queue) -> None:
-    if job == "oxigraph-unguarded":
+    if job.endswith("unguarded"):
         limit = 4 * 1024**3
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         # when the allocation fails, the parser aborts with a long backtrace: not ours
@@ -100,11 +123,14 @@ def _measure(job: str, data: bytes, out: multiprocessing.Queue) -> None:
     started = time.perf_counter()
     outcome = "parsed"
     try:
-        if job.startswith("dckg"):
+        if "gunzip" in job:
+            outcome = _unpack(job, data)
+        elif job.startswith("dckg"):
             count = sum(1 for _ in rdfio.parse_quads(data, rdf_format, source="bench"))
+            outcome = f"{count:,} quads"
         else:
             count = sum(1 for _ in parse(data, rdf_format))
-        outcome = f"{count:,} quads"
+            outcome = f"{count:,} quads"
     except InputError:
         outcome = "refused"
     except MemoryError:
@@ -141,7 +167,10 @@ def main() -> None:
     attack = LAUGHS.read_bytes()
     smaller = laughs(8)  # 3 × 10^8 characters: what an unguarded parser can still survive
     rdfxml, jsonld = honest_rdfxml(args.records), honest_jsonld(args.records)
+    bomb = gzip_bomb(8)  # 512 MiB unpacked
     rows = [
+        ("gzip bomb, 512 MiB of spaces", "dckg-gunzip", bomb, args.repeat),
+        ("gzip bomb, 512 MiB of spaces", "stdlib-gunzip-unguarded", bomb, 1),
         ("billion laughs, 9 levels (tests/data)", "dckg", attack, args.repeat),
         ("billion laughs, 8 levels", "dckg", smaller, args.repeat),
         ("billion laughs, 8 levels", "oxigraph-unguarded", smaller, 1),

@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from dckg import config, settings_docs
@@ -174,6 +175,8 @@ def test_remote_settings_reach_the_store() -> None:
         {
             "DCKG_UPDATE_URL": "http://127.0.0.1:9/update",
             "DCKG_STORE_AUTH": "DIGEST",
+            "DCKG_STORE_USER": "reader",
+            "DCKG_STORE_PASSWORD": "secret",
             "DCKG_STORE_RETRIES": "4",
             "DCKG_STORE_ALLOW_PARTIAL": "yes",
         },
@@ -184,7 +187,7 @@ def test_remote_settings_reach_the_store() -> None:
             4,
             True,
         )
-        assert store._auth == "digest"
+        assert isinstance(store._http.auth, httpx.DigestAuth)
     finally:
         store.close()
 

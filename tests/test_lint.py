@@ -25,3 +25,20 @@ def test_ruff_format() -> None:
         [*_ruff(), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+#: The packages mypy checks with the strict settings of pyproject.toml ([tool.mypy]); a
+#: package joins the list once it is clean.
+MYPY_PACKAGES = ["dckg.store"]
+
+
+def test_mypy() -> None:
+    packages = [arg for name in MYPY_PACKAGES for arg in ("-p", name)]
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", *packages], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_package_says_it_is_typed() -> None:
+    assert (ROOT / "src" / "dckg" / "py.typed").is_file()

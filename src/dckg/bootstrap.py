@@ -4,6 +4,10 @@ Each source goes to its own named graph: ``graph/ontology`` for the ontology mod
 ``graph/reference/{name}`` for each reference data set (the files in ``data/`` and the
 graphs generated from packages). Re-running is cheap and safe: a graph whose source has
 not changed (same SHA-256) is left alone; a changed one is replaced whole.
+
+``graph/reference/places`` is built last, from the data files loaded before it: it
+describes, once, every GeoNames place of fewer than 15,000 people that they refer to
+(the data files themselves only refer to places by IRI).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from dckg import __version__, rdfio
 from dckg.namespaces import DCT, GRAPH, RDF, VOID, XSD, graph
-from dckg.reference import GENERATED
+from dckg.reference import GENERATED, PLACES_GRAPH, place_triples, referred_places
 from dckg.resources import resource_dir
 from dckg.store.base import Store
 
@@ -34,11 +38,12 @@ Report = Callable[[str, str, int], None]
 
 @dataclass(frozen=True)
 class Source:
-    """One graph to build: its IRI, a fingerprint, and how to get its triples."""
+    """One graph to build: its IRI, a fingerprint, and how to get its triples (from the
+    store as it is once the graphs before it are loaded)."""
 
     graph: NamedNode
     fingerprint: str
-    triples: Callable[[], Iterable[Triple | Quad]]
+    triples: Callable[[Store], Iterable[Triple | Quad]]
 
 
 def sources() -> list[Source]:
@@ -46,19 +51,34 @@ def sources() -> list[Source]:
     found: list[Source] = []
     ontology_files = sorted(resource_dir("ontology").glob("*.ttl"))
     found.append(
-        Source(graph("ontology"), _fingerprint(ontology_files), lambda: _parse_all(ontology_files))
+        Source(
+            graph("ontology"), _fingerprint(ontology_files), lambda _: _parse_all(ontology_files)
+        )
     )
+    data: list[Source] = []
     for path in _data_files(resource_dir("data")):
         stem = path.name.split(".")[0]
-        found.append(
+        data.append(
             Source(
                 graph(f"reference/{stem}"),
                 _fingerprint([path]),
-                lambda path=path: _parse_all([path]),
+                lambda _, path=path: _parse_all([path]),
             )
         )
+    found.extend(data)
     for key, generator in GENERATED.items():
-        found.append(Source(graph(key), _package_fingerprint(key), generator))
+        found.append(Source(graph(key), _package_fingerprint(key), lambda _, g=generator: g()))
+    paths = _data_files(resource_dir("data"))
+    digest = hashlib.sha256(_package_fingerprint("reference/places").encode())
+    for source in data:
+        digest.update(f" {source.graph.value}={source.fingerprint}".encode())
+    found.append(
+        Source(
+            PLACES_GRAPH,
+            "sha256:" + digest.hexdigest(),
+            lambda _: place_triples(referred_places(_parse_all(paths))),
+        )
+    )
     return found
 
 
@@ -78,7 +98,7 @@ def initialise(
                 report(source.graph.value, "unchanged", counts[source.graph.value])
             continue
         tick = progress(source.graph.value) if progress else None
-        n = store.replace_graph(source.graph, source.triples(), progress=tick)
+        n = store.replace_graph(source.graph, source.triples(store), progress=tick)
         _record(store, source.graph, source.fingerprint, n)
         counts[source.graph.value] = n
         if report:
@@ -103,14 +123,15 @@ def _data_files(folder: Path) -> list[Path]:
 
 def _parse_all(paths: list[Path]) -> Iterator[Quad]:
     for path in paths:
-        yield from rdfio.parse_quads(rdfio.read_bytes(path), rdfio.guess_format(path), source=path)
+        data = rdfio.read_bytes(path, max_bytes=rdfio.SHIPPED_MAX_BYTES)
+        yield from rdfio.parse_quads(data, rdfio.guess_format(path), source=path)
 
 
 def _fingerprint(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode())
-        digest.update(rdfio.read_bytes(path))
+        digest.update(rdfio.read_bytes(path, max_bytes=rdfio.SHIPPED_MAX_BYTES))
     return "sha256:" + digest.hexdigest()
 
 

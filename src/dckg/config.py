@@ -125,9 +125,18 @@ def http_url(value: str) -> str | None:
     return None if re.match(r"https?://", value) else f"must be an http(s) URL, not {value!r}"
 
 
-def endpoints(value: Sequence[str]) -> str | None:
-    from dckg.sparql.federation import check_endpoint
+#: Characters an allowlisted endpoint may not contain (it must be a plain IRIREF).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
+
+def check_endpoint(iri: str) -> str:
+    """An allowlist entry, if it is an absolute http(s) IRI written plainly; else ValueError."""
+    if not re.match(r"https?://[^/]", iri) or _NOT_IN_IRI.search(iri):
+        raise ValueError(f"not an absolute http(s) IRI: {iri!r}")
+    return iri
+
+
+def endpoints(value: Sequence[str]) -> str | None:
     for endpoint in value:
         try:
             check_endpoint(endpoint)
@@ -336,6 +345,26 @@ class ServerSettings(Group):
         shown="10",
         check=positive,
         metavar="SECONDS",
+    )
+    body_timeout: float = setting(
+        30.0,
+        "DCKG_BODY_TIMEOUT",
+        "seconds a request body may take to arrive, plus one per --body-min-rate bytes "
+        "received; a slower body gets 408 and the connection is closed",
+        parse=number,
+        shown="30",
+        check=positive,
+        metavar="SECONDS",
+    )
+    body_min_rate: int = setting(
+        16 * 1024,
+        "DCKG_BODY_MIN_RATE",
+        "bytes per second of body that earn one more second (0: the whole body within "
+        "--body-timeout)",
+        parse=integer,
+        shown="16,384",
+        check=not_negative,
+        metavar="BYTES",
     )
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
+from dckg import jsontext
 from dckg.errors import InputError
 
 _DROPPED = "so JSON-LD processing would drop it"
@@ -59,13 +60,13 @@ def expand_checked(data: bytes, *, source: str | Path, base_iri: str | None = No
 
     text = _decode(data, source)
     try:
-        document = json.loads(text)
+        document = jsontext.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             f"not valid JSON: {error.msg}", source=source, line=error.lineno, column=error.colno
         ) from None
-    except RecursionError:
-        raise InputError("the JSON is nested too deeply", source=source) from None
+    except jsontext.TooDeep as error:
+        raise InputError(str(error), source=source) from None
     located = _Locator(document, text)
     remote: list[str] = []
     dropped: list[str | None] = []

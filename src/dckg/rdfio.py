@@ -9,12 +9,20 @@ its processing would silently drop (:mod:`dckg.jsonld`).
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, parse
 
+from dckg.config import InputLimits
 from dckg.errors import InputError
+
+#: The default cap on the size of one input, in bytes (after decompression).
+DEFAULT_MAX_INPUT_BYTES: int = InputLimits().max_input_bytes
+
+#: The cap for the data shipped with the package: trusted, so not bound by the setting.
+SHIPPED_MAX_BYTES = 1024 * 1024 * 1024
 
 #: Formats whose files may hold several graphs.
 DATASET_FORMATS = frozenset({RdfFormat.N_QUADS, RdfFormat.TRIG})
@@ -54,24 +62,66 @@ def guess_format(path: Path) -> RdfFormat:
         raise InputError(error.message, source=path) from None
 
 
-def read_bytes(path: Path) -> bytes:
-    """The content of a file, gunzipped when its name ends in ``.gz``."""
+def max_input_bytes() -> int:
+    """The cap on one input after decompression: ``$DCKG_MAX_INPUT_BYTES``, else 64 MiB."""
+    return InputLimits.from_env().max_input_bytes
+
+
+def read_bytes(path: Path, *, max_bytes: int | None = None) -> bytes:
+    """The content of a file, gunzipped when its name ends in ``.gz``, at most ``max_bytes``.
+
+    The cap (default :func:`max_input_bytes`) holds for the file and for what it
+    decompresses to, which is never held beyond the cap: a small gzip bomb is refused
+    after reading ``max_bytes`` of its output, not after filling the memory.
+    """
+    cap = max_bytes or max_input_bytes()
     try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InputError("is a directory, not a file", source=path)
+        if size > cap:
+            raise InputError(too_big(size, cap), source=path)
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", source=path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", source=path) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", source=path) from None
     if path.suffix.lower() == ".gz":
-        import gzip
-
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise InputError(f"not a valid gzip file: {error}", source=path) from None
+        data = gunzip(data, max_bytes=cap, source=path)
     return data
+
+
+def too_big(size: int, cap: int) -> str:
+    """The message for an input of ``size`` bytes over the cap."""
+    return (
+        f"the input is {size:,} bytes, more than the limit of {cap:,} bytes "
+        "(set DCKG_MAX_INPUT_BYTES to raise it)"
+    )
+
+
+def gunzip(data: bytes, *, max_bytes: int, source: str | Path) -> bytes:
+    """Decompress gzip ``data`` (every member), refusing output beyond ``max_bytes``."""
+    parts: list[bytes] = []
+    room = max_bytes
+    while True:
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = decompressor.decompress(data, room + 1)
+        except zlib.error as error:
+            raise InputError(f"not a valid gzip file: {error}", source=source) from None
+        if len(out) > room or decompressor.unconsumed_tail:
+            raise InputError(
+                f"decompressed, the input is larger than the limit of {max_bytes:,} bytes "
+                "(set DCKG_MAX_INPUT_BYTES to raise it)",
+                source=source,
+            )
+        if not decompressor.eof:
+            raise InputError("not a valid gzip file: it is truncated", source=source)
+        parts.append(out)
+        room -= len(out)
+        data = decompressor.unused_data
+        if not data.strip(b"\0"):  # the end, or the zero padding some tools add
+            return b"".join(parts)
 
 
 def syntax_error(error: SyntaxError, source: str | Path, data: bytes = b"") -> InputError:

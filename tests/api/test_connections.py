@@ -1,12 +1,14 @@
-"""A real ``dckg serve`` with a small connection limit and idle timeout: idle sockets
-cannot pile up, one over the limit gets a clean 503, the refusal is logged once; and the
-server's own peak memory does not move under an XML entity expansion attack."""
+"""A real ``dckg serve`` with a small connection limit, idle timeout and body deadline: idle
+sockets cannot pile up, one over the limit gets a clean 503, the refusal is logged once, a
+body trickled byte by byte is cut with 408 without holding anyone up; and the server's own
+peak memory does not move under an XML entity expansion attack."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from tests.api.conftest import free_port
 
 LIMIT = 20
 IDLE = 1.0
+BODY = 3.0  # seconds a body may take, plus one per MIN_RATE bytes
+MIN_RATE = 1000
 
 
 @dataclass
@@ -56,6 +60,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         sys.executable, "-m", "dckg", "serve", "--store", str(folder / "store"),
         "--port", str(port), "--query-workers", "2",
         "--max-connections", str(LIMIT), "--idle-timeout", str(IDLE),
+        "--body-timeout", str(BODY), "--body-min-rate", str(MIN_RATE),
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
@@ -151,6 +156,97 @@ def test_a_request_in_progress_is_not_cut(served: Served) -> None:
     assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
 
 
+def send_body_slowly(
+    served: Served, path: str, media: str, body: bytes, *, chunk: int, every: float
+) -> tuple[bytes, float]:
+    """POST ``body`` in pieces of ``chunk`` bytes every ``every`` seconds, stopping early if
+    the server answers or closes; its answer (empty if none) and the seconds it took.
+    The loop is bounded by the body's length."""
+    sock = served.connect()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {media}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    started = time.monotonic()
+    sock.sendall(head.encode())
+    answer = b""
+    for offset in range(0, len(body), chunk):
+        try:
+            sock.sendall(body[offset : offset + chunk])
+        except OSError:
+            break
+        sock.settimeout(every)
+        try:
+            answer = sock.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:
+            break
+        break  # answered (or closed) before the body was all sent
+    elapsed = time.monotonic() - started
+    sock.settimeout(10)
+    try:
+        while chunk_read := sock.recv(65536):
+            answer += chunk_read
+    except OSError:
+        pass
+    sock.close()
+    return answer, elapsed
+
+
+def test_a_trickled_body_is_cut_with_408_and_holds_no_one_up(served: Served) -> None:
+    """Four bodies at 10 bytes a second (two query workers): each is cut with 408 after
+    BODY seconds, while other clients' queries and validations are answered at once."""
+    body = b"ASK { " + b" " * 200 + b"}"  # 20 s at this rate: never sent whole
+    answers: list[tuple[bytes, float]] = []
+
+    def trickle(path: str, media: str) -> None:
+        answers.append(send_body_slowly(served, path, media, body, chunk=1, every=0.1))
+
+    tricklers = [
+        threading.Thread(target=trickle, args=(path, media))
+        for path, media in [
+            ("/sparql", "application/sparql-query"),
+            ("/sparql", "application/sparql-query"),
+            ("/validate", "text/turtle"),
+            ("/validate", "text/turtle"),
+        ]
+    ]
+    for thread in tricklers:
+        thread.start()
+    time.sleep(1.0)  # every trickler has begun its body
+    for _ in range(3):
+        started = time.monotonic()
+        assert served.get("/sparql?query=ASK%7B%7D").status_code == 200
+        response = httpx.post(
+            f"http://127.0.0.1:{served.port}/sparql",
+            content=b"SELECT * { ?s ?p ?o }",
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=30,
+        )
+        assert response.status_code == 200
+        assert time.monotonic() - started < 2.0
+    for thread in tricklers:
+        thread.join(30)
+    assert len(answers) == 4
+    for answer, elapsed in answers:
+        assert answer.startswith(b"HTTP/1.1 408 "), answer[:300]
+        assert b"x-content-type-options: nosniff" in answer.lower()
+        assert b"DCKG_BODY_TIMEOUT" in answer
+        assert BODY - 0.5 < elapsed < BODY + 3, elapsed
+    assert "a request body was cut after" in served.log.read_text()
+
+
+def test_a_body_at_a_steady_rate_may_take_longer_than_the_timeout(served: Served) -> None:
+    body = b"# " + b"x" * 9_996 + b"\n"  # 10 kB of Turtle comment, at about 2,000 bytes/s
+    answer, elapsed = send_body_slowly(
+        served, "/validate", "text/turtle", body, chunk=100, every=0.05
+    )
+    assert elapsed > BODY + 1  # longer than the timeout alone, but fast enough
+    assert answer.startswith(b"HTTP/1.1 "), answer[:300]
+    assert not answer.startswith(b"HTTP/1.1 408 "), answer[:300]
+
+
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 def test_billion_laughs_leaves_the_server_memory_as_it_was(served: Served) -> None:
     url = f"http://127.0.0.1:{served.port}/validate"
@@ -171,11 +267,19 @@ def test_the_bounds_are_settings_with_defaults() -> None:
     from dckg.errors import UsageError
     from dckg.sparql.settings import Settings
 
-    assert (Settings().max_connections, Settings().idle_timeout) == (1000, 10.0)
-    env = {"DCKG_MAX_CONNECTIONS": "50", "DCKG_IDLE_TIMEOUT": "2.5"}
+    defaults = Settings()
+    assert (defaults.max_connections, defaults.idle_timeout) == (1000, 10.0)
+    assert (defaults.body_timeout, defaults.body_min_rate) == (30.0, 16384)
+    env = {
+        "DCKG_MAX_CONNECTIONS": "50",
+        "DCKG_IDLE_TIMEOUT": "2.5",
+        "DCKG_BODY_TIMEOUT": "4.5",
+        "DCKG_BODY_MIN_RATE": "100",
+    }
     chosen = Settings.from_env(env)
     assert (chosen.max_connections, chosen.idle_timeout) == (50, 2.5)
-    for bad in ({"max_connections": 0}, {"idle_timeout": 0}):
+    assert (chosen.body_timeout, chosen.body_min_rate) == (4.5, 100)
+    for bad in ({"max_connections": 0}, {"idle_timeout": 0}, {"body_timeout": 0}):
         with pytest.raises(UsageError):
             Settings(**bad)  # type: ignore[arg-type]
 

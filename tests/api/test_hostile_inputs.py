@@ -72,6 +72,34 @@ def test_refused_contributions_write_nothing(
     assert set(store.quads()) == before
 
 
+def _nested_nodes(depth: int) -> bytes:
+    """Valid JSON-LD: a node whose property holds a node, ``depth`` levels down."""
+    text = '{"@id": "https://e.org/n0", "https://e.org/p": "x"}'
+    for level in range(1, depth):
+        text = f'{{"@id": "https://e.org/n{level}", "https://e.org/child": {text}}}'
+    return text.encode()
+
+
+@pytest.mark.parametrize("body", [b"[" * 50_000, _nested_nodes(400)], ids=["brackets", "nodes"])
+def test_json_nested_too_deep_is_400_and_writes_nothing(
+    api: Server, writable: tuple[Server, EmbeddedStore], body: bytes
+) -> None:
+    response = post(api.url + "/validate", body, "application/ld+json", name="deep.jsonld")
+    assert response.status_code == 400, response.text
+    assert "deep.jsonld: the JSON is nested more than 64 levels deep" in response.text
+    server, store = writable
+    before = set(store.quads())
+    response = post(server.url + "/contributions", body, "application/ld+json", by="tester")
+    assert response.status_code == 400, response.text
+    assert "nested more than 64 levels" in response.text
+    assert set(store.quads()) == before
+
+
+def test_json_ld_nested_within_the_limit_is_read(api: Server) -> None:
+    response = post(api.url + "/validate", _nested_nodes(64), "application/ld+json")
+    assert response.status_code == 200, response.text
+
+
 def test_json_ld_partner_with_a_space_names_the_key(api: Server) -> None:
     response = post(api.url + "/validate", JSONLD, "application/ld+json", name="p.jsonld")
     assert response.status_code == 400

@@ -269,6 +269,38 @@ def test_preview_of_an_unknown_id_is_refused(http: httpx.Client) -> None:
     assert response.status_code == 400 and response.json()["field"] == "id"
 
 
+@pytest.mark.parametrize("bad", ["a b", "city/x y", "https://w3id.org/dckg/id/city/<x>"])
+def test_preview_of_an_id_that_is_no_iri_is_a_400_naming_it(http: httpx.Client, bad: str) -> None:
+    response = http.get("/reconcile/preview", params={"id": bad})
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] == "id" and repr(bad) in response.json()["message"]
+
+
+DEEP = "[" * 50_000  # unclosed: the parser recurses before it finds the end
+
+
+@pytest.mark.parametrize(
+    ("how", "field"),
+    [("json", "body"), ("wrapped", "queries"), ("form", "queries"), ("get", "queries")],
+)
+def test_json_nested_too_deep_is_a_400_naming_the_field(
+    http: httpx.Client, how: str, field: str
+) -> None:
+    if how == "json":
+        response = http.post(
+            "/reconcile", content=DEEP, headers={"Content-Type": "application/json"}
+        )
+    elif how == "wrapped":
+        response = http.post("/reconcile", json={"queries": DEEP})
+    elif how == "form":
+        response = http.post("/reconcile", data={"queries": DEEP[:20_000]})  # %5B: 3 bytes
+    else:
+        response = http.get("/reconcile", params={"queries": "[" * 3000})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["field"] == field and "nested more than 64 levels" in body["message"], body
+
+
 # -- entity search ---------------------------------------------------------------------------------
 
 

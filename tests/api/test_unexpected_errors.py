@@ -2,7 +2,9 @@
 
 The bug is a named query whose parameters bind a value that is no RDF term: the query
 worker meets a ``TypeError``, logs it and reports an internal error, which the server logs
-again and answers with 500. A bad query (the client's fault) stays a 400.
+again and answers with 500. A bad query (the client's fault) stays a 400. A bug in the
+server process itself (here a store that cannot be had) is a 500 too, with the headers
+every response carries.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import httpx
 import pytest
 
 from dckg.api import create_app
+from dckg.api.deps import get_store
 from dckg.queries.library import Library, NamedQuery, parse_query
 from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore
@@ -39,11 +42,17 @@ LIBRARY = Library(
 )
 
 
+def _broken_store() -> EmbeddedStore:
+    raise RuntimeError("the store went away")
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     with EmbeddedStore() as store:
         settings = Settings(store="memory", query_workers=2)
-        running = Server(create_app(settings, store=store, library=LIBRARY)).start()
+        app = create_app(settings, store=store, library=LIBRARY)
+        app.dependency_overrides[get_store] = _broken_store
+        running = Server(app).start()
         try:
             yield running
         finally:
@@ -64,3 +73,23 @@ def test_a_bug_in_a_worker_is_a_500_and_logged(
 def test_a_bad_query_is_still_a_400(server: Server) -> None:
     response = httpx.get(server.url + "/sparql", params={"query": "SELECT nope"})
     assert response.status_code == 400 and "malformed" in response.text
+
+
+@pytest.mark.parametrize("accept", ["text/plain", "application/json"])
+def test_a_bug_in_the_server_is_a_500_with_every_header(
+    server: Server, caplog: pytest.LogCaptureFixture, accept: str
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="dckg.api"):
+        response = httpx.post(
+            server.url + "/validate",
+            content=b"<https://e.org/a> <https://e.org/p> 1 .",
+            headers={"Content-Type": "text/turtle", "Accept": accept, "Origin": "https://e.org"},
+        )
+    assert response.status_code == 500, response.text
+    assert "internal error (see the server log)" in response.text
+    assert "went away" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["access-control-allow-origin"] == "*"
+    logged = [r for r in caplog.records if r.name == "dckg.api"]
+    assert logged and "/validate" in logged[0].getMessage()
+    assert logged[0].exc_info and "went away" in str(logged[0].exc_info[1])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
+import tracemalloc
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -200,3 +203,53 @@ def test_stats(dckg: Dckg, store_path: str, tmp_path: Path) -> None:
     assert run.code == 0
     assert "<https://example.org/g> | 4" in run.out
     assert "<https://example.org/City> | 1" in run.out
+
+
+def _gzip_bomb(path: Path, *, members: int, member_bytes: int) -> None:
+    """Gzip members of Turtle whitespace (valid, empty RDF): tiny on disk, large unpacked."""
+    chunk = b" " * (1 << 20)
+    with path.open("wb") as out:
+        for _ in range(members):
+            packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            for _ in range(member_bytes // len(chunk)):
+                out.write(packer.compress(chunk))
+            out.write(packer.flush())
+
+
+def test_a_gzip_bomb_is_refused_without_unpacking_it(
+    dckg: Dckg, store_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DCKG_MAX_INPUT_BYTES", str(1 << 20))
+    bomb = tmp_path / "bomb.ttl.gz"
+    _gzip_bomb(bomb, members=4, member_bytes=64 << 20)  # 256 MiB of spaces
+    assert bomb.stat().st_size < 1 << 20
+    good = tmp_path / "good.ttl"
+    good.write_text(TTL, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        run = dckg("--store", store_path, "load", str(good), str(bomb))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert run.code == 2
+    assert f"{bomb}: decompressed, the input is larger than the limit of 1,048,576 bytes" in run.err
+    assert "DCKG_MAX_INPUT_BYTES" in run.err
+    assert peak < 32 << 20, f"{peak:,} bytes held to refuse a bomb"
+    assert _quads(store_path) == set()
+
+
+def test_load_caps_plain_files_and_reads_every_gzip_member(
+    dckg: Dckg, store_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DCKG_MAX_INPUT_BYTES", "1000")
+    big = tmp_path / "big.nt"
+    big.write_text(GOOD["nt"] * 100, encoding="utf-8")
+    run = dckg("--store", store_path, "load", str(big), "--graph", "https://example.org/g")
+    assert run.code == 2 and f"{big}: the input is 5,400 bytes" in run.err
+    # two gzip members (as `cat a.gz b.gz` makes) are one file: both are loaded
+    joined = tmp_path / "joined.nt.gz"
+    second = '<https://example.org/b> <https://example.org/p> "2" .\n'
+    joined.write_bytes(gzip.compress(GOOD["nt"].encode()) + gzip.compress(second.encode()))
+    run = dckg("--store", store_path, "load", str(joined), "--graph", "https://example.org/g")
+    assert run.code == 0, run.err
+    assert len(_quads(store_path)) == 2

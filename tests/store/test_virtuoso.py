@@ -143,6 +143,14 @@ def test_load_query_replace_dump(virtuoso: RemoteStore) -> None:
         substitutions={"n": Literal("Lyon")},
     )
     assert [r["s"].value for r in hit] == [EX + "lyon"]
+    twin = "ASK { ?s <https://example.org/twin> ?o }"
+    assert virtuoso.ask(twin) is True
+    assert virtuoso.ask(twin, substitutions={"s": NamedNode(EX + "birmingham")}) is False
+    built = virtuoso.construct(
+        "CONSTRUCT { ?o <https://example.org/twinOf> ?s } "
+        "WHERE { ?s <https://example.org/twin> ?o }"
+    )
+    assert [(t.subject.value, t.object.value) for t in built] == [(EX + "birmingham", EX + "lyon")]
     assert virtuoso.count(G1) == 2
     virtuoso.replace_graph(G1, [Quad(NamedNode(EX + "a"), NAME, Literal("new"), G1)])
     assert [q.object.value for q in virtuoso.quads(graph=G1)] == ["new"]

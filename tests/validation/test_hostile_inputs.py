@@ -247,6 +247,36 @@ def test_formula_cells_are_refused_with_the_reason(reference_store: Store) -> No
     assert not report.conforms  # type: ignore[attr-defined]
 
 
+def test_a_cell_starting_with_minus_is_a_formula_too(reference_store: Store) -> None:
+    report = csv_report(
+        reference_store,
+        [
+            f"m1,twinning,M1,{PARTNERS},2020,,-2+3+cmd|' /C calc'!A0",
+            f"m2,twinning,-Lyon,{PARTNERS},2020,,",
+        ],
+    )
+    found = {
+        (i.location, i.field): i.message
+        for i in report.issues  # type: ignore[attr-defined]
+        if "formula" in i.message
+    }
+    assert set(found) == {("row 2", "description"), ("row 3", "label")}
+    assert "starts with '-'" in found[("row 2", "description")]
+    assert (
+        "a signed number belongs in a number column, where - is fine" in found[("row 3", "label")]
+    )
+    assert not report.conforms  # type: ignore[attr-defined]
+
+
+def test_negative_numbers_in_number_columns_are_fine(reference_store: Store) -> None:
+    header = "id,type,label,partner_1,partner_1_lat,partner_1_lon,partner_2,start_date\n"
+    row = "n1,twinning,N1,Vigo,42.2328,-8.7226,city:geonames-2253354,2020\n"
+    data = (header + row).encode()
+    report = validate(reference_store, [bytes_input(data, name="n.csv", fmt="csv")])
+    assert not [i for i in report.issues if "formula" in i.message]  # type: ignore[attr-defined]
+    assert not [i for i in report.issues if i.field and "partner_1" in i.field], report.issues  # type: ignore[attr-defined]
+
+
 def test_a_signed_number_in_a_number_column_is_fine(reference_store: Store) -> None:
     report = csv_report(reference_store, [f"f5,twinning,F5,{PARTNERS},2020,+1500.5,a - b = c"])
     assert not [i for i in report.issues if "formula" in i.message]  # type: ignore[attr-defined]

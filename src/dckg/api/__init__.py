@@ -16,6 +16,7 @@ Errors become statuses in :mod:`dckg.api.errors`, nowhere else.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime
 import importlib
@@ -32,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dckg import __version__
 from dckg.api import errors
 from dckg.api.answers import store_state_of
-from dckg.api.errors import PayloadTooLarge
+from dckg.api.errors import PayloadTooLarge, RequestTimeout
 from dckg.sparql.cache import ResultCache
 from dckg.sparql.engine import Engine, make_engine
 from dckg.sparql.settings import Settings
@@ -101,7 +102,12 @@ def create_app(
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Content-Disposition", "Dckg-Truncated", "Link", "ETag", "Last-Modified"],
     )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        timeout=settings.body_timeout,
+        min_rate=settings.body_min_rate,
+    )
     app.add_middleware(NoSniff)
     app.state.library = _library() if library is None else library
     _include_routers(app, app.state.library)
@@ -150,11 +156,23 @@ def _library() -> Any:
 
 
 class BodyLimit:
-    """Refuses request bodies over ``max_bytes`` with 413, declared or streamed."""
+    """Bounds a request body: over ``max_bytes`` it is refused with 413, declared or
+    streamed; slower than the deadline it is cut with 408 and the connection closed.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    The deadline counts only the time spent waiting for the client: ``timeout`` seconds,
+    plus one more for every ``min_rate`` bytes received. A body trickled byte by byte is
+    cut after about ``timeout`` seconds; a large body sent at a steady rate is not. The
+    wait is a coroutine's, never a query worker's or a thread's: a route reads its body
+    before anything else.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, timeout: float = 30.0, min_rate: int = 0
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.min_rate = min_rate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -169,17 +187,40 @@ class BodyLimit:
             await _plain(send, 413, str(too_large))
             return
         received = 0
+        waited = 0.0
+        complete = False
+        loop = asyncio.get_running_loop()
 
         async def limited() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, waited, complete
+            if complete:  # the body is in: what follows is the wait for a disconnect
+                return await receive()
+            allowed = self.timeout + (received / self.min_rate if self.min_rate else 0) - waited
+            started = loop.time()
+            try:
+                message = await asyncio.wait_for(receive(), max(allowed, 0.0))
+            except TimeoutError:
+                raise self._too_slow(received) from None
+            finally:
+                waited += loop.time() - started
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     raise too_large
+                complete = not message.get("more_body", False)
+            else:
+                complete = True
             return message
 
         await self.app(scope, limited, send)
+
+    def _too_slow(self, received: int) -> RequestTimeout:
+        rate = f", plus 1 s per {self.min_rate:,} bytes received," if self.min_rate else ""
+        log.warning("a request body was cut after %d bytes: too slow", received)
+        return RequestTimeout(
+            f"the request body did not arrive in time: {received:,} bytes came within "
+            f"{self.timeout:g} s{rate} (DCKG_BODY_TIMEOUT, DCKG_BODY_MIN_RATE)"
+        )
 
 
 class NoSniff:

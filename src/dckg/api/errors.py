@@ -16,6 +16,7 @@
     │   ├── NotAcceptable                        406 Not Acceptable
     │   └── Busy (no worker free in time)        503 Service Unavailable
     └── HTTPProblem (raised by the API only)
+        ├── RequestTimeout (a body too slow)     408 Request Timeout
         ├── PayloadTooLarge                      413 Content Too Large
         ├── UnsupportedMediaType                 415 Unsupported Media Type
         ├── Unauthorized                         401 Unauthorized
@@ -23,7 +24,10 @@
 
 Any other error is a bug: logged with its traceback and answered 500, never 400. So is an
 error a query worker reports that is not one of its typed errors
-(:func:`dckg.sparql.errors.from_worker`).
+(:func:`dckg.sparql.errors.from_worker`). The 500 is made by :class:`CatchAll`, inside the
+app's other middleware, so that it carries the headers every response carries
+(``X-Content-Type-Options``, CORS); Starlette's own last-resort handler would answer
+outside them.
 
 The body is the message as plain text (what SPARQL clients show their users), or a JSON
 object ``{"error": class, "message": text}`` when the client prefers JSON.
@@ -37,6 +41,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dckg.errors import (
     DckgError,
@@ -67,6 +72,13 @@ class PayloadTooLarge(HTTPProblem):
     """A request body over the configured limit."""
 
     status = 413
+
+
+class RequestTimeout(HTTPProblem):
+    """A request body that did not arrive in time; the connection is closed after."""
+
+    status = 408
+    headers = {"Connection": "close"}  # noqa: RUF012
 
 
 class UnsupportedMediaType(HTTPProblem):
@@ -164,22 +176,63 @@ def install(app: FastAPI) -> None:
         return error_response(request, problem, error.status_code)
 
     async def on_unexpected(request: Request, error: Exception) -> Response:
-        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
-        return error_response(request, DckgError("internal error (see the server log)"), 500)
+        return unexpected_response(request, error)
 
     app.add_exception_handler(DckgError, on_dckg_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_exception)
+    # The last resort, for an error in the outer middleware; CatchAll answers the others.
     app.add_exception_handler(Exception, on_unexpected)
+    app.add_middleware(CatchAll)
+
+
+def unexpected_response(request: Request, error: Exception) -> Response:
+    """The 500 for a bug: logged with its traceback, nothing of it told to the client."""
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    response = error_response(request, DckgError("internal error (see the server log)"), 500)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class CatchAll:
+    """Answers an unexpected error with 500 where the other middleware still sees it.
+
+    Installed innermost, so the answer goes out through the middleware that adds the
+    headers of every response. An error after the response has started is raised on:
+    the server then ends the connection, as it must for a half-sent body.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            if started:
+                raise
+            await unexpected_response(Request(scope), error)(scope, receive, send)
 
 
 __all__ = [
     "Busy",
+    "CatchAll",
     "Forbidden",
     "HTTPProblem",
     "MemoryExceeded",
     "NotAcceptable",
     "PayloadTooLarge",
+    "RequestTimeout",
     "Unauthorized",
     "UnsupportedMediaType",
     "error_response",

@@ -33,7 +33,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
-from dckg import __version__
+from dckg import __version__, jsontext
 from dckg.errors import UsageError
 from dckg.namespaces import DCKG, ID
 from dckg.reconcile import Candidate, Reconciler, reconciler_for
@@ -127,11 +127,13 @@ def manifest(base: str) -> dict[str, Any]:
 def parse_batch(text: str, field: str = "queries") -> dict[str, dict[str, Any]]:
     """The queries of a batch, checked; :class:`BadRequest` names the first fault."""
     try:
-        batch = json.loads(text)
+        batch = jsontext.loads(text)
     except json.JSONDecodeError as error:
         raise BadRequest(
             field, f"not JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
+    except jsontext.TooDeep as error:
+        raise BadRequest(field, str(error)) from None
     return check_batch(batch, field)
 
 
@@ -457,9 +459,11 @@ async def _batch_of(request: Request) -> dict[str, dict[str, Any]] | None:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind == "application/json":
             try:
-                body = json.loads(await request.body() or b"null")
+                body = jsontext.loads(await request.body() or b"null")
             except (json.JSONDecodeError, UnicodeDecodeError) as error:
                 raise BadRequest("body", f"not JSON ({error})") from None
+            except jsontext.TooDeep as error:
+                raise BadRequest("body", str(error)) from None
             if body is None:
                 return None
             if isinstance(body, dict) and set(body) == {"queries"}:
@@ -519,10 +523,14 @@ async def reconcile_service(request: Request) -> Response:
 
 @router.get("/reconcile/preview", summary="A small HTML card of an entity (preview service)")
 def preview(request: Request, id: Annotated[str, Query(min_length=1)]) -> Response:
-    service = service_of(request)
     iri = _iri(id)
+    try:
+        node = NamedNode(iri)
+    except ValueError as error:
+        return _bad(BadRequest("id", f"{id!r} is not an entity id or IRI ({error})"))
+    service = service_of(request)
     entity = service.index.get(iri)
-    place = service.reconciler.place(NamedNode(iri)) if iri.startswith(ID) else None
+    place = service.reconciler.place(node) if iri.startswith(ID) else None
     if entity is None and place is None:
         return _bad(BadRequest("id", f"{id!r} is not the id of an entity of the graph"))
     label = entity.label if entity else place.label  # type: ignore[union-attr]

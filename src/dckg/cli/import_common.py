@@ -108,11 +108,18 @@ def validate_output(
     """Run the output through the contribution pipeline: shapes, references, duplicates.
 
     The reference store holds the ontology and every shipped data set but the graphs in
-    ``drop``, which the output replaces, and with the files of ``load`` in their graphs.
+    ``drop``, which the output replaces, and with the files of ``load`` in their graphs;
+    the GeoNames places the output and those files refer to are described in
+    ``reference/places``, as ``dckg init`` will describe them once the output is shipped.
     Violations stop the import; nothing is written.
     """
+    from itertools import chain
+
+    from pyoxigraph import RdfFormat, parse
+
     from dckg.bootstrap import initialise
     from dckg.errors import ValidationFailed
+    from dckg.reference import describe_places
     from dckg.store import EmbeddedStore
     from dckg.validation import validate
     from dckg.validation.sources import bytes_input
@@ -124,6 +131,12 @@ def validate_output(
         for graph_iri, path in (load or {}).items():
             store.drop_graph(graph_iri)
             store.load(path, graph=graph_iri)
+        loaded = (store.quads(None, None, None, g) for g in (load or {}))
+        try:
+            output = parse(data, format=RdfFormat.N_TRIPLES)
+            describe_places(store, chain(output, *loaded))
+        except SyntaxError as error:
+            raise InputError(f"not N-Triples: {error}", source=Path(name)) from None
         report = validate(store, [bytes_input(data, fmt="nt", name=name, max_bytes=len(data))])
     click.echo(f"validation: {report.summary()}", err=True)
     if not report.conforms:

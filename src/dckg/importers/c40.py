@@ -31,7 +31,6 @@ from dckg.importers.memberships import (
     listed_membership_triples,
     name_forms,
     ntriples,
-    place_triples,
     report_head,
     share,
     slug,
@@ -191,7 +190,6 @@ def triples(result: ImportResult, reconciler: Reconciler) -> Iterator[Triple]:
         if not member.matched:
             yield from actor_triples(member.iri, member.name, "City", member.country)
         yield from listed_membership_triples(STEM, member, NETWORK, WEBSITE, LICENCE)
-    yield from place_triples(reconciler, result.members)
 
 
 def ntriples_of(result: ImportResult, reconciler: Reconciler) -> bytes:

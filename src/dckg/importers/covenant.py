@@ -51,7 +51,6 @@ from dckg.importers.memberships import (
     membership_triples,
     name_forms,
     ntriples,
-    place_triples,
     report_head,
     resolve,
     scheme_triples,
@@ -712,8 +711,6 @@ def triples(result: ImportResult, reconciler: Reconciler) -> Iterator[Triple]:
         yield from actor_triples(group.iri, group.name, "SignatoryGroup", countries[0])
         for iri in sorted(result.group_members.get(ident, ())):
             yield Triple(group.iri, NamedNode(ORG + "hasMember"), NamedNode(iri))
-    listed = [m for ms in result.listed_only.values() for m in ms]
-    yield from place_triples(reconciler, [*result.members.values(), *listed])
 
 
 def comuni_triples(result: ImportResult) -> Iterator[Triple]:

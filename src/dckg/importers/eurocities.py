@@ -36,7 +36,6 @@ from dckg.importers.memberships import (
     listed_membership_triples,
     looks_like_region,
     ntriples,
-    place_triples,
     report_head,
     resolve,
     share,
@@ -223,7 +222,6 @@ def triples(result: ImportResult, reconciler: Reconciler) -> Iterator[Triple]:
             if wikidata and member.status != REGION:
                 yield Triple(member.iri, NamedNode(OWL + "sameAs"), NamedNode(WIKIDATA + wikidata))
         yield from listed_membership_triples(STEM, member, NETWORK, WEBSITE, CC0)
-    yield from place_triples(reconciler, result.members)
 
 
 def ntriples_of(result: ImportResult, reconciler: Reconciler) -> bytes:

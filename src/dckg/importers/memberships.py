@@ -440,11 +440,6 @@ def scheme_triples(iri: NamedNode, label: str, definition: str) -> Iterator[Trip
     yield Triple(iri, NamedNode(SKOS + "definition"), Literal(definition, language="en"))
 
 
-def place_triples(reconciler: Reconciler, members: Iterable[Member]) -> Iterator[Triple]:
-    """The triples of every matched place that the shipped city list does not hold."""
-    return reconciler.triples_for(m.iri for m in members if m.matched and m.iri is not None)
-
-
 def ntriples(triples: Iterable[Triple]) -> bytes:
     """N-Triples, one statement a line, sorted, without repeats (deterministic)."""
     lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples}
@@ -558,7 +553,6 @@ __all__ = [
     "membership_triples",
     "name_forms",
     "ntriples",
-    "place_triples",
     "resolve",
     "scheme_triples",
     "slug",
@@ -573,7 +567,8 @@ def network_names() -> dict[str, NamedNode]:
     from dckg.resources import resource_dir
 
     path = resource_dir("data") / "networks.ttl"
-    quads = list(rdfio.parse_quads(rdfio.read_bytes(path), rdfio.guess_format(path), source=path))
+    data = rdfio.read_bytes(path, max_bytes=rdfio.SHIPPED_MAX_BYTES)
+    quads = list(rdfio.parse_quads(data, rdfio.guess_format(path), source=path))
     networks = {
         q.subject.value
         for q in quads

@@ -388,7 +388,8 @@ def add_pair(
     unmatched; a row whose two sides are one place is counted and dropped; the rows of one
     pair of places, in either direction, are one twinning (``make(first, second)``, keyed
     by its IRI, which the sorted pair of GeoNames ids makes). The matched places neither
-    the shipped cities nor ``known_cities`` hold are added to ``result.new_cities``.
+    the shipped cities nor ``known_cities`` hold are counted in ``result.new_cities`` (no
+    importer describes them: ``dckg init`` does, in ``reference/places``).
 
     With ``own_place``, a side of status :data:`KEPT` (a place no gazetteer lists, kept
     as a place of its own) is the place ``own_place`` gives for it, and a row whose sides
@@ -615,12 +616,12 @@ def names_another_place(reconciler: Reconciler, label: str, match: Match) -> boo
 
 
 def triples(result: ImportResult) -> Iterator[Triple]:
-    """The RDF of an import: data set description, twinnings, and cities not shipped."""
+    """The RDF of an import: data set description and twinnings. The partners are only
+    referred to: every GeoNames place is described once, by ``dckg init``
+    (``reference/cities`` and ``reference/places``)."""
     yield from _dataset_triples(result)
     for twinning in result.twinnings.values():
         yield from _twinning_triples(twinning)
-    for place in result.new_cities.values():
-        yield from _city_triples(place)
 
 
 def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
@@ -634,7 +635,7 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         f"{result.rows_ambiguous:,} rows ambiguous and {result.rows_unmatched:,} unmatched "
         f"(distinct places: {counts[MATCHED]:,} matched, {counts[AMBIGUOUS]:,} ambiguous, "
         f"{counts['unknown']:,} unmatched); {len(result.new_cities):,} partner cities of fewer "
-        f"than 15,000 people added from GeoNames."
+        f"than 15,000 people, described from GeoNames in the graph of such places."
     )
     yield from dataset_triples(
         DATASET,
@@ -689,12 +690,6 @@ def twinning_triples(twinning: Any) -> Iterator[Triple]:
         NamedNode(DCKG + "distanceKm"),
         Literal(f"{twinning.distance_km:.1f}", datatype=NamedNode(XSD + "decimal")),
     )
-
-
-def _city_triples(place: Place) -> Iterator[Triple]:
-    from dckg.reconcile import geonames_city_triples
-
-    return geonames_city_triples(place)
 
 
 def ntriples(result: ImportResult) -> bytes:
@@ -782,7 +777,10 @@ def _counts_section(result: ImportResult) -> str:
         ("matched rows giving a pair in the other direction, B→A (merged)", result.reversed_rows),
         ("twinnings written", len(result.twinnings)),
         ("… of which listed from both sides (A→B and B→A)", result.pairs_both_directions),
-        ("partner cities of < 15,000 people added from GeoNames", len(result.new_cities)),
+        (
+            "partner cities of < 15,000 people (GeoNames, in reference/places)",
+            len(result.new_cities),
+        ),
     ]
     text = "## Counts\n\nRows (after dropping exact duplicates, each row counted once):\n\n"
     text += markdown_table(["", "count"], [(k, f"{v:,}") for k, v in rows])

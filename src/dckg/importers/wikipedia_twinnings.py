@@ -27,8 +27,9 @@ coordinates of both towns (Wikipedia's, else a geocoder's). The importer
      the Wikipedia lists and ``prov:wasDerivedFrom`` this retrieval: the union of the two
      graphs then has one twinning with two sources, and no triple twice (a triple stated in
      two graphs would be counted twice by queries that do not use DISTINCT);
-   - the towns of fewer than 15,000 people that neither the shipped city list nor the
-     Wikidata graph holds, from GeoNames.
+   - the GeoNames places are only referred to: ``dckg init`` describes each once (the
+     towns of fewer than 15,000 people in ``reference/places``); the count of those that
+     the Wikidata graph does not refer to is reported.
 
 The Wikidata graph is read from its shipped file (``data/twinnings.nt.gz``), so run this
 import after the Wikidata one. Reconciliation uses exactly the shipped reference cities.
@@ -152,6 +153,7 @@ _A = NamedNode(RDF + "type")
 _DASH = re.compile(r"\s+[–—-]\s+")
 _TWINNING = NamedNode(DCKG + "Twinning")
 _CITY = NamedNode(DCKG + "City")
+_PARTNER = NamedNode(DCKG + "partner")
 _REGION_WORDS = re.compile(
     r"\b(district|region|county|province|provincia|oblast|voivodeship|department|"
     r"prefecture|canton|borough|arrondissement|kraj|okres|powiat|raion|rayon|governorate|"
@@ -483,7 +485,7 @@ def _coordinate(values: dict[str, str], column: str, limit: float) -> float:
 
 
 def read_merged(path: Path | None) -> Merged:
-    """The twinnings and the added cities of the Wikidata twinnings file (N-Triples, .gz)."""
+    """The twinnings and the partner cities of the Wikidata twinnings file (N-Triples, .gz)."""
     if path is None:
         return Merged()
     try:
@@ -503,6 +505,8 @@ def read_merged(path: Path | None) -> Merged:
                     twinnings.add(triple.subject.value)
                 elif triple.object == _CITY:
                     cities.add(triple.subject.value)
+            elif triple.predicate == _PARTNER and isinstance(triple.object, NamedNode):
+                cities.add(triple.object.value)
     except SyntaxError as error:
         raise InputError(f"not N-Triples: {error}", source=path) from None
     return Merged(frozenset(twinnings), frozenset(cities), path.name)
@@ -686,14 +690,12 @@ def _duplicate_entry(match: Match) -> Match | None:
 
 
 def triples(result: ImportResult) -> Iterator[Triple]:
-    """The RDF of the import: the data set, the twinnings, and towns not shipped before."""
+    """The RDF of the import: the data set, the twinnings and the places of its own. The
+    GeoNames places are only referred to: ``dckg init`` describes each once
+    (``reference/cities`` and ``reference/places``)."""
     yield from _dataset_triples(result)
     for key, twinning in result.twinnings.items():
         yield from _twinning_triples(twinning, whole=key not in result.merged.twinnings)
-    from dckg.reconcile import geonames_city_triples
-
-    for place in result.new_cities.values():
-        yield from geonames_city_triples(place)
     for place in result.own_places.values():
         yield from own_place_triples(place, result.own_names.get(place.key, ()))
 
@@ -736,7 +738,8 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         f"({len(result.with_own_place):,} with a place of its own), of which "
         f"{len(result.in_both):,} are also in the Wikidata twinnings graph (the same node, "
         f"this graph adding only its source) and {len(result.only_here):,} only here; "
-        f"{len(result.new_cities):,} towns of fewer than 15,000 people added from GeoNames; "
+        f"{len(result.new_cities):,} towns of fewer than 15,000 people not in the Wikidata "
+        "graph, described from GeoNames in the graph of such places; "
         f"{len(result.own_places):,} places no gazetteer lists (municipalities named "
         "otherwise than their seat, city districts, counties) described as the rows give "
         "them: name, country, coordinates. The lists give no dates and no themes."
@@ -819,7 +822,10 @@ def report_markdown(
             "twinnings after merging (Wikidata + Wikipedia only)",
             len(result.merged.twinnings) + len(result.only_here),
         ),
-        ("towns of < 15,000 people added from GeoNames", len(result.new_cities)),
+        (
+            "towns of < 15,000 people not in the Wikidata graph (GeoNames, in reference/places)",
+            len(result.new_cities),
+        ),
         ("places kept as places of their own", len(result.own_places)),
     ]
     text += "## Counts\n\n" + markdown_table(["", "count"], [(k, f"{v:,}") for k, v in rows])

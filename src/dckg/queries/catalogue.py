@@ -79,7 +79,10 @@ def _preamble(library: Library) -> str:
         "(`dckg:City`) or `kind/key` (`country/FRA`, `city/geonames-2988507`); `year` is",
         "`YYYY`, `date` is `YYYY-MM-DD`, `boolean` is `true`/`false`. A parameter left out",
         "leaves its filter off; the columns named like parameters repeat the values in force.",
-        "Example outputs are the first rows on the shipped data.",
+        "Example outputs are the first rows on the shipped data. The store holds the classes",
+        "the sources state, without RDFS entailment: ask `?m a/rdfs:subClassOf* org:Membership`",
+        "for a class with its subclasses (`coverage` counts that way). A query whose examples",
+        'ask about what no shipped source holds says why under "No source data".',
         "",
         "| query | summary |",
         "|---|---|",
@@ -92,6 +95,8 @@ def _section(query: NamedQuery, store: Store) -> str:
     lines = [f"## {query.name}", "", f"**{_md(query.summary)}**", ""]
     if query.description:
         lines += [" ".join(query.description.split()), ""]
+    if query.no_source_data:
+        lines += ["No source data: " + " ".join(query.no_source_data.split()), ""]
     if query.tags:
         lines += ["Tags: " + ", ".join(f"`{t}`" for t in query.tags), ""]
     if query.params:

@@ -33,7 +33,7 @@ from dckg.store.base import QueryResult, Store
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HEADER_KEYS = {"summary", "description", "params", "tags"}
+_HEADER_KEYS = {"summary", "description", "params", "tags", "no_source_data"}
 _PARAM_KEYS = {"name", "type", "required", "default", "example", "description"}
 
 
@@ -48,6 +48,9 @@ class NamedQuery:
     params: list[Param]
     text: str
     path: Path | None = None
+    #: Why the query answers nothing on the shipped graph with its examples (no shipped
+    #: source holds what it asks about), in words; empty when it answers.
+    no_source_data: str = ""
     _by_name: dict[str, Param] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -165,6 +168,9 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery
     if not isinstance(raw_params, list):
         raise InputError("params must be a list", source=source, field="params")
     params = [_param(entry, i, source, text) for i, entry in enumerate(raw_params)]
+    no_source_data = header.get("no_source_data") or ""
+    if not isinstance(no_source_data, str):
+        raise InputError("no_source_data must be text", source=source, field="no_source_data")
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise InputError("a parameter is declared twice", source=source, field="params")
@@ -176,6 +182,7 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> NamedQuery
         params=params,
         text=text,
         path=path,
+        no_source_data=no_source_data.strip(),
     )
 
 

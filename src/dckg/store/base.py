@@ -25,8 +25,9 @@ from pyoxigraph import (
 )
 
 from dckg import rdfio
-from dckg.errors import UsageError
+from dckg.errors import QueryError, UsageError
 from dckg.namespaces import PREFIXES
+from dckg.store.sparqltext import operation, tokens
 
 Term = NamedNode | BlankNode | Literal | Triple
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
@@ -59,6 +60,84 @@ class Store(ABC):
         NAMED``; without either, the default graph is the union of all graphs.
         Raises :class:`~dckg.errors.QueryError` for a query that does not parse or fails.
         """
+
+    def select(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QuerySolutions:
+        """Run a ``SELECT`` query: its solutions (:meth:`query` for the arguments).
+
+        Raises :class:`~dckg.errors.QueryError`, before running it, for another form.
+        """
+        self._check_form(query, ("SELECT",))
+        result = self.query(
+            query,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+        )
+        if not isinstance(result, QuerySolutions):  # pragma: no cover - the form was checked
+            raise QueryError("the query did not answer with solutions")
+        return result
+
+    def ask(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> bool:
+        """Run an ``ASK`` query: its answer (:meth:`query` for the arguments).
+
+        Raises :class:`~dckg.errors.QueryError`, before running it, for another form.
+        """
+        self._check_form(query, ("ASK",))
+        result = self.query(
+            query,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+        )
+        if not isinstance(result, QueryBoolean):  # pragma: no cover - the form was checked
+            raise QueryError("the query did not answer yes or no")
+        return bool(result)
+
+    def construct(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QueryTriples:
+        """Run a ``CONSTRUCT`` or ``DESCRIBE`` query: its triples (:meth:`query` for the
+        arguments).
+
+        Raises :class:`~dckg.errors.QueryError`, before running it, for another form.
+        """
+        self._check_form(query, ("CONSTRUCT", "DESCRIBE"))
+        result = self.query(
+            query,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+        )
+        if not isinstance(result, QueryTriples):  # pragma: no cover - the form was checked
+            raise QueryError("the query did not answer with triples")
+        return result
+
+    @staticmethod
+    def _check_form(query: str, forms: tuple[str, ...]) -> None:
+        """QueryError unless ``query`` is one of ``forms`` (``SELECT`` …)."""
+        found = operation(tokens(query))
+        if found not in forms:
+            expected = " or ".join(forms)
+            raise QueryError(f"expected a query of the form {expected}, got {found or 'none'}")
 
     @abstractmethod
     def quads(

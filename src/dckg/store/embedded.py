@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Variable
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    RdfFormat,
+    Variable,
+)
 
 from dckg.errors import QueryError, StoreError
 from dckg.namespaces import BASE_IRI
@@ -71,18 +79,25 @@ class EmbeddedStore(Store):
         default_graph: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {"prefixes": self.default_prefixes(), "base_iri": BASE_IRI}
+        graphs: list[NamedNode | BlankNode | DefaultGraph] | None = None
         if default_graph is not None:
-            options["default_graph"] = list(default_graph)
-        elif not dataset_clauses(tokens(query)):
-            # The union only when the query names no dataset: FROM / FROM NAMED hold.
-            options["use_default_graph_as_union"] = True
+            graphs = [*default_graph]
+        named: list[NamedNode | BlankNode] | None = None
         if named_graphs is not None:
-            options["named_graphs"] = list(named_graphs)
-        if substitutions:
-            options["substitutions"] = {Variable(k): v for k, v in substitutions.items()}
+            named = [*named_graphs]
+        bound = {Variable(k): v for k, v in substitutions.items()} if substitutions else None
+        # The union only when the query names no dataset: FROM / FROM NAMED hold.
+        union = default_graph is None and not dataset_clauses(tokens(query))
         try:
-            return self._store.query(query, **options)  # type: ignore[arg-type]
+            return self._store.query(
+                query,
+                prefixes=self.default_prefixes(),
+                base_iri=BASE_IRI,
+                use_default_graph_as_union=union,
+                default_graph=graphs,
+                named_graphs=named,
+                substitutions=bound,
+            )
         except SyntaxError as error:
             raise QueryError(f"malformed query: {error}") from None
         except OSError as error:
@@ -113,19 +128,22 @@ class EmbeddedStore(Store):
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
             substitutions={Variable("g"): graph},
         )
-        return sum(int(row["n"].value) for row in result)  # type: ignore[index]
+        if not isinstance(result, QuerySolutions):  # pragma: no cover - a SELECT query
+            raise StoreError("a count query did not answer with solutions")
+        return sum(int(row["n"].value) for row in result)
 
     def dump(
         self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None
     ) -> None:
         if graph is None and rdf_format not in DATASET_FORMATS:
             raise StoreError(f"{rdf_format.name} holds one graph: name the graph to export")
-        options: dict[str, object] = {}
-        if graph is not None:
-            options["from_graph"] = graph
-        if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG):
-            options["prefixes"] = self.default_prefixes()
-        self._store.dump(output, rdf_format, **options)  # type: ignore[arg-type]
+        turtle = rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG)
+        self._store.dump(
+            output,
+            rdf_format,
+            from_graph=graph,
+            prefixes=self.default_prefixes() if turtle else None,
+        )
 
     # -- writing -----------------------------------------------------------------
 

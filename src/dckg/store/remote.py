@@ -5,10 +5,13 @@ graph; dckg talks to them over HTTP and hands its callers the same pyoxigraph ob
 embedded store.
 
 =====================  ==========================================================
-queries, updates       SPARQLWrapper (SPARQL 1.1 Protocol, form-encoded POST)
-graph loads, dumps     httpx, Graph Store Protocol (when ``DCKG_GSP_URL`` is set)
+queries, updates       SPARQL 1.1 Protocol, form-encoded ``POST``
+graph loads, dumps     Graph Store Protocol (when ``DCKG_GSP_URL`` is set)
                        else ``INSERT DATA`` / ``CONSTRUCT`` through the endpoints
 =====================  ==========================================================
+
+Every request goes through one httpx client per store (one connection pool, one place
+where HTTP failures become the errors below).
 
 Writes are atomic from the user's point of view. A write small enough for one request is one
 request. A larger one is staged batch by batch into temporary named graphs
@@ -37,16 +40,15 @@ nodes) after a dropped connection or an HTTP 502/503/504.
 
 from __future__ import annotations
 
-import ast
-import http.client
+import io
 import re
 import threading
 import time
-import urllib.error
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import chain, islice
-from typing import BinaryIO, NoReturn, TypeVar
+from typing import BinaryIO, NoReturn, TypedDict, TypeVar, Unpack
 
 import httpx
 import pyoxigraph
@@ -61,15 +63,6 @@ from pyoxigraph import (
     RdfFormat,
     Triple,
 )
-from SPARQLWrapper import BASIC, DIGEST, POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-    Unauthorized,
-    URITooLong,
-)
 
 from dckg.config import RemoteStoreSettings
 from dckg.errors import IncompleteResult, QueryError, QueryTimeout, StoreError, UsageError
@@ -82,6 +75,7 @@ from dckg.store.staging import (
     StagedLoad,
     has_blank_node,
     recover,
+    target_of,
     triples_block,
 )
 
@@ -101,6 +95,23 @@ T = TypeVar("T")
 _TIMEOUT_WORDS = re.compile(r"S1T00|timed out|time ?out|took too long|time limit", re.I)
 #: Statuses under which engines report their own time limit.
 _TIMEOUT_STATUSES = (429, 500, 503, 504)
+
+
+class RemoteOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`RemoteStore`, for :meth:`RemoteStore.from_settings`."""
+
+    update_url: str | None
+    gsp_url: str | None
+    user: str | None
+    password: str | None
+    auth: str
+    timeout: float
+    load_timeout: float
+    retries: int
+    backoff: float
+    batch: int | None
+    check_union: bool
+    allow_partial: bool
 
 
 @dataclass
@@ -171,26 +182,27 @@ class RemoteStore(Store):
         self.check_union = check_union
         self.allow_partial = allow_partial
         self._local = threading.local()
-        self._credentials = (user, password) if user and password else None
-        self._auth = auth
         self._union_checked = False
         #: The ``Server`` header last seen: Oxigraph accepts faster, non-transactional
         #: uploads, which are safe for staging graphs (they are committed in one update).
         self._server = ""
         http_auth: httpx.Auth | None = None
-        if self._credentials:
+        if user and password:
+            digest = auth == "digest"
             http_auth = (
-                httpx.DigestAuth(*self._credentials)
-                if auth == "digest"
-                else httpx.BasicAuth(*self._credentials)
+                httpx.DigestAuth(user, password) if digest else httpx.BasicAuth(user, password)
             )
-        self._http = httpx.Client(
-            auth=http_auth, timeout=httpx.Timeout(load_timeout, connect=min(timeout, 10.0))
-        )
+        #: Every request of this store; each sets its own time limit.
+        self._http = httpx.Client(auth=http_auth)
+        # A store dropped without close() still closes its kept-alive connections.
+        self._closer = weakref.finalize(self, self._http.close)
 
     @classmethod
     def from_settings(
-        cls, query_url: str, env: Mapping[str, str] | None = None, **overrides: object
+        cls,
+        query_url: str,
+        env: Mapping[str, str] | None = None,
+        **overrides: Unpack[RemoteOptions],
     ) -> RemoteStore:
         """A store for ``query_url`` configured from ``DCKG_*`` variables.
 
@@ -204,11 +216,19 @@ class RemoteStore(Store):
         <RemoteStore http://127.0.0.1:7878/query>
         """
         settings = RemoteStoreSettings.from_env(env)
-        options: dict[str, object] = {
-            item.name: getattr(settings, item.name) for item in fields(settings)
+        options: RemoteOptions = {
+            "update_url": settings.update_url,
+            "gsp_url": settings.gsp_url,
+            "user": settings.user,
+            "password": settings.password,
+            "auth": settings.auth,
+            "timeout": settings.timeout,
+            "load_timeout": settings.load_timeout,
+            "retries": settings.retries,
+            "allow_partial": settings.allow_partial,
         }
         options.update(overrides)
-        return cls(query_url, **options)  # type: ignore[arg-type]
+        return cls(query_url, **options)
 
     def __repr__(self) -> str:
         return f"<RemoteStore {self.query_url}>"
@@ -247,8 +267,27 @@ class RemoteStore(Store):
         body, media = self._run_query(text, _GRAPH_ACCEPT, graphs, partial=partial)
         return _as_query_triples(body, media, self.query_url)
 
+    def ask(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> bool:
+        """Run an ASK query. Some engines (Virtuoso) answer it as a one-row table."""
+        self._check_form(query, ("ASK",))
+        result = self.query(
+            query,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+        )
+        return _boolean(result, self.query_url)
+
     def truncation(self) -> Truncation | None:
-        return getattr(self._local, "truncation", None)
+        found: Truncation | None = getattr(self._local, "truncation", None)
+        return found
 
     def quads(
         self,
@@ -262,18 +301,20 @@ class RemoteStore(Store):
             for name, term in (("s", subject), ("p", predicate), ("o", object), ("g", graph))
             if term is not None
         }
-        rows = self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", bound)
-        return (Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)  # type: ignore[arg-type]
+        rows = self.select_as_written("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", bound)
+        return (Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
 
     def graphs(self) -> list[NamedNode]:
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select_as_written("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         found = [row["g"] for row in rows if isinstance(row["g"], NamedNode)]
-        return sorted(found, key=lambda g: g.value)  # type: ignore[union-attr]
+        return sorted(found, key=lambda g: g.value)
 
     def count(self, graph: NamedNode | None = None) -> int:
         bound = {"g": graph} if graph is not None else {}
-        rows = list(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bound))
-        return int(rows[0]["n"].value) if rows else 0  # type: ignore[union-attr]
+        rows = list(
+            self.select_as_written("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bound)
+        )
+        return int(rows[0]["n"].value) if rows else 0
 
     def dump(
         self, output: BinaryIO, rdf_format: RdfFormat, *, graph: NamedNode | None = None
@@ -283,15 +324,16 @@ class RemoteStore(Store):
         prefixes = (
             self.default_prefixes() if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
         )
-        if rdf_format in DATASET_FORMATS:
+        statements: Iterable[Quad] | Iterable[Triple]
+        if graph is None or rdf_format in DATASET_FORMATS:
             targets = [graph] if graph is not None else self.graphs()
-            statements: Iterable[Quad | Triple] = (
+            statements = (
                 Quad(t.subject, t.predicate, t.object, g)
                 for g in targets
                 for t in self._graph_triples(g)
             )
         else:
-            statements = self._graph_triples(graph)  # type: ignore[arg-type]
+            statements = self._graph_triples(graph)
         try:
             pyoxigraph.serialize(statements, output, rdf_format, prefixes=prefixes)
         except OSError as error:
@@ -304,7 +346,7 @@ class RemoteStore(Store):
         if operation(toks) in QUERY_FORMS:
             raise QueryError("malformed update: a query was given, not an update")
         text = prepare(update, None, self.default_prefixes())
-        self._run_update(text, idempotent=False)
+        self.update_as_written(text, idempotent=False)
 
     def add_quads(self, quads: Iterable[Quad], *, progress: Progress | None = None) -> int:
         return self._write(iter(quads), replace=(), progress=progress)
@@ -332,11 +374,62 @@ class RemoteStore(Store):
             f"DELETE DATA {{ {_data_block(chunk)} }}"
             for chunk in _chunks(iter(batch), INSERT_BATCH)
         ]
-        self._run_update(" ;\n".join(operations), idempotent=True)
+        self.update_as_written(" ;\n".join(operations), idempotent=True)
         return len(batch)
 
     def drop_graph(self, graph: NamedNode) -> None:
-        self._run_update(f"DROP SILENT GRAPH {graph}", idempotent=True)
+        self.update_as_written(f"DROP SILENT GRAPH {graph}", idempotent=True)
+
+    # -- what staged loads use (see dckg.store.staging) -----------------------------
+
+    def select_as_written(
+        self, text: str, bindings: Mapping[str, Term] | None = None
+    ) -> QuerySolutions:
+        """A SELECT over explicit ``GRAPH`` patterns, sent as written: ``bindings`` joined
+        in, no default prefixes, no check of the union default graph."""
+        body, media = self._run_query(prepare(text, bindings, {}, strict=False), _RESULTS_ACCEPT)
+        result = _parse_results(body, media, self.query_url)
+        if not isinstance(result, QuerySolutions):
+            raise StoreError(f"{self.query_url}: a yes/no answer to a SELECT query")
+        return result
+
+    def update_as_written(self, text: str, *, idempotent: bool) -> None:
+        """Send an update as written (no default prefixes); ``idempotent`` allows a retry
+        after a dropped connection (see the module docs)."""
+        try:
+            self._retrying(
+                lambda: self._post(self.update_url, {"update": text}, "*/*", self.load_timeout),
+                idempotent=idempotent,
+            )
+        except _Failure as failure:
+            self._raise(failure, self.update_url, query=False)
+
+    def graph_exists(self, graph: NamedNode) -> bool:
+        """Whether ``graph`` holds any triple."""
+        text = prepare("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": graph}, {}, strict=False)
+        body, media = self._run_query(text, _RESULTS_ACCEPT)
+        return _boolean(_parse_results(body, media, self.query_url), self.query_url)
+
+    def put_graph(self, graph: NamedNode, triples: list[Triple], *, bulk: bool = True) -> None:
+        """Make ``graph`` hold exactly ``triples``, idempotently (so retried when safe).
+
+        ``bulk`` allows Oxigraph's non-transactional upload (for a staging graph)."""
+        if self.gsp_url:
+            body = _ntriples(triples)
+            self._gsp_write("PUT", graph, body, bulk=bulk, idempotent=True)
+            return
+        block = triples_block(triples)
+        insert = _insert(f"GRAPH {graph} {{ {block} }}", triples)
+        self.update_as_written(f"DROP SILENT GRAPH {graph} ;\n{insert}", idempotent=True)
+
+    def add_to_graph(self, graph: NamedNode, triples: list[Triple], *, idempotent: bool) -> None:
+        """Add ``triples`` to a graph that a load created (Graph Store ``POST`` when there)."""
+        if self.gsp_url:
+            body = _ntriples(triples)
+            self._gsp_write("POST", graph, body, bulk=True, idempotent=idempotent)
+            return
+        text = _insert(f"GRAPH {graph} {{ {triples_block(triples)} }}", triples)
+        self.update_as_written(text, idempotent=idempotent)
 
     # -- recovery ------------------------------------------------------------------
 
@@ -353,12 +446,13 @@ class RemoteStore(Store):
 
     def ping(self) -> None:
         """Check that the query endpoint answers; StoreError naming it otherwise."""
-        self._select("ASK {}")
+        body, media = self._run_query("ASK {}", _RESULTS_ACCEPT)
+        _parse_results(body, media, self.query_url)
 
     # -- life cycle ----------------------------------------------------------------
 
     def close(self) -> None:
-        self._http.close()
+        self._closer()
 
     # -- requests ------------------------------------------------------------------
 
@@ -374,76 +468,49 @@ class RemoteStore(Store):
                 time.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wrapper(self, text: str, accept: str, *, update: bool) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(self.query_url, updateEndpoint=self.update_url)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setOnlyConneg(True)
-        # Set the text and its form directly: SPARQLWrapper's own guess is a regular
-        # expression that a keyword inside an IRI or a literal can mislead.
-        wrapper.queryString = text
-        wrapper.queryType = "INSERT" if update else SELECT
-        wrapper.addCustomHttpHeader("Accept", accept)
-        wrapper.setTimeout(max(1, round(self.load_timeout if update else self.timeout)))
-        if self._credentials:
-            wrapper.setHTTPAuth(DIGEST if self._auth == "digest" else BASIC)
-            wrapper.setCredentials(*self._credentials)
-        return wrapper
+    def _post(
+        self, url: str, form: Mapping[str, str | list[str]], accept: str, timeout: float
+    ) -> _Answer:
+        """A SPARQL 1.1 Protocol request: a form-encoded ``POST``."""
+        return self._send("POST", url, timeout, data=form, headers={"Accept": accept})
 
-    def _send(self, wrapper: SPARQLWrapper) -> _Answer:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        timeout: float,
+        *,
+        headers: Mapping[str, str],
+        data: Mapping[str, str | list[str]] | None = None,
+        params: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> _Answer:
+        """One HTTP request; a :class:`_Failure` saying how it failed, else the answer."""
         try:
-            return self._send_once(wrapper)
-        except _Failure as failure:
-            # SPARQLWrapper leaves the failed HTTP response open.
-            context = failure.__context__
-            while context is not None:
-                if isinstance(context, urllib.error.HTTPError):
-                    context.close()
-                context = context.__context__
-            raise
-
-    def _send_once(self, wrapper: SPARQLWrapper) -> _Answer:
-        try:
-            with wrapper.query().response as response:
-                self._server = response.headers.get("Server", self._server)
-                return _Answer(
-                    response.read(),
-                    response.headers.get("Content-Type", ""),
-                    response.status,
-                    {k.lower(): v for k, v in response.headers.items()},
-                )
-        except QueryBadFormed as error:
-            raise _Failure("rejected", 400, _server_words(error)) from None
-        except Unauthorized:
-            raise _Failure(
-                "fatal", 401, "not authorised: check DCKG_STORE_USER and DCKG_STORE_PASSWORD"
-            ) from None
-        except EndPointNotFound:
-            raise _Failure("fatal", 404, "no SPARQL endpoint at this URL") from None
-        except URITooLong:
-            raise _Failure("fatal", 414, "the request is too long for the server") from None
-        except EndPointInternalError as error:
-            words = _server_words(error)
-            kind = "timeout" if _TIMEOUT_WORDS.search(words) else "fatal"
-            raise _Failure(kind, 500, words) from None
-        except SPARQLWrapperException as error:  # pragma: no cover - other wrapper errors
-            raise _Failure("fatal", None, str(error)) from None
-        except urllib.error.HTTPError as error:
-            kind = "dropped" if error.code in (502, 503, 504) else "fatal"
-            with error:
-                words = _clip(error.read())
-            if error.code in _TIMEOUT_STATUSES and _TIMEOUT_WORDS.search(words):
-                kind = "timeout"
-            raise _Failure(kind, error.code, words) from None
-        except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, TimeoutError):
-                raise _Failure("timeout", None, "no answer in time") from None
-            raise _Failure("refused", None, f"cannot connect ({_reason(reason)})") from None
-        except TimeoutError:
+            response = self._http.request(
+                method,
+                url,
+                data=data,
+                params=params,
+                content=content,
+                headers=headers,
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            raise _Failure("refused", None, f"cannot connect ({_reason(error)})") from None
+        except httpx.TimeoutException:
             raise _Failure("timeout", None, "no answer in time") from None
-        except (http.client.HTTPException, ConnectionError) as error:
+        except httpx.TransportError as error:
             raise _Failure("dropped", None, f"the connection broke ({_reason(error)})") from None
+        self._server = response.headers.get("Server", self._server)
+        if response.status_code >= 400:
+            raise _failure(response.status_code, response.content)
+        return _Answer(
+            response.content,
+            response.headers.get("Content-Type", ""),
+            response.status_code,
+            {k.lower(): v for k, v in response.headers.items()},
+        )
 
     def _run_query(
         self,
@@ -455,13 +522,15 @@ class RemoteStore(Store):
     ) -> tuple[bytes, str]:
         """The body and content type of a query's answer, known to be whole unless
         ``partial`` allows a flagged partial one (see :meth:`truncation`)."""
-        wrapper = self._wrapper(text, accept, update=False)
-        for graph in graphs[0]:
-            wrapper.addDefaultGraph(graph.value)
-        for graph in graphs[1]:
-            wrapper.addNamedGraph(graph.value)
+        form: dict[str, str | list[str]] = {"query": text}
+        if graphs[0]:
+            form["default-graph-uri"] = [g.value for g in graphs[0]]
+        if graphs[1]:
+            form["named-graph-uri"] = [g.value for g in graphs[1]]
         try:
-            answer = self._retrying(lambda: self._send(wrapper), idempotent=True)
+            answer = self._retrying(
+                lambda: self._post(self.query_url, form, accept, self.timeout), idempotent=True
+            )
         except _Failure as failure:
             self._raise(failure, self.query_url, query=True)
         cut = _truncation(answer, self.query_url)
@@ -476,13 +545,6 @@ class RemoteStore(Store):
                 )
             self._local.truncation = cut
         return answer.body, answer.media
-
-    def _run_update(self, text: str, *, idempotent: bool) -> None:
-        wrapper = self._wrapper(text, "*/*", update=True)
-        try:
-            self._retrying(lambda: self._send(wrapper), idempotent=idempotent)
-        except _Failure as failure:
-            self._raise(failure, self.update_url, query=False)
 
     def _raise(self, failure: _Failure, url: str, *, query: bool) -> NoReturn:
         what = "query" if query else "update"
@@ -500,17 +562,12 @@ class RemoteStore(Store):
             raise StoreError(f"{url}: {failure.message}: is the SPARQL server running?")
         raise StoreError(f"{url}: {failure}")
 
-    def _select(self, text: str, bindings: Mapping[str, Term] | None = None) -> QuerySolutions:
-        """An internal SELECT/ASK (over explicit GRAPH patterns: no union check)."""
-        body, media = self._run_query(prepare(text, bindings, {}, strict=False), _RESULTS_ACCEPT)
-        return _parse_results(body, media, self.query_url)  # type: ignore[return-value]
-
     def _ensure_union(self) -> None:
         """Refuse an endpoint whose default graph is not the union of its named graphs."""
         if self._union_checked or not self.check_union:
             return
         probe = list(
-            self._select(
+            self.select_as_written(
                 "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
                 "FILTER(isIRI(?s) && (isIRI(?o) || isLiteral(?o))) } LIMIT 1"
             )
@@ -518,9 +575,9 @@ class RemoteStore(Store):
         if not probe:
             return  # nothing to tell yet: ask again next time
         row = probe[0]
-        seen = self._select(
+        seen = self.select_as_written(
             "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1",
-            {"s": row["s"], "p": row["p"], "o": row["o"]},  # type: ignore[dict-item]
+            {"s": row["s"], "p": row["p"], "o": row["o"]},
         )
         if not list(seen):
             raise StoreError(
@@ -541,21 +598,21 @@ class RemoteStore(Store):
             headers["Content-Type"] = _NT
         if staging and self._server.lower().startswith("oxigraph"):
             params["no_transaction"] = ""  # Oxigraph's bulk path
+        answer = self._send(
+            method, self.gsp_url, self.load_timeout, headers=headers, params=params, content=body
+        )
+        return answer.body
+
+    def _gsp_write(
+        self, method: str, graph: NamedNode, body: bytes, *, bulk: bool, idempotent: bool
+    ) -> None:
+        assert self.gsp_url is not None
         try:
-            response = self._http.request(
-                method, self.gsp_url, params=params, content=body, headers=headers
+            self._retrying(
+                lambda: self._gsp(method, graph, body=body, staging=bulk), idempotent=idempotent
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            raise _Failure("refused", None, f"cannot connect ({_reason(error)})") from None
-        except httpx.TimeoutException:
-            raise _Failure("timeout", None, "no answer in time") from None
-        except httpx.TransportError as error:
-            raise _Failure("dropped", None, f"the connection broke ({_reason(error)})") from None
-        self._server = response.headers.get("Server", self._server)
-        if response.status_code >= 400:
-            kind = "dropped" if response.status_code in (502, 503, 504) else "fatal"
-            raise _Failure(kind, response.status_code, _clip(response.content))
-        return response.content
+        except _Failure as failure:
+            self._raise(failure, self.gsp_url, query=False)
 
     def _graph_triples(self, graph: NamedNode) -> Iterator[Triple]:
         """The triples of one graph, blank nodes made fresh for this response."""
@@ -595,7 +652,7 @@ class RemoteStore(Store):
     def _write_at_once(self, quads: list[Quad], replace: Sequence[NamedNode]) -> None:
         """One request: atomic on the server."""
         if self.gsp_url and len(replace) == 1 and all(q.graph_name == replace[0] for q in quads):
-            self._put_graph(replace[0], [q.triple for q in quads], bulk=False)
+            self.put_graph(replace[0], [q.triple for q in quads], bulk=False)
             return
         operations = [f"DROP SILENT GRAPH {g}" for g in replace]
         if quads:
@@ -604,54 +661,17 @@ class RemoteStore(Store):
             return
         # Re-running DROP + INSERT, or an INSERT without blank nodes, changes nothing.
         idempotent = bool(replace) or not any(has_blank_node(q) for q in quads)
-        self._run_update(" ;\n".join(operations), idempotent=idempotent)
-
-    def _graph_exists(self, graph: NamedNode) -> bool:
-        return self._ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
-
-    def _ask(self, text: str, bindings: Mapping[str, Term] | None = None) -> bool:
-        """An internal ASK. Some engines (Virtuoso) answer it as a one-row table."""
-        result = self._select(text, bindings)
-        if isinstance(result, QueryBoolean):
-            return bool(result)
-        for row in result:
-            value = row[0]
-            return value is not None and value.value in ("1", "true")
-        return False
-
-    def _put_graph(self, graph: NamedNode, triples: list[Triple], *, bulk: bool = True) -> None:
-        """Make ``graph`` hold exactly ``triples``, idempotently (so retried when safe)."""
-        if self.gsp_url:
-            body = pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES)
-            try:
-                self._retrying(
-                    lambda: self._gsp("PUT", graph, body=body, staging=bulk), idempotent=True
-                )
-            except _Failure as failure:
-                self._raise(failure, self.gsp_url, query=False)
-            return
-        block = triples_block(triples)
-        insert = _insert(f"GRAPH {graph} {{ {block} }}", triples)
-        text = f"DROP SILENT GRAPH {graph} ;\n{insert}"
-        self._run_update(text, idempotent=True)
-
-    def _add_to_graph(self, graph: NamedNode, triples: list[Triple], *, idempotent: bool) -> None:
-        """Add ``triples`` to a graph that a load created (Graph Store ``POST`` when there)."""
-        if self.gsp_url:
-            body = pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES)
-            try:
-                self._retrying(
-                    lambda: self._gsp("POST", graph, body=body, staging=True),
-                    idempotent=idempotent,
-                )
-            except _Failure as failure:
-                self._raise(failure, self.gsp_url, query=False)
-            return
-        text = _insert(f"GRAPH {graph} {{ {triples_block(triples)} }}", triples)
-        self._run_update(text, idempotent=idempotent)
+        self.update_as_written(" ;\n".join(operations), idempotent=idempotent)
 
 
 # -- helpers -------------------------------------------------------------------------
+
+
+def _ntriples(triples: Iterable[Triple]) -> bytes:
+    """N-Triples for a Graph Store upload."""
+    out = io.BytesIO()
+    pyoxigraph.serialize(triples, out, RdfFormat.N_TRIPLES)
+    return out.getvalue()
 
 
 def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
@@ -663,7 +683,7 @@ def _data_block(quads: Iterable[Quad]) -> str:
     """Quads as the body of ``INSERT DATA`` / ``DELETE DATA``, grouped by graph."""
     by_graph: dict[NamedNode | DefaultGraph, list[Triple]] = {}
     for quad in quads:
-        by_graph.setdefault(quad.graph_name, []).append(quad.triple)  # type: ignore[arg-type]
+        by_graph.setdefault(target_of(quad), []).append(quad.triple)
     parts = []
     for graph, triples in by_graph.items():
         block = triples_block(triples)
@@ -686,14 +706,17 @@ def _fresh_blank_nodes(triples: Iterable[Triple]) -> Iterator[Triple]:
     """The triples with every blank node renamed to a new one (labels are per response)."""
     fresh: dict[str, BlankNode] = {}
 
-    def term(t: object) -> object:
-        if isinstance(t, BlankNode):
-            return fresh.setdefault(t.value, BlankNode())
-        return t
+    def renamed(node: BlankNode) -> BlankNode:
+        return fresh.setdefault(node.value, BlankNode())
 
     for t in triples:
-        if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode):
-            yield Triple(term(t.subject), t.predicate, term(t.object))  # type: ignore[arg-type]
+        subject, object_ = t.subject, t.object
+        if isinstance(subject, BlankNode) or isinstance(object_, BlankNode):
+            yield Triple(
+                renamed(subject) if isinstance(subject, BlankNode) else subject,
+                t.predicate,
+                renamed(object_) if isinstance(object_, BlankNode) else object_,
+            )
         else:
             yield t
 
@@ -728,7 +751,7 @@ def _count(answer: _Answer, url: str) -> int:
     media = _media(answer.media)
     if media and QueryResultsFormat.from_media_type(media) is not None:
         result = _parse_results(answer.body, answer.media, url)
-        return 1 if isinstance(result, QueryBoolean) else sum(1 for _ in result)  # type: ignore[union-attr]
+        return 1 if isinstance(result, QueryBoolean) else sum(1 for _ in result)
     return sum(1 for _ in _parse_graph(answer.body, answer.media, url))
 
 
@@ -772,17 +795,34 @@ def _as_query_triples(body: bytes, content_type: str, url: str) -> QueryResult:
     return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
-def _server_words(error: SPARQLWrapperException) -> str:
-    """The server's message, which SPARQLWrapper keeps only inside its own text."""
-    text = str(error)
-    marker = "\n\nResponse:\n"
-    if marker in text:
-        try:
-            raw = ast.literal_eval(text.split(marker, 1)[1])
-        except (ValueError, SyntaxError):
-            return _clip(text.split(marker, 1)[1].encode())
-        return _clip(raw if isinstance(raw, bytes) else str(raw).encode())
-    return "no message"
+def _failure(status: int, body: bytes) -> _Failure:
+    """An HTTP error answer as a failure: the retry policy's kind, the server's words."""
+    words = _clip(body)
+    if status == 400:
+        return _Failure("rejected", status, words)
+    if status == 401:
+        return _Failure(
+            "fatal", status, "not authorised: check DCKG_STORE_USER and DCKG_STORE_PASSWORD"
+        )
+    if status == 404:
+        return _Failure("fatal", status, "no SPARQL endpoint at this URL")
+    if status == 414:
+        return _Failure("fatal", status, "the request is too long for the server")
+    if status in _TIMEOUT_STATUSES and _TIMEOUT_WORDS.search(words):
+        return _Failure("timeout", status, words)
+    return _Failure("dropped" if status in (502, 503, 504) else "fatal", status, words)
+
+
+def _boolean(result: QueryResult, url: str) -> bool:
+    """The answer to an ASK query; some engines (Virtuoso) send it as a one-row table."""
+    if isinstance(result, QueryBoolean):
+        return bool(result)
+    if isinstance(result, QuerySolutions):
+        for row in result:
+            value = row[0]
+            return value is not None and value.value in ("1", "true")
+        return False
+    raise StoreError(f"{url}: triples in answer to an ASK query")
 
 
 def _clip(body: bytes, limit: int = 500) -> str:
@@ -790,11 +830,15 @@ def _clip(body: bytes, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _reason(error: object) -> str:
-    if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
+def _reason(error: BaseException) -> str:
+    """Why a connection failed, in a few words."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        cause = cause.__cause__ or cause.__context__
     text = str(error).strip()
     return text or type(error).__name__
 
 
-__all__ = ["GSP_BATCH", "INSERT_BATCH", "STAGING", "RemoteStore"]
+__all__ = ["GSP_BATCH", "INSERT_BATCH", "STAGING", "RemoteOptions", "RemoteStore"]

@@ -26,18 +26,22 @@ finish. Vocabulary of the control graph (``urn:dckg:`` names, never published)::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-import pyoxigraph
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    Triple,
+)
 
 from dckg.errors import DckgError, StoreError
-from dckg.store.base import Progress
-
-if TYPE_CHECKING:
-    from dckg.store.remote import RemoteStore
+from dckg.store.base import Progress, Term
 
 #: Named graphs of loads in progress start with this.
 STAGING = "urn:dckg:staging:"
@@ -49,6 +53,40 @@ INTO = NamedNode("urn:dckg:into")
 Target = NamedNode | DefaultGraph
 
 
+class StagingStore(Protocol):
+    """What a staged load needs from a store (:class:`~dckg.store.remote.RemoteStore`
+    provides it): requests sent as written, and idempotent graph uploads."""
+
+    #: Quads per upload.
+    batch: int
+
+    def graphs(self) -> list[NamedNode]:
+        """The named graphs."""
+        ...
+
+    def select_as_written(
+        self, text: str, bindings: Mapping[str, Term] | None = None
+    ) -> QuerySolutions:
+        """A SELECT over explicit ``GRAPH`` patterns, ``bindings`` joined in."""
+        ...
+
+    def update_as_written(self, text: str, *, idempotent: bool) -> None:
+        """An update; retried after a dropped connection only when ``idempotent``."""
+        ...
+
+    def graph_exists(self, graph: NamedNode) -> bool:
+        """Whether ``graph`` holds any triple."""
+        ...
+
+    def put_graph(self, graph: NamedNode, triples: list[Triple], *, bulk: bool = True) -> None:
+        """Make ``graph`` hold exactly ``triples`` (idempotent)."""
+        ...
+
+    def add_to_graph(self, graph: NamedNode, triples: list[Triple], *, idempotent: bool) -> None:
+        """Add ``triples`` to a graph this load created."""
+        ...
+
+
 def has_blank_node(statement: Quad | Triple) -> bool:
     """Whether a quad or triple mentions a blank node (nested triple terms included)."""
     for term in (statement.subject, statement.object):
@@ -57,6 +95,18 @@ def has_blank_node(statement: Quad | Triple) -> bool:
         if isinstance(term, Triple) and has_blank_node(term):
             return True
     return False
+
+
+def target_of(quad: Quad) -> Target:
+    """The graph a quad goes to; StoreError for a graph named by a blank node, which SPARQL
+    Update cannot name."""
+    graph = quad.graph_name
+    if isinstance(graph, BlankNode):
+        raise StoreError(
+            f"a graph named by a blank node ({graph}) cannot be written through SPARQL: "
+            "name the graph with an IRI"
+        )
+    return graph
 
 
 def graph_ref(graph: Target) -> str:
@@ -72,14 +122,14 @@ def triples_block(triples: Sequence[Triple]) -> str:
 class StagedLoad:
     """One large write (see the module docs)."""
 
-    def __init__(self, store: RemoteStore, replace: Sequence[NamedNode]) -> None:
+    def __init__(self, store: StagingStore, replace: Sequence[NamedNode]) -> None:
         self.store = store
         stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.control = NamedNode(STAGING + stamp)
         self.replace = list(replace)
         self.new: list[NamedNode] = []
         self.staged: list[tuple[NamedNode, Target]] = []
-        self.direct: set[Target] = set()
+        self.direct: set[NamedNode] = set()
         self.written = 0
 
     # -- phase 1 -------------------------------------------------------------------
@@ -102,39 +152,36 @@ class StagedLoad:
         self._commit()
         return self.written
 
-    def _control(self, triples: list[tuple[object, object, object]]) -> None:
+    def _control(self, triples: list[tuple[NamedNode, NamedNode, Term]]) -> None:
         block = " ".join(f"{s} {p} {o} ." for s, p, o in triples)
-        self.store._run_update(
+        self.store.update_as_written(
             f"INSERT DATA {{ GRAPH {self.control} {{ {block} }} }}", idempotent=True
         )
 
     def _upload(self, quads: list[Quad], *, retry: bool = True) -> None:
         by_graph: dict[Target, list[Triple]] = {}
         for quad in quads:
-            by_graph.setdefault(quad.graph_name, []).append(quad.triple)  # type: ignore[arg-type]
+            by_graph.setdefault(target_of(quad), []).append(quad.triple)
         for target, triples in by_graph.items():
             self._upload_one(target, triples, retry=retry)
 
     def _upload_one(self, target: Target, triples: list[Triple], *, retry: bool) -> None:
-        if target not in self.direct and not self._needs_staging(target):
+        # The default graph always exists, so it is always staged.
+        fresh = isinstance(target, NamedNode) and target not in self.direct
+        if fresh and isinstance(target, NamedNode) and not self.store.graph_exists(target):
             self.direct.add(target)
-            self.new.append(target)  # type: ignore[arg-type]
+            self.new.append(target)
             if target in self.replace:  # nothing there to replace
-                self.replace.remove(target)  # type: ignore[arg-type]
+                self.replace.remove(target)
             self._control([(self.control, NEW, target)])
-        if target in self.direct:
+        if isinstance(target, NamedNode) and target in self.direct:
             # Adding to a graph this load created: undone by dropping it. Without blank
             # nodes, adding the same triples twice changes nothing, so it can be retried.
-            self.store._add_to_graph(target, triples, idempotent=retry)  # type: ignore[arg-type]
+            self.store.add_to_graph(target, triples, idempotent=retry)
             return
         staging = NamedNode(f"{self.control.value}/{len(self.staged)}")
         self.staged.append((staging, target))
-        self.store._put_graph(staging, triples)
-
-    def _needs_staging(self, target: Target) -> bool:
-        if isinstance(target, DefaultGraph):
-            return True
-        return self.store._graph_exists(target)
+        self.store.put_graph(staging, triples)
 
     def _undo(self, error: BaseException) -> None:
         """Drop what phase 1 wrote; a StoreError tells what happened."""
@@ -177,7 +224,7 @@ class StagedLoad:
             f". {block} }} }}"
         )
         try:
-            self.store._run_update(flip, idempotent=True)
+            self.store.update_as_written(flip, idempotent=True)
         except StoreError as error:
             self._undo(error)
         try:
@@ -192,71 +239,73 @@ class StagedLoad:
 # -- recovery (also the normal path of phase 2) ----------------------------------------
 
 
-def _objects(store: RemoteStore, control: NamedNode, predicate: NamedNode) -> list[object]:
-    rows = store._select(
+def _objects(store: StagingStore, control: NamedNode, predicate: NamedNode) -> list[Term]:
+    rows = store.select_as_written(
         "SELECT ?o WHERE { GRAPH ?c { ?c ?p ?o } }", {"c": control, "p": predicate}
     )
     return [row["o"] for row in rows]
 
 
-def _staging_of(store: RemoteStore, control: NamedNode) -> list[tuple[NamedNode, Target]]:
-    rows = store._select(
+def _staging_of(store: StagingStore, control: NamedNode) -> list[tuple[NamedNode, Target]]:
+    rows = store.select_as_written(
         "SELECT ?t ?g WHERE { GRAPH ?c { ?t ?into ?g } }", {"c": control, "into": INTO}
     )
-    found = []
+    found: list[tuple[NamedNode, Target]] = []
     for row in rows:
-        target = row["g"]
-        found.append(
-            (row["t"], DefaultGraph() if target.value == "urn:dckg:default" else target)  # type: ignore[union-attr]
-        )
-    return sorted(found, key=lambda pair: pair[0].value)  # type: ignore[union-attr]
+        staging, target = row["t"], row["g"]
+        if isinstance(staging, NamedNode) and isinstance(target, NamedNode):
+            into = DefaultGraph() if target.value == "urn:dckg:default" else target
+            found.append((staging, into))
+    return sorted(found, key=lambda pair: pair[0].value)
 
 
-def roll_forward(store: RemoteStore, control: NamedNode) -> None:
+def roll_forward(store: StagingStore, control: NamedNode) -> None:
     """Finish a committed load, step by step; every step is atomic and repeatable."""
     for graph in _objects(store, control, REPLACE):
-        _empty(store, graph)  # type: ignore[arg-type]
-        store._run_update(
+        if not isinstance(graph, NamedNode):
+            continue
+        _empty(store, graph)
+        store.update_as_written(
             f"DELETE DATA {{ GRAPH {control} {{ {control} {REPLACE} {graph} }} }}",
             idempotent=True,
         )
     for staging, target in _staging_of(store, control):
         into = "urn:dckg:default" if isinstance(target, DefaultGraph) else target.value
-        store._run_update(
+        store.update_as_written(
             f"ADD SILENT {staging} TO {graph_ref(target)} ;\n"
             f"DROP SILENT GRAPH {staging} ;\n"
             f"DELETE DATA {{ GRAPH {control} {{ {staging} {INTO} {NamedNode(into)} }} }}",
             idempotent=True,
         )
-    store._run_update(f"DROP SILENT GRAPH {control}", idempotent=True)
+    store.update_as_written(f"DROP SILENT GRAPH {control}", idempotent=True)
 
 
-def _empty(store: RemoteStore, graph: NamedNode) -> None:
+def _empty(store: StagingStore, graph: NamedNode) -> None:
     """Empty a graph in bounded steps: one huge transaction is slow on some engines."""
     step = (
         f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ "
         f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {int(store.batch)} }}"
     )
-    while store._graph_exists(graph):
-        store._run_update(step, idempotent=True)
+    while store.graph_exists(graph):
+        store.update_as_written(step, idempotent=True)
 
 
-def rollback(store: RemoteStore, control: NamedNode) -> None:
+def rollback(store: StagingStore, control: NamedNode) -> None:
     """Undo a load that had not reached its commit point."""
     doomed = [g for g in store.graphs() if g.value.startswith(control.value + "/")]
     doomed += [g for g in _objects(store, control, NEW) if isinstance(g, NamedNode)]
     operations = [f"DROP SILENT GRAPH {g}" for g in doomed]
     operations.append(f"DROP SILENT GRAPH {control}")
-    store._run_update(" ;\n".join(operations), idempotent=True)
+    store.update_as_written(" ;\n".join(operations), idempotent=True)
 
 
-def recover(store: RemoteStore) -> list[str]:
+def recover(store: StagingStore) -> list[str]:
     """Finish committed loads and undo the others; one line per load, saying which."""
     graphs = [g for g in store.graphs() if g.value.startswith(STAGING)]
     controls = sorted({NamedNode(g.value.split("/", 1)[0]) for g in graphs}, key=str)
     done = []
     for control in controls:
-        states = [s.value for s in _objects(store, control, STATE)]  # type: ignore[attr-defined]
+        states = [s.value for s in _objects(store, control, STATE) if isinstance(s, Literal)]
         if "committing" in states:
             roll_forward(store, control)
             done.append(f"finished {control.value}")
@@ -266,18 +315,15 @@ def recover(store: RemoteStore) -> list[str]:
     return done
 
 
-def serialise_triples(triples: Sequence[Triple]) -> bytes:
-    """N-Triples for a Graph Store upload."""
-    return pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES)  # type: ignore[no-any-return]
-
-
 __all__ = [
     "STAGING",
     "StagedLoad",
+    "StagingStore",
     "graph_ref",
     "has_blank_node",
     "recover",
     "roll_forward",
     "rollback",
+    "target_of",
     "triples_block",
 ]

@@ -403,17 +403,18 @@ def _parts(value: str, column: Column) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "@")
+#: Characters that make a spreadsheet read a cell as a formula (CSV injection); tab and
+#: carriage return, the other two OWASP lists, are control characters, refused as such.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def parse_text(value: str) -> Literal:
     """A text value; one a spreadsheet would run as a formula is refused.
 
     Text written back to CSV (``dckg export``, ``/sparql`` as CSV) and opened in a
-    spreadsheet would run ``=HYPERLINK(…)`` or ``@SUM(…)`` as a formula. Only text cells
-    are checked: a number or a date in a typed column is parsed as what it is, so a signed
-    number such as ``+5`` stays valid in a number column.
+    spreadsheet would run ``=HYPERLINK(…)``, ``@SUM(…)`` or ``-2+3+cmd|' /C calc'!A0`` as a
+    formula. Only text cells are checked: a number or a date in a typed column is parsed as
+    what it is, so a signed number such as ``+5`` or a longitude of ``-3.7`` stays valid.
 
     >>> parse_text("Lyon–Dakar").value
     'Lyon–Dakar'
@@ -421,11 +422,12 @@ def parse_text(value: str) -> Literal:
     first = value[:1]
     if first in FORMULA_STARTS or (first and unicodedata.category(first) == "Cc"):
         what = repr(first) if first in FORMULA_STARTS else "a control character"
-        plus = " (a signed number belongs in a number column, where + is fine)"
+        signed = f" (a signed number belongs in a number column, where {first} is fine)"
         raise CellError(
             f"{value!r} starts with {what}, which a spreadsheet program runs as a formula "
             "when the data is exported and opened there (formula injection): text may not "
-            "start with =, +, @ or a control character; reword it" + (plus if first == "+" else "")
+            "start with =, +, -, @ or a control character; reword it"
+            + (signed if first in "+-" else "")
         )
     return Literal(value)
 

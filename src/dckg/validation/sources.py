@@ -8,18 +8,14 @@ what cannot be read raises :class:`~dckg.errors.InputError` naming the file. The
 from __future__ import annotations
 
 import hashlib
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import RdfFormat
 
-from dckg.config import InputLimits
 from dckg.errors import InputError
+from dckg.rdfio import DEFAULT_MAX_INPUT_BYTES, max_input_bytes, read_bytes, too_big
 from dckg.sparql import formats
-
-#: The default cap on the size of one input, in bytes (after decompression).
-DEFAULT_MAX_INPUT_BYTES: int = InputLimits().max_input_bytes
 
 #: Formats a contribution may come in: name -> (RDF format or None for CSV, media type),
 #: from the one format registry.
@@ -31,11 +27,6 @@ FORMATS: dict[str, tuple[RdfFormat | None, str]] = {
     "csv": (None, formats.CSV.media_type),
 }
 _BY_FORMAT = {fmt: name for name, (fmt, _media) in FORMATS.items() if fmt is not None}
-
-
-def max_input_bytes() -> int:
-    """The size cap: ``$DCKG_MAX_INPUT_BYTES`` if set, else 64 MiB."""
-    return InputLimits.from_env().max_input_bytes
 
 
 def format_name(name: str) -> str:
@@ -74,24 +65,9 @@ class Input:
 
 def open_input(path: Path, *, fmt: str | None = None, max_bytes: int | None = None) -> Input:
     """Read a file (``.gz`` is decompressed), refusing anything larger than the cap."""
-    cap = max_bytes or max_input_bytes()
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError("no such file", source=path) from None
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", source=path) from None
-    if path.is_dir():
-        raise InputError("is a directory, not a file", source=path)
-    if size > cap:
-        raise InputError(_too_big(size, cap), source=path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", source=path) from None
+    data = read_bytes(path, max_bytes=max_bytes)
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
-        data = _gunzip(data, cap, path)
         suffixes.pop()
     if fmt is None:
         if not suffixes:
@@ -111,32 +87,8 @@ def bytes_input(
     """An in-memory contribution (e.g. an HTTP request body)."""
     cap = max_bytes or max_input_bytes()
     if len(data) > cap:
-        raise InputError(_too_big(len(data), cap), source=name)
+        raise InputError(too_big(len(data), cap), source=name)
     return Input(name, data, format_name(fmt))
-
-
-def _too_big(size: int, cap: int) -> str:
-    return (
-        f"the input is {size:,} bytes, more than the limit of {cap:,} bytes "
-        "(set DCKG_MAX_INPUT_BYTES to raise it)"
-    )
-
-
-def _gunzip(data: bytes, cap: int, path: Path) -> bytes:
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = decompressor.decompress(data, cap + 1)
-    except zlib.error as error:
-        raise InputError(f"not a valid gzip file: {error}", source=path) from None
-    if len(out) > cap or decompressor.unconsumed_tail:
-        raise InputError(
-            f"decompressed, the input is larger than the limit of {cap:,} bytes "
-            "(set DCKG_MAX_INPUT_BYTES to raise it)",
-            source=path,
-        )
-    if not decompressor.eof:
-        raise InputError("not a valid gzip file: it is truncated", source=path)
-    return out
 
 
 def check_not_empty(source: Input) -> None:
