@@ -95,7 +95,7 @@ def test_the_docs_script_finds_and_rewrites_a_stale_table(tmp_path: Path) -> Non
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "remote.md", tmp_path / "docs" / "remote.md")
     stale = (tmp_path / "docs" / "remote.md").read_text("utf-8")
-    stale = stale.replace("`DCKG_STORE_RETRIES` | — | 2 |", "`DCKG_STORE_RETRIES` | — | 5 |")
+    stale = stale.replace("`DCKG_STORE_RETRIES` | 2 |", "`DCKG_STORE_RETRIES` | 5 |")
     (tmp_path / "docs" / "remote.md").write_text(stale, "utf-8")
     (tmp_path / "README.md").write_text("no settings here\n", "utf-8")
 
@@ -104,7 +104,7 @@ def test_the_docs_script_finds_and_rewrites_a_stale_table(tmp_path: Path) -> Non
     assert settings_docs.main([str(tmp_path)]) == 0
     assert settings_docs.main(["--check", str(tmp_path)]) == 0
     fixed = (tmp_path / "docs" / "remote.md").read_text("utf-8")
-    assert "`DCKG_STORE_RETRIES` | — | 2 |" in fixed
+    assert "`DCKG_STORE_RETRIES` | 2 |" in fixed
     assert fixed == (ROOT / "docs" / "remote.md").read_text("utf-8")
 
 

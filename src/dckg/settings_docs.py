@@ -56,14 +56,20 @@ the tests, says which are out of date.
 
 
 def table(settings: Sequence[Field[Any]]) -> str:
-    """The Markdown table of some settings."""
-    lines = ["| variable | option | default | meaning |", "|---|---|---|---|"]
+    """The Markdown table of some settings (with an option column if any has an option)."""
+    options = any(option_name(item) for item in settings)
+    head = (
+        ["variable", "option", "default", "meaning"]
+        if options
+        else ["variable", "default", "meaning"]
+    )
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for item in settings:
         name = option_name(item)
-        lines.append(
-            f"| `{variable(item)}` | {f'`{name}`' if name else '—'} "
-            f"| {item.metadata['shown']} | {item.metadata['help']} |"
-        )
+        cells = [f"`{variable(item)}`", item.metadata["shown"], item.metadata["help"]]
+        if options:
+            cells.insert(1, f"`{name}`" if name else "—")
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
