@@ -278,9 +278,11 @@ class Group:
         return replace(self, **changes)
 
 
-def _store() -> Any:
-    """The store setting (one variable, shared by :class:`Locations` and :class:`Settings`)."""
-    return setting(
+@dataclass(frozen=True)
+class StoreChoice(Group):
+    """Which store: the one setting :class:`Locations` and :class:`Settings` share."""
+
+    store: str | None = setting(
         None,
         "DCKG_STORE",
         "the store: a directory (embedded Oxigraph), 'memory', or a SPARQL endpoint URL; "
@@ -291,10 +293,9 @@ def _store() -> Any:
 
 
 @dataclass(frozen=True)
-class Locations(Group):
+class Locations(StoreChoice):
     """Where dckg keeps its graph and what it derives from it."""
 
-    store: str | None = _store()
     cache_dir: Path | None = setting(  # noqa: RUF009 (a field, not a shared value)
         None,
         "DCKG_CACHE_DIR",
@@ -463,13 +464,11 @@ class QueryPool(Group):
 
 
 @dataclass(frozen=True)
-class Settings(QueryPool, QueryLimits, ServerSettings):
+class Settings(QueryPool, QueryLimits, ServerSettings, StoreChoice):
     """What ``create_app`` needs to know: the store, the server, the query limits and pool.
 
     Every field is an option of ``dckg serve``; the option wins over the variable.
     """
-
-    store: str | None = _store()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from dckg.errors import UsageError
 #: The tables kept in the docs between ``<!-- settings: NAME -->`` and ``<!-- /settings -->``:
 #: ``serve``, the options of ``dckg serve`` (the store first); ``remote``, a remote store's.
 TABLES: dict[str, list[Field[Any]]] = {
-    "serve": sorted(fields(Settings), key=lambda item: item.name != "store"),
+    "serve": list(fields(Settings)),
     "remote": list(fields(RemoteStoreSettings)),
 }
 
