@@ -88,11 +88,11 @@ def expand_checked(data: bytes, *, source: str | Path, base_iri: str | None = No
         if caught:
             raise _Refused(f"JSON-LD: {caught[0].message}")
         if dropped:
-            key = dropped[0] if dropped[0] is not None else "?"
+            unmapped = dropped[0] if dropped[0] is not None else "?"
             raise _Refused(
-                f"the key {json.dumps(key)} is not mapped to an IRI by the @context "
+                f"the key {json.dumps(unmapped)} is not mapped to an IRI by the @context "
                 f"(add it to the @context or write a full IRI), {_DROPPED}",
-                key=key,
+                key=unmapped,
             )
         _check_items(expanded, None)
     except _Refused as refused:

@@ -110,6 +110,15 @@ def test_ping_refuses_what_is_no_sparql_endpoint(fake_server: Callable[[Reply], 
         store.ping()
 
 
+def test_a_graph_store_400_is_a_store_error(fake_server: Callable[[Reply], str]) -> None:
+    url = fake_server(_answer(400, b"bad graph"))
+    with (
+        RemoteStore(url, gsp_url=url, retries=0) as store,
+        pytest.raises(StoreError, match=r"HTTP 400: bad graph"),
+    ):
+        store.replace_graph(G, [q.triple for q in _quads(1)])
+
+
 def test_401_points_at_the_credentials(fake_server: Callable[[Reply], str]) -> None:
     url = fake_server(_answer(401, b"who are you"))
     with pytest.raises(StoreError, match=r"HTTP 401.*DCKG_STORE_USER"):

@@ -598,9 +598,19 @@ class RemoteStore(Store):
             headers["Content-Type"] = _NT
         if staging and self._server.lower().startswith("oxigraph"):
             params["no_transaction"] = ""  # Oxigraph's bulk path
-        answer = self._send(
-            method, self.gsp_url, self.load_timeout, headers=headers, params=params, content=body
-        )
+        try:
+            answer = self._send(
+                method,
+                self.gsp_url,
+                self.load_timeout,
+                headers=headers,
+                params=params,
+                content=body,
+            )
+        except _Failure as failure:
+            if failure.kind == "rejected":  # a Graph Store request holds no query to blame
+                raise _Failure("fatal", failure.status, failure.message) from None
+            raise
         return answer.body
 
     def _gsp_write(
