@@ -194,3 +194,13 @@ def test_remote_settings_reach_the_store() -> None:
 
 def test_locations_default_to_unset() -> None:
     assert Locations.from_env({}) == Locations(store=None, cache_dir=None)
+
+
+def test_the_remote_store_defaults_are_the_settings_defaults() -> None:
+    import inspect
+
+    from dckg.store.remote import RemoteStore
+
+    parameters = inspect.signature(RemoteStore).parameters
+    for item in dataclasses.fields(RemoteStoreSettings):
+        assert parameters[item.name].default == item.default, item.name
