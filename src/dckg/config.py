@@ -383,11 +383,22 @@ class QueryLimits(Group):
         check=positive,
         metavar="SECONDS",
     )
+    reconcile_timeout: float = setting(
+        30.0,
+        "DCKG_RECONCILE_TIMEOUT",
+        "seconds a /reconcile batch may take (its indexes, built once per state of the store, "
+        "aside); a batch still running is stopped between two of its queries and gets 504",
+        parse=number,
+        shown="30",
+        check=positive,
+        metavar="SECONDS",
+    )
     max_results: int = setting(
         100_000,
         "DCKG_MAX_RESULTS",
-        "rows (SELECT) or triples (CONSTRUCT, DESCRIBE) returned at most; the rest is cut "
-        "off and the answer says so",
+        "rows (SELECT) or triples (CONSTRUCT, DESCRIBE) of an answer that may be cut (named "
+        "queries, /sparql?truncate=true), which then says so; a plain /sparql answer is "
+        "never cut",
         parse=integer,
         check=at_least_one,
         metavar="N",
@@ -402,11 +413,12 @@ class QueryLimits(Group):
         metavar="BYTES",
     )
     max_result_bytes: int = setting(
-        16 * MiB,
+        256 * MiB,
         "DCKG_MAX_RESULT_BYTES",
-        "bytes of terms a result may hold; the rest is cut off (one huge row too)",
+        "bytes of an answer's body, serialised; a larger answer gets 507 on /sparql, or is "
+        "cut (with Dckg-Truncated) where the request allows it",
         parse=integer,
-        shown="16 MiB",
+        shown="256 MiB",
         check=at_least_one,
         metavar="BYTES",
     )

@@ -129,18 +129,26 @@ def test_a_query_over_the_memory_cap_ends_alone(limited: Server) -> None:
 
 
 def test_result_bytes_are_capped_as_well_as_rows(limited: Server) -> None:
+    concat = "SELECT (GROUP_CONCAT(STR(?s)) AS ?all) WHERE { ?s a dckg:Country }"
+    countries = "SELECT ?s WHERE { ?s a dckg:Country }"
     with httpx.Client(base_url=limited.url, timeout=30) as client:
-        # One huge row (a GROUP_CONCAT) passes any row cap: the byte cap stops it.
-        concat = client.get(
-            "/sparql",
-            params={"query": "SELECT (GROUP_CONCAT(STR(?s)) AS ?all) WHERE { ?s a dckg:Country }"},
-        )
-        assert concat.status_code == 200
-        assert concat.json()["results"]["bindings"] == []
-        many = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a dckg:Country }"})
+        # A client that may get a cut answer: one huge row (a GROUP_CONCAT) passes any row
+        # cap, the byte cap stops it.
+        cut = client.get("/sparql", params={"query": concat, "truncate": "true"})
+        assert cut.status_code == 200
+        assert cut.json()["results"]["bindings"] == []
+        assert cut.headers["dckg-truncated"] == "rows=0; by=max-result-bytes"
+        many = client.get("/sparql", params={"query": countries, "truncate": "true"})
         rows = many.json()["results"]["bindings"]
         assert 10 < len(rows) < 500
-        assert sum(len(row["s"]["value"]) + 2 for row in rows) <= 4000
+        assert len(many.content) <= 4000  # the body as sent, not its terms
+        assert many.headers["dckg-truncated"] == f"rows={len(rows)}; by=max-result-bytes"
+        # A plain protocol request is never given part of an answer as whole.
+        for query in (concat, countries):
+            refused = client.get("/sparql", params={"query": query})
+            assert refused.status_code == 507, refused.text
+            assert "4000 bytes" in refused.text and "DCKG_MAX_RESULT_BYTES" in refused.text
+            assert "truncate=true" in refused.text
 
 
 def test_the_worker_reports_what_capped_a_result(reference_store: Store) -> None:

@@ -33,7 +33,8 @@ def test_serve_initialises_an_empty_store_and_answers() -> None:
         while True:
             try:
                 response = httpx.get(
-                    url + "/sparql", params={"query": "SELECT ?c WHERE { ?c a dckg:Country }"}
+                    url + "/sparql",
+                    params={"query": "SELECT ?c WHERE { ?c a dckg:Country }", "truncate": "true"},
                 )
                 break
             except httpx.TransportError:

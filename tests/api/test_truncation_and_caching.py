@@ -70,20 +70,40 @@ def _rows(response: httpx.Response) -> list[str]:
 
 
 def test_a_capped_answer_says_so_in_a_header(server: Server) -> None:
-    capped = httpx.get(server.endpoint, params={"query": ALL + " LIMIT 50"})
+    cut = {"truncate": "true"}
+    capped = httpx.get(server.endpoint, params={"query": ALL + " LIMIT 50", **cut})
     assert capped.status_code == 200 and len(_rows(capped)) == 10
     assert capped.headers["dckg-truncated"] == "rows=10; by=max-results"
-    whole = httpx.get(server.endpoint, params={"query": ALL + " LIMIT 10"})
+    whole = httpx.get(server.endpoint, params={"query": ALL + " LIMIT 10", **cut})
     assert len(_rows(whole)) == 10 and "dckg-truncated" not in whole.headers
     graph_answer = httpx.get(
         server.endpoint,
-        params={"query": "CONSTRUCT WHERE { ?c a dckg:City }"},
+        params={"query": "CONSTRUCT WHERE { ?c a dckg:City }", **cut},
         headers={"Accept": "application/n-triples"},
     )
     assert len(graph_answer.text.strip().splitlines()) == 10
     assert graph_answer.headers["dckg-truncated"] == "rows=10; by=max-results"
-    csv = httpx.get(server.endpoint, params={"query": ALL}, headers={"Accept": "text/csv"})
+    csv = httpx.post(server.endpoint, data={"query": ALL, **cut}, headers={"Accept": "text/csv"})
     assert len(csv.text.strip().splitlines()) == 11 and "dckg-truncated" in csv.headers
+
+
+def test_a_plain_protocol_answer_is_never_cut_by_the_row_cap(server: Server) -> None:
+    # What a federating engine calling through SERVICE sends: it cannot read a header.
+    for response in (
+        httpx.get(server.endpoint, params={"query": ALL}),
+        httpx.post(server.endpoint, data={"query": ALL}),
+        httpx.post(
+            server.endpoint,
+            content=ALL,
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+        httpx.get(server.endpoint, params={"query": ALL, "truncate": "false"}),
+    ):
+        assert response.status_code == 200
+        assert len(_rows(response)) == CITIES
+        assert "dckg-truncated" not in response.headers
+    bad = httpx.get(server.endpoint, params={"query": ALL, "truncate": "maybe"})
+    assert bad.status_code == 400 and "truncate" in bad.text
 
 
 def test_named_queries_page_with_link_headers(paged: Server) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -111,3 +115,51 @@ def test_errors_cross_from_a_worker_typed() -> None:
     assert type(from_worker(worker_name(IncompleteResult("cut")), "cut")) is IncompleteResult
     assert type(from_worker(worker_name(KeyError("k")), "k")) is InternalError
     assert type(from_worker("NoSuchError", "?")) is InternalError
+
+
+def test_workers_killed_from_outside_are_replaced() -> None:
+    store = EmbeddedStore()
+    _add(store, "one")
+    engine = make_engine(store, 2)
+    assert isinstance(engine, ProcessEngine)
+    try:
+        engine.warm_up()
+        killed = {w.process.pid for w in engine._all}
+        assert len(killed) == 2
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+        for w in list(engine._all):
+            w.process.join(5)
+        # Idle workers that died are found dead and replaced: queries are answered in time.
+        for _ in range(3):
+            assert _labels(engine, timeout=10) == b"l\r\none\r\n"
+        deadline = time.monotonic() + 10
+        while engine.workers() < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        alive = {w.process.pid for w in engine._all if w.process.is_alive()}
+        assert len(alive) == 2 and not alive & killed
+    finally:
+        engine.close()
+
+
+def test_a_worker_that_dies_after_reporting_an_error_is_replaced() -> None:
+    store = EmbeddedStore()
+    _add(store, "one")
+    engine = make_engine(store, 1)
+    assert isinstance(engine, ProcessEngine)
+    try:
+        with pytest.raises(QueryError):
+            engine.start(Job("SELECT * WHERE { ?s ?p }"), 5)
+        # Checked before it took another query: the same worker answers.
+        first = {w.process.pid for w in engine._all}
+        assert _labels(engine) == b"l\r\none\r\n"
+        assert {w.process.pid for w in engine._all} == first
+        # One that reported an error and then stopped is not given the next query.
+        (w,) = engine._all
+        with pytest.raises(QueryError):
+            engine.start(Job("SELECT * WHERE { ?s ?p }"), 5)
+        os.kill(w.process.pid, signal.SIGKILL)
+        assert _labels(engine, timeout=10) == b"l\r\none\r\n"
+        assert {x.process.pid for x in engine._all} != first
+    finally:
+        engine.close()

@@ -233,3 +233,25 @@ def test_hostile_page_runs_no_script(browser: Browser, base_url: str, shots: Pat
         "<script>alert('label')</script>"
     )
     browser.screenshot(shots / "hostile.png")
+
+
+def test_the_editor_accepts_a_cut_answer(browser: Browser, web_store: Store) -> None:
+    """The editor asks with truncate=true: past the row cap it shows the first rows, where a
+    plain protocol request (a federating engine's) gets them all."""
+    import httpx
+    from tests.web.conftest import serve
+
+    from dckg.api import create_app
+    from dckg.sparql.settings import Settings
+
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 20"
+    settings = Settings(store="memory", query_timeout=20.0, query_workers=2, max_results=3)
+    with serve(create_app(settings, store=web_store)) as url:
+        plain = httpx.post(url + "/sparql", data={"query": query})
+        assert len(plain.json()["results"]["bindings"]) == 20
+        browser.open(url + "/")
+        browser.wait_for("document.querySelector('#yasgui .CodeMirror') !== null")
+        browser.evaluate(f"void window.dckgYasgui.getTab().setQuery({json.dumps(query)})")
+        assert run_in_editor(browser, url) == ["s"]
+        rows = browser.evaluate("document.querySelectorAll('.yasr .dataTable tbody tr').length")
+        assert rows == 3

@@ -25,6 +25,8 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from dckg.api.dataset import inventory
+from dckg.api.errors import HTTPProblem
+from dckg.api.streaming import Spool
 from dckg.sparql.cache import Answer, ResultCache, etag, fingerprint, matches, request_key
 from dckg.sparql.engine import Engine, Run
 from dckg.sparql.worker import Job
@@ -97,6 +99,7 @@ async def respond(
     extra: dict[str, str] | None = None,
     page: object = None,
     asked_limit: bool = False,
+    truncate: bool = True,
 ) -> Response:
     """Answer a query: from the cache when the same was asked of the same store, else from
     the engine; ``304`` when the client holds the answer already.
@@ -104,6 +107,12 @@ async def respond(
     ``page`` (a callable of the rows sent and whether more exist) adds headers such as the
     next page's ``Link``; when the client asked for a page (``asked_limit``), its end is
     not a cut.
+
+    A job marked ``hold`` has its answer kept whole (:class:`~dckg.api.streaming.Spool`: in
+    memory when small, else on disk) before the response starts, so that its status and
+    headers can say whether it is whole. An answer the byte cap cut is then sent with
+    ``Dckg-Truncated`` when ``truncate``, and refused (**507**, :class:`AnswerTooLarge`)
+    otherwise: a client that cannot read the header never gets part of an answer as whole.
     """
     state = await run_in_threadpool(store_state, request)
     headers = {"Vary": "Accept", **(extra or {})}
@@ -134,16 +143,64 @@ async def respond(
         run = await run_in_threadpool(engine.start, job, timeout, client)
         assert run.head is not None
         media = run.head.media_type
-        if not run.done:  # too large to hold: streamed, never cached
+        if not job.hold:  # streamed as it comes, never cached
             return StreamingResponse(_body(run), media_type=_charset(media), headers=headers)
-        answer = Answer(media, run.first, run.rows, run.truncation)
+        spool = await run_in_threadpool(_spool, run)
+        if not truncate and run.truncation == "bytes":
+            spool.close()
+            raise AnswerTooLarge(_too_large(job.max_result_bytes))
+        body = spool.body()
+        if body is None:  # large: sent from disk, never cached
+            headers.update(_headers_of(run.rows, run.truncation, asked_limit, page))
+            headers["Content-Length"] = str(spool.size)
+            return StreamingResponse(spool.chunks(), media_type=_charset(media), headers=headers)
+        answer = Answer(media, body, run.rows, run.truncation)
         if cache is not None and key is not None:
             cache.put(key, answer)
-    if not (asked_limit and answer.cut == "rows"):
-        headers.update(truncation_header(answer.rows, answer.cut))
-    if callable(page):
-        headers.update(page(answer.rows, answer.cut is not None))
+    elif not truncate and answer.cut == "bytes":
+        raise AnswerTooLarge(_too_large(job.max_result_bytes))
+    headers.update(_headers_of(answer.rows, answer.cut, asked_limit, page))
     return Response(answer.body, media_type=_charset(answer.media_type), headers=headers)
+
+
+def _headers_of(rows: int, cut: str | None, asked_limit: bool, page: object) -> dict[str, str]:
+    """The headers that say whether an answer is whole, and where the next page is."""
+    headers: dict[str, str] = {}
+    if not (asked_limit and cut == "rows"):
+        headers.update(truncation_header(rows, cut))
+    if callable(page):
+        headers.update(page(rows, cut is not None))
+    return headers
+
+
+class AnswerTooLarge(HTTPProblem):
+    """An answer larger than the byte cap, to a request that did not allow a cut one."""
+
+    status = 507
+
+
+def _too_large(cap: int | None) -> str:
+    return (
+        f"the answer is larger than the limit of {cap} bytes (DCKG_MAX_RESULT_BYTES) and was "
+        "not sent, rather than sent cut: ask for less (a LIMIT, with ORDER BY and OFFSET to "
+        "page; fewer or shorter columns), or add truncate=true to the request to get the part "
+        "that fits, marked by the Dckg-Truncated header; the whole graph is in the dumps "
+        "(see /dataset)"
+    )
+
+
+def _spool(run: Run) -> Spool:
+    """The whole answer of a run, kept (blocking); the run is closed on any error."""
+    spool = Spool()
+    try:
+        spool.write(run.first)
+        for chunk in run.chunks():
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        run.close()
+        raise
+    return spool
 
 
 def _charset(media: str) -> str:

@@ -31,6 +31,8 @@ log = logging.getLogger("uvicorn.error")
 
 #: Open files kept free for the store, the query workers and the logs.
 RESERVED_FILES = 256
+#: Open files one connection may hold: its socket, and the file its answer is spooled to.
+FILES_PER_CONNECTION = 2
 
 #: Seconds a refused client gets to read its 503 before the socket is closed.
 _REFUSAL_GRACE = 1.0
@@ -157,7 +159,7 @@ def fit_to_open_files(max_connections: int) -> int:
     The soft limit is first raised to the hard one (as far as the system allows).
     """
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = max_connections + RESERVED_FILES
+    wanted = FILES_PER_CONNECTION * max_connections + RESERVED_FILES
     if soft != resource.RLIM_INFINITY and soft < wanted:
         target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
         try:
@@ -167,7 +169,7 @@ def fit_to_open_files(max_connections: int) -> int:
             pass
     if soft == resource.RLIM_INFINITY or soft >= wanted:
         return max_connections
-    fitted = max(1, soft - RESERVED_FILES)
+    fitted = max(1, (soft - RESERVED_FILES) // FILES_PER_CONNECTION)
     log.warning(
         "the open-file limit is %d: serving at most %d connections instead of %d "
         "(raise 'ulimit -n' to allow more)",

@@ -24,7 +24,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -34,7 +34,7 @@ from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from dckg import __version__, jsontext
-from dckg.errors import UsageError
+from dckg.errors import QueryTimeout, UsageError
 from dckg.namespaces import DCKG, ID
 from dckg.reconcile import Candidate, Reconciler, reconciler_for
 from dckg.reconcile.countries import parse_country
@@ -285,8 +285,17 @@ class Service:
     def index(self) -> SearchIndex:
         return search_index_for(self.store, self.digest)
 
-    def answer(self, batch: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-        """The result batch of a query batch (checked by :func:`check_batch`)."""
+    def answer(
+        self, batch: Mapping[str, Mapping[str, Any]], *, timeout: float | None = None
+    ) -> dict[str, Any]:
+        """The result batch of a query batch (checked by :func:`check_batch`).
+
+        With a ``timeout`` (seconds), a batch still running then is stopped between two of
+        its queries: :class:`~dckg.errors.QueryTimeout`. The indexes, built once for each
+        state of the store, are built before the time starts.
+        """
+        self.index, self.reconciler  # noqa: B018 - built now, outside the time limit
+        deadline = None if timeout is None else time.monotonic() + timeout
         planned = {}
         for key, query in batch.items():
             where = f"queries.{key}"
@@ -296,7 +305,16 @@ class Service:
                 _limit(query, where),
                 *_properties(query, where, self.index),
             )
-        return {key: {"result": self.one(*plan)} for key, plan in planned.items()}
+        answers = {}
+        for key, plan in planned.items():
+            if deadline is not None and time.monotonic() > deadline:
+                raise QueryTimeout(
+                    f"the reconciliation batch ran past the time limit of {timeout:g} s "
+                    f"(DCKG_RECONCILE_TIMEOUT) after {len(answers)} of its {len(planned)} "
+                    "queries and was stopped; send fewer queries per batch"
+                )
+            answers[key] = {"result": self.one(*plan)}
+        return answers
 
     def one(
         self,
@@ -515,7 +533,8 @@ async def reconcile_service(request: Request) -> Response:
         if batch is None:
             return _jsonp(request, manifest(base_url(request)))
         service = await run_in_threadpool(service_of, request)
-        answer = await run_in_threadpool(service.answer, batch)
+        timeout = request.app.state.settings.reconcile_timeout
+        answer = await run_in_threadpool(partial(service.answer, batch, timeout=timeout))
     except BadRequest as error:
         return _bad(error)
     return _jsonp(request, answer)

@@ -7,13 +7,18 @@
 * Results by ``Accept`` (or ``format=``): SPARQL JSON, XML, CSV, TSV for SELECT and ASK;
   Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE; 406 otherwise.
 * ``GET /sparql`` without a query: the SPARQL Service Description (Turtle).
+* An answer is never cut silently: without a row cap, it is sent whole within the time limit
+  and the byte cap (``DCKG_MAX_RESULT_BYTES``), or refused with **507** when larger. With
+  ``truncate=true`` (in the URL or the form) the client accepts a cut answer instead: at most
+  ``DCKG_MAX_RESULTS`` rows and the byte cap, marked by ``Dckg-Truncated`` (the web page's
+  editor asks so).
 * An update (``update=`` or ``application/sparql-update``) is refused with 400: this is
   a read-only query service (SPARQL 1.1 Protocol §2.2 is not offered here).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import sys
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -67,6 +72,7 @@ async def sparql_get(
     queries = request.query_params.getlist("query")
     if request.query_params.getlist("update"):
         raise UsageError(READ_ONLY)
+    truncate = _truncate(request.query_params.getlist("truncate"))
     if not queries:
         if _wants_page(request):
             root = str(request.scope.get("root_path", "")).rstrip("/")
@@ -79,7 +85,13 @@ async def sparql_get(
     if len(queries) > 1:
         raise UsageError("give exactly one 'query' parameter")
     return await answer(
-        request, engine, settings, queries[0], default_graph_uri or [], named_graph_uri or []
+        request,
+        engine,
+        settings,
+        queries[0],
+        default_graph_uri or [],
+        named_graph_uri or [],
+        truncate=truncate,
     )
 
 
@@ -126,6 +138,7 @@ async def sparql_post(
             text,
             params.getlist("default-graph-uri"),
             params.getlist("named-graph-uri"),
+            truncate=_truncate(params.getlist("truncate")),
         )
     if media == "application/x-www-form-urlencoded":
         form = parse_qs(_decode(body, "the form"), keep_blank_values=True)
@@ -141,6 +154,7 @@ async def sparql_post(
             queries[0],
             form.get("default-graph-uri", []),
             form.get("named-graph-uri", []),
+            truncate=_truncate(request.query_params.getlist("truncate") + form.get("truncate", [])),
         )
     raise UnsupportedMediaType(
         f"cannot read a {media or 'body without Content-Type'}: send "
@@ -154,6 +168,18 @@ def _wants_page(request: Request) -> bool:
     named = any(r.media in formats.HTML.all_media_types for r in formats.parse_accept(accept))
     offers = (formats.HTML, *formats.offers(formats.GRAPH))
     return named and formats.negotiate(accept, offers) is formats.HTML
+
+
+def _truncate(values: list[str]) -> bool:
+    """Whether the client accepts a cut answer (``truncate=true``); by default it does not.
+
+    >>> _truncate([]), _truncate(["true"]), _truncate(["false", "false"])
+    (False, True, False)
+    """
+    wanted = {value.strip().lower() for value in values}
+    if not wanted <= {"true", "false"} or len(wanted) > 1:
+        raise UsageError(f"truncate: give true or false, not {', '.join(sorted(values))!r}")
+    return wanted == {"true"}
 
 
 def _decode(body: bytes, what: str) -> str:
@@ -180,8 +206,11 @@ async def answer(
     query: str,
     default_graphs: list[str],
     named_graphs: list[str],
+    *,
+    truncate: bool = False,
 ) -> Response:
-    """Check a query, run it on the engine and stream its results.
+    """Check a query, run it on the engine and send its results (see the module's text for
+    ``truncate``).
 
     Nothing here reads the query text beyond its length: the ``SERVICE`` check, parsing and
     running all happen in a query worker, under the time limit.
@@ -210,12 +239,14 @@ async def answer(
         named_graphs=named or None,
         accept=accept,
         format_name=format_name,
-        max_results=settings.max_results,
+        max_results=settings.max_results if truncate else sys.maxsize,
         max_result_bytes=settings.max_result_bytes,
         check_services=True,
         service_allowlist=settings.service_allowlist,
+        hold=True,
     )
-    return await stream(request, engine, job, settings.query_timeout, client_of(request))
+    timeout = settings.query_timeout
+    return await respond(request, engine, job, timeout, client_of(request), truncate=truncate)
 
 
 def client_of(request: Request) -> str:
@@ -223,11 +254,4 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-async def stream(
-    request: Request, engine: Engine, job: Job, timeout: float, client: str = ""
-) -> Response:
-    """Answer with a job's results: whole, with the headers of :mod:`dckg.api.answers`."""
-    return await respond(request, engine, replace(job, hold=True), timeout, client)
-
-
-__all__ = ["QueryError", "answer", "router", "stream"]
+__all__ = ["QueryError", "answer", "router"]

@@ -5,13 +5,23 @@
 writes nothing. ``POST /contributions`` validates and merges, and needs
 ``Authorization: Bearer <DCKG_WRITE_TOKEN>``; with no token configured, writing over HTTP
 is disabled (403).
+
+A validation costs what a query may cost, and no more: it runs in a query worker (taking
+its turn among the queries, see :class:`~dckg.sparql.engine.Admission`), under the query
+time limit (``DCKG_QUERY_TIMEOUT``, then **504**) and the worker's memory cap
+(``DCKG_QUERY_MEMORY_MB``, then **507**), and it is stopped (its worker killed and replaced)
+as soon as the client leaves. Over a remote store, whose data the workers cannot reach, it
+runs in a thread of the server; the client gets **504** at the time limit.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime
 import hmac
 import json
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,13 +30,20 @@ from starlette.concurrency import run_in_threadpool
 
 from dckg.api.deps import get_engine, get_settings, get_store
 from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
-from dckg.errors import ValidationFailed
+from dckg.api.sparql import client_of
+from dckg.errors import QueryTimeout, ValidationFailed
 from dckg.sparql import formats
-from dckg.sparql.engine import Engine
+from dckg.sparql.engine import Engine, ProcessEngine, Run
+from dckg.sparql.errors import MemoryExceeded
 from dckg.sparql.settings import Settings
+from dckg.sparql.worker import Validation
 from dckg.store.base import Store
 
 router = APIRouter(tags=["validation"])
+log = logging.getLogger("dckg.api")
+
+#: Seconds between two looks at whether the client of a validation is still there.
+DISCONNECT_POLL = 0.25
 
 #: Contribution formats by request media type (names as ``bytes_input`` takes them), from
 #: the one format registry.
@@ -81,8 +98,7 @@ def _sources(body: bytes, fmt: str, name: str) -> list[Any]:
 
 
 def _report_response(request: Request, report: Any) -> Response:
-    chosen = formats.negotiate(request.headers.get("accept"), (_JSON_REPORT, formats.TURTLE))
-    if chosen is formats.TURTLE:
+    if _wants_turtle(request):
         return Response(report.to_turtle(), media_type="text/turtle")
     body = report.to_json()
     if isinstance(body, str):
@@ -90,21 +106,84 @@ def _report_response(request: Request, report: Any) -> Response:
     return JSONResponse(body)
 
 
+class ClientClosed(HTTPProblem):
+    """The client left before its answer was ready (nothing is sent)."""
+
+    status = 499
+
+
 @router.post("/validate", summary="Validate a contribution (writes nothing)", openapi_extra=_BODY)
 async def validate(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
     name: Annotated[str, Query(description="A name for the input, used in messages.")] = "body",
 ) -> Response:
     """The SHACL report of a contribution checked against the shapes and the graph."""
     body, fmt = await _read(request)
     run_validation = _validation().validate
+    timeout = settings.query_timeout
+    if not isinstance(engine, ProcessEngine):  # a remote store: its data is out of reach
 
-    def check() -> Any:
-        return run_validation(store, _sources(body, fmt, name))
+        def check() -> Any:
+            return run_validation(store, _sources(body, fmt, name))
 
-    report = await run_in_threadpool(check)
-    return _report_response(request, report)
+        try:
+            report = await asyncio.wait_for(run_in_threadpool(check), timeout)
+        except TimeoutError:
+            raise QueryTimeout(_too_long(timeout)) from None
+        return _report_response(request, report)
+    turtle = _wants_turtle(request)
+    job = Validation(body=body, fmt=fmt, name=name, turtle=turtle)
+    run = await run_in_threadpool(engine.begin, job, timeout, client_of(request))
+    try:
+        answer = await _unless_gone(request, run)
+    except QueryTimeout:
+        raise QueryTimeout(_too_long(timeout)) from None
+    except MemoryExceeded:
+        mib = settings.query_memory_mb
+        raise MemoryExceeded(
+            f"the validation needed more memory than a query may use ({mib} MiB, "
+            "DCKG_QUERY_MEMORY_MB) and was stopped; split the contribution into smaller files"
+        ) from None
+    finally:
+        run.close()
+    assert run.head is not None
+    return Response(answer, media_type=run.head.media_type)
+
+
+def _too_long(timeout: float) -> str:
+    return (
+        f"the validation ran past the time limit of {timeout:g} s (DCKG_QUERY_TIMEOUT) and "
+        "was stopped; split the contribution into smaller files"
+    )
+
+
+def _wants_turtle(request: Request) -> bool:
+    chosen = formats.negotiate(request.headers.get("accept"), (_JSON_REPORT, formats.TURTLE))
+    return chosen is formats.TURTLE
+
+
+def _collect(run: Run) -> bytes:
+    """The whole answer of a run (blocking)."""
+    run.read_head()
+    return run.first + b"".join(run.chunks())
+
+
+async def _unless_gone(request: Request, run: Run) -> bytes:
+    """The answer of ``run``; the run is stopped as soon as the client leaves."""
+    task = asyncio.ensure_future(run_in_threadpool(_collect, run))
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL)
+        if done:
+            return task.result()
+        if await request.is_disconnected():
+            log.info("a validation was stopped: its client left (%s)", client_of(request))
+            run.close()
+            with contextlib.suppress(Exception):
+                await task
+            raise ClientClosed("the client left before the report was ready")
 
 
 def check_token(request: Request, settings: Settings) -> None:

@@ -1,19 +1,24 @@
 """Answers that may be reused: validators from the store's state, and a bounded result cache.
 
 The graph is read far more often than it is written, so an answer stays right until the
-store changes. :func:`validator` turns what was asked (query, bindings, dataset, format,
+store changes. :func:`request_key` turns what was asked (query, bindings, dataset, format,
 limits) and the store's state into an ``ETag``; a client that sends it back in
 ``If-None-Match`` is told ``304 Not Modified`` without the query running. The same key
-finds a finished answer in a :class:`ResultCache`, bounded in entries and in bytes, that
-forgets the oldest first.
+finds a finished answer in a :class:`ResultCache`, bounded in entries and in bytes (each
+entry counts its body, its key and :data:`ENTRY_OVERHEAD`, so that even empty answers add
+up), that forgets the least recently used first.
 
->>> cache = ResultCache(max_bytes=10, max_entry_bytes=8)
+>>> cache = ResultCache(max_bytes=2000, max_entry_bytes=8, max_entries=2)
 >>> cache.put("a", Answer("text/csv", b"x,y"))
 >>> cache.get("a").body, cache.get("b")
 (b'x,y', None)
 >>> cache.put("big", Answer("text/csv", b"123456789"))
 >>> cache.get("big") is None
 True
+>>> cache.put("b", Answer("text/csv", b""))
+>>> cache.put("c", Answer("text/csv", b""))
+>>> len(cache), cache.get("a") is None
+(2, True)
 """
 
 from __future__ import annotations
@@ -24,9 +29,12 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-#: Bytes of answers kept at most, and the largest answer kept.
+#: Bytes of answers kept at most, the largest answer kept, and answers kept at most.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024
+DEFAULT_MAX_ENTRIES = 4096
+#: Bytes an entry costs beyond its body and key (the objects that hold it), counted so.
+ENTRY_OVERHEAD = 512
 
 
 @dataclass(frozen=True)
@@ -98,17 +106,32 @@ def matches(if_none_match: str | None, tag: str) -> bool:
     return "*" in wanted or tag.removeprefix("W/") in wanted
 
 
+def cost(key: str, answer: Answer) -> int:
+    """The bytes an entry counts for: its body, its key, its media type and
+    :data:`ENTRY_OVERHEAD`.
+
+    >>> cost("k", Answer("text/csv", b"abc"))
+    524
+    """
+    return len(answer.body) + len(key) + len(answer.media_type) + ENTRY_OVERHEAD
+
+
 class ResultCache:
-    """Finished answers by key, least recently used forgotten first."""
+    """Finished answers by key, least recently used forgotten first, at most
+    ``max_entries`` of them and ``max_bytes`` in all (see :func:`cost`)."""
 
     def __init__(
         self,
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
     ) -> None:
+        if max_entries < 1 or max_bytes < 1:
+            raise ValueError("a result cache holds at least one entry of at least one byte")
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
+        self.max_entries = max_entries
         self._entries: OrderedDict[str, Answer] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -128,19 +151,25 @@ class ResultCache:
             self.hits += 1
             return answer
 
+    @property
+    def bytes(self) -> int:
+        """What the entries cost now (:func:`cost`)."""
+        return self._bytes
+
     def put(self, key: str, answer: Answer) -> None:
-        size = len(answer.body)
-        if size > self.max_entry_bytes:
+        if len(answer.body) > self.max_entry_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= len(old.body)
+                self._bytes -= cost(key, old)
             self._entries[key] = answer
-            self._bytes += size
-            while self._bytes > self.max_bytes and self._entries:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.body)
+            self._bytes += cost(key, answer)
+            while self._entries and (
+                self._bytes > self.max_bytes or len(self._entries) > self.max_entries
+            ):
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self._bytes -= cost(dropped_key, dropped)
 
     def clear(self) -> None:
         with self._lock:

@@ -46,11 +46,11 @@ from typing import Any
 
 import pyoxigraph
 
-from dckg.errors import QueryError, QueryTimeout, StoreError
+from dckg.errors import InternalError, QueryError, QueryTimeout, StoreError
 from dckg.sparql import worker
 from dckg.sparql.errors import Busy, MemoryExceeded, NoWorker, from_worker
 from dckg.sparql.settings import Settings
-from dckg.sparql.worker import Head, Job, Limits
+from dckg.sparql.worker import Head, Job, Limits, Validation
 from dckg.store.base import Store
 from dckg.store.embedded import EmbeddedStore
 
@@ -70,6 +70,11 @@ AT_CAP_MARGIN = 2 * 1024 * 1024
 PREEMPT_AFTER = 1.0
 #: Seconds a client counts as present after its last query started.
 PRESENT_FOR = 10.0
+#: Seconds a worker that reported an error has to answer a health check.
+HEALTH_TIMEOUT = 2.0
+#: Errors after which a worker is replaced rather than checked: what is left of it (its
+#: memory, its state after a bug) is not worth keeping.
+RECYCLE_AFTER: tuple[type[Exception], ...] = (MemoryExceeded, InternalError)
 
 
 class _Ticket:
@@ -242,6 +247,10 @@ class Run(ABC):
     def _abandon(self) -> None:
         """Stop the query now, whatever it is doing."""
 
+    def _failed(self, error: Exception) -> None:
+        """The query ended with an error its worker reported."""
+        self._release()
+
     def _next(self) -> tuple[bytes, bytes]:
         remaining = self.deadline - time.monotonic()
         message = self._receive(remaining) if remaining > 0 else None
@@ -255,8 +264,9 @@ class Run(ABC):
         tag, body = message[:1], message[1:]
         if tag == b"X":
             self.done = True
-            self._release()
-            raise from_worker(*pickle.loads(body))
+            error = from_worker(*pickle.loads(body))
+            self._failed(error)
+            raise error
         return tag, body
 
     def read_head(self) -> Head:
@@ -422,6 +432,10 @@ class _ProcessRun(Run):
         self._engine.release(self._worker)
         self._leave()
 
+    def _failed(self, error: Exception) -> None:
+        self._engine.after_error(self._worker, error)
+        self._leave()
+
     def _abandon(self) -> None:
         self._engine.discard(self._worker)
         self._leave()
@@ -450,6 +464,8 @@ class ProcessEngine(Engine):
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._generation = 0
+        #: Workers being started now (counted so that the pool is topped up, never over).
+        self._pending = 0
         self._started = False
         self._paused = False
         self._closed = False
@@ -518,6 +534,12 @@ class ProcessEngine(Engine):
         code = w.process.exitcode
         if w.killed:
             code = None
+        else:
+            log.warning(
+                "query worker %s stopped while running a query (exit code %s); starting another",
+                w.process.pid,
+                code,
+            )
         if code in (3, -signal.SIGABRT, -signal.SIGKILL) and self.limits.memory_bytes:
             return self.memory_exceeded()
         if code == -signal.SIGSEGV:
@@ -535,30 +557,60 @@ class ProcessEngine(Engine):
             w = self._spawn()
         except StoreError as error:
             with self._lock:
+                self._pending -= 1
                 self._start_error = error
+            log.error("%s", error)
             # Wake a query waiting for a worker: with none running, it fails now.
             self._idle.put(_NO_WORKER)
             return
         with self._lock:
-            if self._closed or self._paused or w.generation != self._generation:
-                w.kill()
-                return
-            self._all.add(w)
-            self._start_error = None  # a worker runs: an earlier failure no longer stands
+            self._pending -= 1
+            stale = self._closed or self._paused or w.generation != self._generation
+            if not stale:
+                self._all.add(w)
+                self._start_error = None  # a worker runs: an earlier failure no longer stands
+        if stale:
+            w.kill()
+            self._top_up()  # started for an earlier state of the store: another takes its place
+            return
         self._idle.put(w)
+
+    def _top_up(self) -> list[threading.Thread]:
+        """Start workers in the background until the pool is full again; the threads."""
+        with self._lock:
+            if self._closed or self._paused or not self._started:
+                return []
+            missing = max(self.size - len(self._all) - self._pending, 0)
+            self._pending += missing
+        threads = [
+            threading.Thread(target=self._add, daemon=True, name="dckg-worker-start")
+            for _ in range(missing)
+        ]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def workers(self) -> int:
+        """Workers running now (idle or busy), not counting those being started."""
+        with self._lock:
+            return len(self._all)
 
     def warm_up(self) -> None:
         with self._lock:
             if self._started or self._closed or self._paused:
                 return
             self._started = True
-        threads = [threading.Thread(target=self._add, daemon=True) for _ in range(self.size)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
+        for thread in self._top_up():
             thread.join()
 
     def start(self, job: Job, timeout: float, client: str = "") -> Run:
+        run = self.begin(job, timeout, client)
+        run.read_head()
+        return run
+
+    def begin(self, job: Job | Validation, timeout: float, client: str = "") -> Run:
+        """Send a job to a worker; returns at once, before its head (blocking while it
+        waits for a worker). The caller reads the head, or closes the run to stop it."""
         deadline = time.monotonic() + timeout
         self.admission.enter(client, deadline)
         try:
@@ -573,7 +625,6 @@ class ProcessEngine(Engine):
             run.done = True
             run._abandon()
             raise StoreError("a query worker stopped; try again") from None
-        run.read_head()
         return run
 
     def _acquire(self, deadline: float) -> _Worker:
@@ -581,9 +632,11 @@ class ProcessEngine(Engine):
         while True:
             remaining = deadline - time.monotonic()
             try:
-                w = self._idle.get(timeout=max(remaining, 0.0)) if remaining > 0 else None
+                w = self._idle.get(timeout=min(remaining, 1.0)) if remaining > 0 else None
             except queue.Empty:
-                w = None
+                # Whatever became of a worker, the pool is full again before long.
+                self._top_up()
+                continue
             if w is None:
                 raise Busy(f"all {self.size} query workers stayed busy; try again shortly")
             if w is _NO_WORKER:
@@ -594,9 +647,18 @@ class ProcessEngine(Engine):
                 if none_left and error is not None:
                     raise NoWorker(f"{error} (no query worker could start)")
                 continue
-            if w.generation == self._generation and w.process.is_alive():
+            if w.generation != self._generation:
+                self.discard(w, replace=False)
+            elif w.process.is_alive():
                 return w
-            self.discard(w, replace=False)
+            else:
+                w.process.join(1)
+                log.warning(
+                    "query worker %s had stopped while idle (exit code %s); starting another",
+                    w.process.pid,
+                    w.process.exitcode,
+                )
+                self.discard(w)
 
     def release(self, w: _Worker) -> None:
         """A worker finished its query normally."""
@@ -605,16 +667,48 @@ class ProcessEngine(Engine):
         else:
             self.discard(w, replace=False)
 
+    def after_error(self, w: _Worker, error: Exception) -> None:
+        """A worker reported an error: replaced after the errors that may leave it unfit
+        (:data:`RECYCLE_AFTER`), else checked (in the background) before it takes another."""
+        if isinstance(error, RECYCLE_AFTER):
+            log.warning(
+                "query worker %s reported %s (%s); it is replaced",
+                w.process.pid,
+                type(error).__name__,
+                str(error)[:200],
+            )
+            self.discard(w)
+            return
+        threading.Thread(
+            target=self._check, args=(w,), daemon=True, name="dckg-worker-check"
+        ).start()
+
+    def _check(self, w: _Worker) -> None:
+        """Back to the pool if the worker answers a health check in time, else replaced."""
+        try:
+            w.conn.send_bytes(worker.PING)
+            healthy = w.conn.poll(HEALTH_TIMEOUT) and w.conn.recv_bytes() == worker.PING
+        except (EOFError, OSError):
+            healthy = False
+        if healthy and w.process.is_alive() and not w.at_cap():
+            self.release(w)
+            return
+        if w.generation == self._generation and not w.killed:
+            log.warning(
+                "query worker %s failed its health check after an error; it is replaced",
+                w.process.pid,
+            )
+        self.discard(w)
+
     def discard(self, w: _Worker, *, replace: bool = True) -> None:
         """Kill a worker; start another in its place (in the background)."""
         with self._lock:
             known = w in self._all
             self._all.discard(w)
-            replace = replace and known and not (self._closed or self._paused)
             current = w.generation == self._generation
         w.kill()
-        if replace and current:
-            threading.Thread(target=self._add, daemon=True, name="dckg-respawn").start()
+        if replace and known and current:
+            self._top_up()
 
     def _stop_all(self) -> None:
         with self._lock:

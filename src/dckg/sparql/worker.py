@@ -6,9 +6,11 @@ writing. Messages to the server are byte strings tagged by their first byte: ``H
 (media type, kind of result), the first chunk of the body and, when the whole body fits in
 that chunk, the end; ``D`` a further chunk; ``E`` the end (rows written, what capped the
 result, if anything); ``X`` an error (class name, message). A small result is thus one
-message. Errors cross the process boundary as text (:mod:`dckg.sparql.errors`): an
-unexpected one is logged here and reported as an internal error. This module imports
-nothing heavy, so a fresh worker starts fast.
+message. Between queries, the server may send :data:`PING` (a health check, after a query
+that failed): a worker that is well answers it at once. Errors cross the process boundary
+as text (:mod:`dckg.sparql.errors`): an unexpected one is logged here and reported as an
+internal error; after running out of memory a worker reports it and ends. This module
+imports nothing heavy, so a fresh worker starts fast.
 
 A worker started with ``isolate_network`` first moves into a network namespace of its own
 (Linux ``unshare(CLONE_NEWNET)``, or with an unprivileged user namespace where only that is
@@ -27,7 +29,7 @@ import os
 import pickle
 import re
 import resource
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -58,6 +60,8 @@ _UPDATE = re.compile(
 #: What capped a result: its number of rows, its size in bytes, or a remote store that sent
 #: only part of its answer.
 ROWS, BYTES, REMOTE = "rows", "bytes", "remote"
+#: A health check: the server sends it, an idle worker that is well sends it back.
+PING = b"P"
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Job:
     accept: Sequence[str] = ("*/*",)
     format_name: str | None = None
     max_results: int = 100_000
-    #: Bytes of terms (N-Triples size) a result may hold; ``None``: no limit.
+    #: Bytes the serialised answer may take (its body); ``None``: no limit.
     max_result_bytes: int | None = None
     #: Check ``SERVICE`` clauses against ``service_allowlist`` before running.
     check_services: bool = False
@@ -81,12 +85,28 @@ class Job:
     check_only: bool = False
     #: Rows (or triples) skipped before the first one written: paging.
     offset: int = 0
-    #: Send nothing before the end, so the head says whether a cap cut the result.
+    #: The caller keeps the whole answer before it responds (the HTTP API spools it, so that
+    #: the response's status and headers can say whether a cap cut it). The worker streams
+    #: it all the same; the flag is part of what identifies an answer.
     hold: bool = False
 
     def __post_init__(self) -> None:
         accept = (self.accept,) if isinstance(self.accept, str) else tuple(self.accept)
         object.__setattr__(self, "accept", accept or ("*/*",))
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A contribution to check against the shapes and the store (``POST /validate``): run
+    in a worker like a query, under the same time limit and memory cap."""
+
+    body: bytes
+    #: The contribution's format, as :func:`dckg.validation.bytes_input` takes it.
+    fmt: str
+    #: The input's name, used in messages.
+    name: str = "body"
+    #: The report as Turtle (a SHACL validation report), else as JSON.
+    turtle: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,10 +132,13 @@ class Stopped(Exception):
     """Raised by ``send`` when the caller gave up on the query (a time limit, a client gone)."""
 
 
-def execute(store: Store, job: Job, send: Send) -> None:
+def execute(store: Store, job: Job | Validation, send: Send) -> None:
     """Run ``job`` on ``store`` and send its results as tagged messages."""
     calls_out = False
     try:
+        if isinstance(job, Validation):
+            _validate(store, job, send)
+            return
         if job.check_services:
             calls_out = _check(store, job) > 0
         if job.check_only:
@@ -125,7 +148,13 @@ def execute(store: Store, job: Job, send: Send) -> None:
     except Stopped:
         raise
     except MemoryError:
-        _report(send, MemoryExceeded("the query needed more memory"))
+        _report(
+            send,
+            MemoryExceeded(
+                "the query needed more memory than a query may use (DCKG_QUERY_MEMORY_MB) "
+                "and was stopped; make it more selective, or ask for fewer or shorter columns"
+            ),
+        )
         raise
     except DckgError as error:
         _report(send, error, _safe(str(error), calls_out))
@@ -136,6 +165,21 @@ def execute(store: Store, job: Job, send: Send) -> None:
         log.exception("unexpected error while running a query")
         message = f"internal error ({type(error).__name__}): {error}"
         _report(send, InternalError(_safe(message, calls_out)))
+
+
+def _validate(store: Store, job: Validation, send: Send) -> None:
+    """The SHACL report of a contribution, as one message."""
+    # Imported here, by the first validation a worker runs: queries never need it.
+    from dckg.validation import bytes_input, validate
+
+    report = validate(store, [bytes_input(job.body, fmt=job.fmt, name=job.name)])
+    if job.turtle:
+        head, body = Head("text/turtle", "report", "turtle"), report.to_turtle().encode()
+    else:
+        head, body = Head("application/json", "report", "json"), report.to_json().encode()
+    out = _Output(send, head)
+    out.writer.write(body)
+    out.end(len(report.results), None)
 
 
 def _report(send: Send, error: DckgError, message: str | None = None) -> None:
@@ -189,7 +233,7 @@ def _execute(store: Store, job: Job, send: Send) -> None:
         raise
     if isinstance(result, QueryBoolean):
         fmt = _format(job, formats.BOOLEAN)
-        out = _Output(send, Head(fmt.media_type, formats.BOOLEAN, fmt.name), hold=job.hold)
+        out = _Output(send, Head(fmt.media_type, formats.BOOLEAN, fmt.name))
         writers.write_boolean(result, fmt, out.writer)
         out.end(1, None)
         return
@@ -203,53 +247,27 @@ def _execute(store: Store, job: Job, send: Send) -> None:
     # while finding it still get their own status.
     first = next(rows, None)
     items = writers.prepend(first, rows) if first is not None else iter(())
-    sized = _ByteCap(items, job.max_result_bytes)
-    out = _Output(send, Head(fmt.media_type, kind, fmt.name), hold=job.hold)
+    out = _Output(send, Head(fmt.media_type, kind, fmt.name), limit=job.max_result_bytes)
     if isinstance(result, QueryTriples):
-        n, capped = writers.write_graph(sized, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
+        n, capped = writers.write_graph(items, fmt, out.writer, job.max_results)  # type: ignore[arg-type]
     else:
         variables = [v.value for v in result.variables]
-        n, capped = writers.write_solutions(variables, sized, fmt, out.writer, job.max_results)
-    cut = BYTES if sized.hit else ROWS if capped else None
+        n, capped = writers.write_solutions(variables, items, fmt, out.writer, job.max_results)
+    cut = BYTES if out.writer.full else ROWS if capped else None
     if cut is None and store.truncation() is not None:
         cut = REMOTE
     out.end(n, cut)
 
 
-class _ByteCap:
-    """Passes rows on while their terms add up to at most ``cap`` bytes (N-Triples size)."""
-
-    def __init__(self, items: Iterable[object], cap: int | None) -> None:
-        self._items = items
-        self._cap = cap
-        self.total = 0
-        self.hit = False
-
-    def __iter__(self) -> Iterator[object]:
-        if self._cap is None:
-            yield from self._items
-            return
-        for item in self._items:
-            self.total += sum(len(str(term).encode()) for term in item if term is not None)  # type: ignore[attr-defined]
-            if self.total > self._cap:
-                self.hit = True
-                return
-            yield item
-
-
 class _Output:
     """Sends the head with the first chunk, and the end with the last one if it can."""
 
-    def __init__(self, send: Send, head: Head, *, hold: bool = False) -> None:
+    def __init__(self, send: Send, head: Head, *, limit: int | None = None) -> None:
         self._send = send
         self._head: Head | None = head
-        self._held: list[bytes] | None = [] if hold else None
-        self.writer = writers.ChunkWriter(self._chunk)
+        self.writer = writers.ChunkWriter(self._chunk, limit=limit)
 
     def _chunk(self, data: bytes) -> None:
-        if self._held is not None:
-            self._held.append(data)
-            return
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, data, None)))
             self._head = None
@@ -257,7 +275,7 @@ class _Output:
             self._send(b"D" + data)
 
     def end(self, rows: int, capped: str | None) -> None:
-        rest = b"".join([*(self._held or ()), self.writer.take()])
+        rest = self.writer.take()
         if self._head is not None:
             self._send(b"H" + pickle.dumps((self._head, rest, (rows, capped))))
             self._head = None
@@ -372,7 +390,10 @@ def serve(conn: Connection, open_store: Callable[[], Store], limits: Limits = Li
             message = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        job: Job = pickle.loads(message)
+        if message == PING:
+            conn.send_bytes(PING)
+            continue
+        job: Job | Validation = pickle.loads(message)
         try:
             execute(store, job, conn.send_bytes)
         except MemoryError:

@@ -2,7 +2,14 @@
 
 SPARQL JSON, XML, CSV and TSV are written here (pyoxigraph only writes whole result
 sets); graphs go through pyoxigraph's own streaming serialisers. Each writer stops at a
-row cap and says whether it had to.
+row cap, and at the byte cap of its :class:`ChunkWriter` (``limit``: the bytes of the body,
+as serialised), and says whether it had to; the document it writes stays well-formed.
+
+A row of solutions is serialised before it is written: one that would take the body past
+the byte cap is left out, so the body never exceeds it (unless the head and foot of the
+document alone do). A graph's serialiser (pyoxigraph's) buffers up to
+:data:`SERIALISER_BUFFER` bytes itself, so triples stop while what is written, that buffer
+and the next triple's N-Triples size fit: within a few bytes of the cap.
 """
 
 from __future__ import annotations
@@ -19,22 +26,43 @@ from dckg.namespaces import PREFIXES
 from dckg.sparql.formats import Format
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Bytes pyoxigraph's serialisers hold before they write.
+SERIALISER_BUFFER = 8192
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class ChunkWriter:
-    """A binary sink that hands on chunks of about ``size`` bytes (or older than ``age`` s)."""
+    """A binary sink that hands on chunks of about ``size`` bytes (or older than ``age`` s).
 
-    def __init__(self, send: Callable[[bytes], None], *, size: int = 65536, age: float = 0.25):
+    ``limit`` is the byte cap of what the writers put in it (``None``: none); ``written``
+    counts the bytes written so far, ``full`` says whether a writer stopped at the cap.
+    """
+
+    def __init__(
+        self,
+        send: Callable[[bytes], None],
+        *,
+        size: int = 65536,
+        age: float = 0.25,
+        limit: int | None = None,
+    ):
         self._send = send
         self._size = size
         self._age = age
         self._parts: list[bytes] = []
         self._buffered = 0
         self._since = time.monotonic()
+        self.limit = limit
+        self.written = 0
+        self.full = False
+
+    def fits(self, more: int) -> bool:
+        """Whether ``more`` bytes can still be written within the cap."""
+        return self.limit is None or self.written + more <= self.limit
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         data = bytes(data)
+        self.written += len(data)
         if not self._parts:
             self._since = time.monotonic()
         self._parts.append(data)
@@ -67,37 +95,56 @@ def write_boolean(result: QueryBoolean, fmt: Format, out: ChunkWriter) -> None:
 def write_solutions(
     variables: list[str], rows: Iterable[object], fmt: Format, out: ChunkWriter, cap: int
 ) -> tuple[int, bool]:
-    """Solutions in a SPARQL results format; returns (rows written, whether capped)."""
-    writer = _SOLUTION_WRITERS[fmt.name]
+    """Solutions in a SPARQL results format; returns (rows written, whether capped).
+
+    Whether the byte cap of ``out`` stopped it is ``out.full``.
+    """
+    head, row, foot = _SOLUTION_WRITERS[fmt.name]
     iterator = iter(rows)
-    limited = islice(iterator, cap)
-    counted = _Counter(limited)
-    writer(variables, counted, out)
-    truncated = counted.n == cap and next(iterator, None) is not None
-    return counted.n, truncated
+    out.write(head(variables))
+    n = 0
+    for item in islice(iterator, cap):
+        data = row(variables, item, n == 0)
+        if not out.fits(len(data) + len(foot)):
+            out.full = True
+            break
+        out.write(data)
+        n += 1
+    out.write(foot)
+    truncated = out.full or (n == cap and next(iterator, None) is not None)
+    return n, truncated
 
 
 def write_graph(
     triples: Iterable[Triple], fmt: Format, out: ChunkWriter, cap: int
 ) -> tuple[int, bool]:
-    """Triples in an RDF format; returns (triples written, whether capped)."""
+    """Triples in an RDF format; returns (triples written, whether capped).
+
+    Whether the byte cap of ``out`` stopped it is ``out.full``.
+    """
     iterator = iter(triples)
-    counted = _Counter(islice(iterator, cap))
+    counted = _Counter(islice(iterator, cap), out)
     options = {"prefixes": PREFIXES} if fmt.name == "turtle" else {}
     serialize(counted, out, fmt.rdf_format, **options)
-    truncated = counted.n == cap and next(iterator, None) is not None
+    truncated = out.full or (counted.n == cap and next(iterator, None) is not None)
     return counted.n, truncated
 
 
 class _Counter:
-    """Counts what goes through an iterator."""
+    """Counts the triples that go through, and stops before one that may not fit in ``out``."""
 
-    def __init__(self, items: Iterator[object]) -> None:
+    def __init__(self, items: Iterator[Triple], out: ChunkWriter) -> None:
         self._items = items
+        self._out = out
         self.n = 0
 
-    def __iter__(self) -> Iterator[object]:
+    def __iter__(self) -> Iterator[Triple]:
         for item in self._items:
+            if self._out.limit is not None and not self._out.fits(
+                SERIALISER_BUFFER + len(str(item).encode()) + 2
+            ):
+                self._out.full = True
+                return
             self.n += 1
             yield item
 
@@ -129,18 +176,17 @@ def _json_term(term: object) -> dict[str, object]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _write_json(variables: list[str], rows: Iterable[object], out: ChunkWriter) -> None:
-    out.write(b'{"head":{"vars":' + json.dumps(variables).encode() + b'},"results":{"bindings":[')
-    first = True
-    for row in rows:
-        binding = {}
-        for name in variables:
-            term = row[name]  # type: ignore[index]
-            if term is not None:
-                binding[name] = _json_term(term)
-        out.write((b"\n" if first else b",\n") + json.dumps(binding).encode())
-        first = False
-    out.write(b"\n]}}\n")
+def _json_head(variables: list[str]) -> bytes:
+    return b'{"head":{"vars":' + json.dumps(variables).encode() + b'},"results":{"bindings":['
+
+
+def _json_row(variables: list[str], row: object, first: bool) -> bytes:
+    binding = {}
+    for name in variables:
+        term = row[name]  # type: ignore[index]
+        if term is not None:
+            binding[name] = _json_term(term)
+    return (b"\n" if first else b",\n") + json.dumps(binding).encode()
 
 
 # -- SPARQL Query Results XML ---------------------------------------------------------
@@ -168,22 +214,21 @@ def _xml_term(term: object) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _write_xml(variables: list[str], rows: Iterable[object], out: ChunkWriter) -> None:
+def _xml_head(variables: list[str]) -> bytes:
     head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-    out.write(
-        (
-            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head>{head}</head><results>\n"
-        ).encode()
-    )
-    for row in rows:
-        cells = []
-        for name in variables:
-            term = row[name]  # type: ignore[index]
-            if term is not None:
-                cells.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
-        out.write(("<result>" + "".join(cells) + "</result>\n").encode())
-    out.write(b"</results></sparql>\n")
+    return (
+        '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        f"<head>{head}</head><results>\n"
+    ).encode()
+
+
+def _xml_row(variables: list[str], row: object, _first: bool) -> bytes:
+    cells = []
+    for name in variables:
+        term = row[name]  # type: ignore[index]
+        if term is not None:
+            cells.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+    return ("<result>" + "".join(cells) + "</result>\n").encode()
 
 
 # -- SPARQL 1.1 Query Results CSV and TSV -----------------------------------------------
@@ -203,11 +248,13 @@ def _csv_cell(term: object) -> str:
     return text
 
 
-def _write_csv(variables: list[str], rows: Iterable[object], out: ChunkWriter) -> None:
-    out.write((",".join(variables) + "\r\n").encode())
-    for row in rows:
-        line = ",".join(_csv_cell(row[name]) for name in variables)  # type: ignore[index]
-        out.write((line + "\r\n").encode())
+def _csv_head(variables: list[str]) -> bytes:
+    return (",".join(variables) + "\r\n").encode()
+
+
+def _csv_row(variables: list[str], row: object, _first: bool) -> bytes:
+    line = ",".join(_csv_cell(row[name]) for name in variables)  # type: ignore[index]
+    return (line + "\r\n").encode()
 
 
 def _tsv_cell(term: object) -> str:
@@ -216,18 +263,26 @@ def _tsv_cell(term: object) -> str:
     return str(term).replace("\t", "\\t")
 
 
-def _write_tsv(variables: list[str], rows: Iterable[object], out: ChunkWriter) -> None:
-    out.write(("\t".join("?" + v for v in variables) + "\n").encode())
-    for row in rows:
-        line = "\t".join(_tsv_cell(row[name]) for name in variables)  # type: ignore[index]
-        out.write((line + "\n").encode())
+def _tsv_head(variables: list[str]) -> bytes:
+    return ("\t".join("?" + v for v in variables) + "\n").encode()
 
 
-_SOLUTION_WRITERS: dict[str, Callable[[list[str], Iterable[object], ChunkWriter], None]] = {
-    "json": _write_json,
-    "xml": _write_xml,
-    "csv": _write_csv,
-    "tsv": _write_tsv,
+def _tsv_row(variables: list[str], row: object, _first: bool) -> bytes:
+    line = "\t".join(_tsv_cell(row[name]) for name in variables)  # type: ignore[index]
+    return (line + "\n").encode()
+
+
+#: A format of solutions: its head (from the variables), a row (from the variables, the
+#: solution and whether it is the first), its foot.
+_SolutionFormat = tuple[
+    Callable[[list[str]], bytes], Callable[[list[str], object, bool], bytes], bytes
+]
+
+_SOLUTION_WRITERS: dict[str, _SolutionFormat] = {
+    "json": (_json_head, _json_row, b"\n]}}\n"),
+    "xml": (_xml_head, _xml_row, b"</results></sparql>\n"),
+    "csv": (_csv_head, _csv_row, b""),
+    "tsv": (_tsv_head, _tsv_row, b""),
 }
 
 

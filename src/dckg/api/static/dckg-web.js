@@ -4,6 +4,9 @@
   "use strict";
   var config = JSON.parse(document.getElementById("dckg-config").textContent);
   var endpoint = new URL(config.endpoint, window.location.href).href;
+  // The editor accepts a cut answer (at most the server's row and byte caps, marked by the
+  // Dckg-Truncated header) rather than none: a browser tab cannot show more anyway.
+  var request = { endpoint: endpoint, method: "POST", args: [{ name: "truncate", value: "true" }] };
   var examples = {};
   config.examples.forEach(function (e) { examples[e.name] = e; });
   var first = config.examples[0];
@@ -281,7 +284,7 @@
   Yasgui.defaults.yasqe.autocompleters = local.slice();
 
   var yasgui = new Yasgui(container, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
+    requestConfig: request,
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: "dckg-yasgui",
@@ -296,7 +299,7 @@
     var tab = yasgui.addTab(true, {
       name: example.name,
       yasqe: { value: example.text },
-      requestConfig: { endpoint: endpoint, method: "POST" },
+      requestConfig: request,
     });
     tab.show();
     tab.setQuery(example.text);
