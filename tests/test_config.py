@@ -204,3 +204,11 @@ def test_the_remote_store_defaults_are_the_settings_defaults() -> None:
     parameters = inspect.signature(RemoteStore).parameters
     for item in dataclasses.fields(RemoteStoreSettings):
         assert parameters[item.name].default == item.default, item.name
+
+
+def test_the_serve_synopsis_names_every_option_with_its_default() -> None:
+    text = settings_docs.synopsis(*settings_docs.SYNOPSES["serve-synopsis"])
+    for param in serve.params:
+        assert f"[{param.opts[0]} " in text, param.opts[0]
+    assert "[--port 8000]" in text and "[--query-workers N]" in text
+    assert text in (ROOT / "README.md").read_text("utf-8")

@@ -37,7 +37,12 @@ TABLES: dict[str, list[Field[Any]]] = {
     "remote": list(fields(RemoteStoreSettings)),
 }
 
-_BLOCK = re.compile(r"(<!-- settings: (\w+) -->\n).*?(<!-- /settings -->)", re.S)
+#: The command synopses kept the same way (a fenced block of the options and defaults).
+SYNOPSES: dict[str, tuple[str, list[Field[Any]]]] = {
+    "serve-synopsis": ("dckg serve", list(fields(Settings))),
+}
+
+_BLOCK = re.compile(r"(<!-- settings: ([\w-]+) -->\n).*?(<!-- /settings -->)", re.S)
 
 _INTRO = """\
 # Settings
@@ -73,6 +78,24 @@ def table(settings: Sequence[Field[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def synopsis(command: str, settings: Sequence[Field[Any]], width: int = 92) -> str:
+    """A fenced synopsis of a command's options: ``[--port 8000]``, or the metavar where
+    the default is not one value (``[--query-workers N]``)."""
+    words = []
+    for item in settings:
+        default = item.default
+        plain = isinstance(default, int | float | str) and not isinstance(default, bool)
+        shown = f"{default:g}" if isinstance(default, float) else str(default)
+        value = shown if plain and default != 0 else item.metadata["metavar"] or "VALUE"
+        words.append(f"[{option_name(item)} {value}]")
+    lines = [command]
+    for word in words:
+        if len(lines[-1]) + 1 + len(word) > width:
+            lines.append(" " * len(command))
+        lines[-1] += " " + word
+    return "```\n" + "\n".join(lines) + "\n```\n"
+
+
 def document() -> str:
     """The text of ``docs/settings.md``: every group, with its table."""
     parts = [_INTRO]
@@ -97,8 +120,11 @@ def update(text: str) -> str:
 
     def current(match: re.Match[str]) -> str:
         name = match.group(2)
+        if name in SYNOPSES:
+            return match.group(1) + synopsis(*SYNOPSES[name]) + match.group(3)
         if name not in TABLES:
-            raise UsageError(f"unknown settings table {name!r}: use {', '.join(TABLES)}")
+            known = ", ".join([*TABLES, *SYNOPSES])
+            raise UsageError(f"unknown settings table {name!r}: use {known}")
         return match.group(1) + table(TABLES[name]) + match.group(3)
 
     return _BLOCK.sub(current, text)
