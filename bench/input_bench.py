@@ -82,6 +82,18 @@ def honest_jsonld(records: int) -> bytes:
     return json.dumps({"@context": context, "@graph": graph}).encode()
 
 
+def deep_rdfxml(levels: int) -> bytes:
+    """Nodes in properties in nodes, ``levels`` elements deep (no entity, valid RDF/XML)."""
+    pairs = levels // 2
+    return (
+        f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:s="http://www.w3.org/2000/01/rdf-schema#">'
+        + '<rdf:Description rdf:about="http://e/n"><s:seeAlso>' * pairs
+        + '<rdf:Description rdf:about="http://e/leaf"/>'
+        + "</s:seeAlso></rdf:Description>" * pairs
+        + "</rdf:RDF>"
+    ).encode()
+
+
 def gzip_bomb(members: int) -> bytes:
     """Gzip members of 64 MiB of spaces each (valid, empty Turtle): about 65 KB a member."""
     import zlib
@@ -168,7 +180,11 @@ def main() -> None:
     smaller = laughs(8)  # 3 × 10^8 characters: what an unguarded parser can still survive
     rdfxml, jsonld = honest_rdfxml(args.records), honest_jsonld(args.records)
     bomb = gzip_bomb(8)  # 512 MiB unpacked
+    deep = deep_rdfxml(20_000)
     rows = [
+        ("RDF/XML nested 20,000 elements deep", "dckg", deep, args.repeat),
+        ("RDF/XML nested 10,000 elements deep", "oxigraph", deep_rdfxml(10_000), 1),
+        ("RDF/XML nested 20,000 elements deep", "oxigraph", deep, 1),
         ("gzip bomb, 512 MiB of spaces", "dckg-gunzip", bomb, args.repeat),
         ("gzip bomb, 512 MiB of spaces", "stdlib-gunzip-unguarded", bomb, 1),
         ("billion laughs, 9 levels (tests/data)", "dckg", attack, args.repeat),

@@ -142,6 +142,21 @@ def test_a_trickled_request_head_is_cut_at_the_idle_timeout(served: Served) -> N
     assert closed and time.monotonic() - started < IDLE + 3
 
 
+@pytest.mark.parametrize(
+    "request_bytes",
+    [b"NOT HTTP AT ALL\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"],
+)
+def test_a_request_uvicorn_cannot_parse_gets_400_with_nosniff(
+    served: Served, request_bytes: bytes
+) -> None:
+    sock = served.connect()
+    sock.sendall(request_bytes)
+    answer = read_all(sock)
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert b"x-content-type-options: nosniff" in answer.lower()
+
+
 def test_a_request_in_progress_is_not_cut(served: Served) -> None:
     sock = served.connect()
     sock.sendall(

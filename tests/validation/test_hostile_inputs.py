@@ -127,6 +127,27 @@ def test_rdf_xml_syntax_errors_name_the_line(body: str, pattern: str, line: int)
     assert caught.value.source == "broken.rdf" and caught.value.line == line
 
 
+def nested_rdfxml(levels: int) -> bytes:
+    """A node in a property in a node…, ``levels`` elements deep below rdf:RDF, one a line."""
+    pairs = (levels - 1) // 2
+    opening = '<rdf:Description rdf:about="http://e/n">\n<s:seeAlso>\n' * pairs
+    closing = "</s:seeAlso>\n</rdf:Description>\n" * pairs
+    inner = '<rdf:Description rdf:about="http://e/leaf"/>\n'
+    return f'<?xml version="1.0"?>\n{RDF_OPEN}{opening}{inner}{closing}</rdf:RDF>\n'.encode()
+
+
+def test_rdf_xml_nested_too_deep_is_refused_naming_the_line() -> None:
+    with pytest.raises(InputError, match="nested more than 256 levels deep") as caught:
+        read(nested_rdfxml(5001), "rdf", name="deep")
+    # rdf:RDF (depth 1) is on line 2, then one element a line: depth 257 is on line 258
+    assert caught.value.source == "deep.rdf" and caught.value.line == 258
+
+
+def test_rdf_xml_nested_within_the_limit_is_read() -> None:
+    parsed = read(nested_rdfxml(255), "rdf")
+    assert len(parsed.triples) == 127  # type: ignore[attr-defined]
+
+
 # -- JSON-LD: nothing dropped silently ----------------------------------------------------
 
 CONTEXT = """{

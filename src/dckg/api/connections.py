@@ -118,6 +118,26 @@ class BoundedH11Protocol(H11Protocol):
         self._disarm()
         super().connection_lost(exc)
 
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request it cannot parse, with the headers of every answer.
+
+        Written raw, as the 503 is: the connection is closed after it. If an answer has
+        begun (a broken chunked body while the app responds), the connection is just closed.
+        """
+        if self.cycle is not None and self.cycle.response_started:
+            self.transport.close()
+            return
+        body = msg.encode("ascii", "replace")
+        head = (
+            "HTTP/1.1 400 Bad Request\r\n"
+            "content-type: text/plain; charset=utf-8\r\n"
+            "x-content-type-options: nosniff\r\n"
+            "connection: close\r\n"
+            f"content-length: {len(body)}\r\n\r\n"
+        )
+        self.transport.write(head.encode() + body)
+        self.transport.close()
+
     # -- the idle timeout ----------------------------------------------------------------
 
     def on_response_complete(self) -> None:
