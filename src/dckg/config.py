@@ -324,7 +324,7 @@ class ServerSettings(Group):
     write_token: str | None = setting(
         None,
         "DCKG_WRITE_TOKEN",
-        "bearer token for POST /contributions, at least 16 characters; "
+        "bearer token for POST, GET and DELETE /contributions, at least 16 characters; "
         "unset: writing over HTTP is disabled (403)",
         check=token,
         metavar="TOKEN",
