@@ -9,6 +9,7 @@ serve`` runs it with uvicorn. One router per resource:
 ``dataset``            ``/.well-known/void``, ``/dataset``, ``/dumps/…``
 ``validate``           ``/validate``, ``/contributions``
 ``linked``, ``web``    ``/id/…``, ``/ontology``, ``/`` (when installed)
+``stewards``           ``/contribute``: the form that validates and contributes
 =====================  ==========================================================
 
 Errors become statuses in :mod:`dckg.api.errors`, nowhere else.
@@ -47,6 +48,7 @@ OPTIONAL_ROUTERS = (
     "dckg.api.web",
     "dckg.api.analytics",
     "dckg.api.reconciliation",
+    "dckg.api.stewards",
 )
 
 

@@ -167,9 +167,16 @@ def get_library(request: Request) -> Mapping[str, object]:
 )
 def index(request: Request) -> HTMLResponse:
     """The SPARQL editor, preloaded with the named queries, and a form per named query."""
+    return editor_page(request)
+
+
+def editor_page(request: Request, shared: Mapping[str, object] | None = None) -> HTMLResponse:
+    """The front page; with ``shared`` (a query of a shared link, see :mod:`dckg.api.shared`)
+    that query is filled in and run as the page opens."""
     root = str(request.scope.get("root_path", "")).rstrip("/")
     queries = query_views(get_library(request))
     config = {
+        "shared": dict(shared) if shared is not None else None,
         "endpoint": f"{root}/sparql",
         "examples": [{"name": q.name, "summary": q.summary, "text": q.text} for q in queries],
         # Where IRIs of the graph are shown on this server.
@@ -178,7 +185,10 @@ def index(request: Request) -> HTMLResponse:
         "coverage": _coverage(root, queries),
     }
     page = render("index.html", root=root, queries=queries, config=config)
-    return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+    headers = {"Content-Security-Policy": _CSP}
+    if shared is not None:
+        headers["Vary"] = "Accept"
+    return HTMLResponse(page, headers=headers)
 
 
 def _coverage(root: str, queries: list[QueryView]) -> dict[str, str]:
