@@ -103,6 +103,7 @@ def initialise(
         counts[source.graph.value] = n
         if report:
             report(source.graph.value, "loaded", n)
+    describe_meta(store)
     return counts
 
 
@@ -149,6 +150,27 @@ def _recorded(store: Store, graph_iri: NamedNode) -> str | None:
     return None
 
 
+#: The project's own licence (``pyproject.toml``), under which the load records are given.
+PROJECT_LICENCE = NamedNode("http://spdx.org/licenses/EUPL-1.2")
+
+
+def describe_meta(store: Store) -> None:
+    """State in the meta graph what it is, its licence and its attribution (as every
+    graph does); it has no source of its own outside the store."""
+    text = "The load records of dckg: when each graph was loaded, from which version of "
+    text += "its source (SHA-256) and how many triples it holds."
+    store.add_quads(
+        Quad(META_GRAPH, NamedNode(p), o, META_GRAPH)
+        for p, o in (
+            (RDF + "type", NamedNode("http://www.w3.org/ns/dcat#Dataset")),
+            (DCT + "title", Literal("Load records", language="en")),
+            (DCT + "description", Literal(text, language="en")),
+            (DCT + "license", PROJECT_LICENCE),
+            (DCT + "bibliographicCitation", Literal("dckg load records, EUPL-1.2", language="en")),
+        )
+    )
+
+
 def record_modified(store: Store, graph_iri: NamedNode | None) -> None:
     """Note in the meta graph that ``graph_iri`` (None: some graphs of a dataset file)
     changed now, so that the dataset's ``dct:modified`` follows every load."""
@@ -158,9 +180,11 @@ def record_modified(store: Store, graph_iri: NamedNode | None) -> None:
     store.add_quads(
         [Quad(node, _MODIFIED, Literal(now, datatype=NamedNode(XSD + "dateTime")), META_GRAPH)]
     )
+    describe_meta(store)
 
 
 def _record(store: Store, graph_iri: NamedNode, fingerprint: str, count: int) -> None:
+    describe_meta(store)
     store.remove_quads(list(store.quads(graph_iri, None, None, META_GRAPH)))
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     store.add_quads(
@@ -183,7 +207,9 @@ def _record(store: Store, graph_iri: NamedNode, fingerprint: str, count: int) ->
 __all__ = [
     "GRAPH",
     "META_GRAPH",
+    "PROJECT_LICENCE",
     "Source",
+    "describe_meta",
     "initialise",
     "is_initialised",
     "record_modified",

@@ -16,8 +16,8 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 from pyoxigraph import Store as OxStore
 from rdflib import Graph
 
-from dckg.api.dataset import take_inventory
 from dckg.bootstrap import META_GRAPH
+from dckg.catalog import take_inventory, void_description
 from dckg.namespaces import DCKG, EU_COUNTRY, OWL, RDF, RDFS, SKOS, XSD, graph
 from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
@@ -30,7 +30,14 @@ VOID = "http://rdfs.org/ns/void#"
 @pytest.fixture(scope="module")
 def small(disk_store: EmbeddedStore) -> Iterator[Server]:
     with serving(Settings(store=str(disk_store.path), query_workers=2), disk_store) as server:
+        _built(server)
         yield server
+
+
+def _built(server: Server, version: int = 0) -> None:
+    """Wait until the server's description of ``version`` (with its dumps) is built."""
+    catalogue = server.app.state.catalogue  # type: ignore[attr-defined]
+    assert catalogue.wait(version, 120) is not None
 
 
 def _described(body: bytes, fmt: RdfFormat = RdfFormat.TURTLE) -> OxStore:
@@ -228,6 +235,7 @@ def portal(portal_path: Path) -> Iterator[tuple[Server, EmbeddedStore]]:
         EmbeddedStore(portal_path) as store,
         serving(Settings(store=str(portal_path), query_workers=2), store) as server,
     ):
+        _built(server)
         yield server, store
 
 
@@ -343,17 +351,52 @@ def test_each_source_is_a_dataset_with_its_licence(portal: tuple[Server, Embedde
     assert (start, end) == ("1962-05-01", "2001-01-01")
 
 
-def test_every_shipped_graph_has_a_licence(reference_store: Store) -> None:
-    """Every graph ``dckg init`` loads describes itself with a licence, whatever its name."""
-    graphs = {g for g in reference_store.graphs() if g != META_GRAPH}
-    assert len(graphs) > 5
+#: The graphs with no source outside the project: the ontology and the load records.
+OWN_GRAPHS = {graph("ontology"), META_GRAPH}
+
+
+def test_every_shipped_graph_has_source_licence_and_attribution(reference_store: Store) -> None:
+    """Every graph ``dckg init`` loads, the load records included, states its licence and
+    its attribution, and its sources where it has any; the description carries them."""
+    graphs = set(reference_store.graphs())
+    assert len(graphs) > 5 and META_GRAPH in graphs
+
+    def said(g: NamedNode, predicate: str) -> set[str]:
+        return {
+            q.object.value for q in reference_store.quads(g, NamedNode(DCT + predicate), None, g)
+        }
+
+    for g in graphs:
+        assert said(g, "license"), f"{g.value} has no dct:license"
+        assert said(g, "bibliographicCitation"), f"{g.value} has no attribution"
+        assert said(g, "source") or g in OWN_GRAPHS, f"{g.value} has no dct:source"
+    assert said(META_GRAPH, "license") == {"http://spdx.org/licenses/EUPL-1.2"}
+    cities = graph("reference/cities")
+    assert said(cities, "license") == {"https://creativecommons.org/licenses/by/4.0/"}
+    assert said(cities, "source") == {"https://download.geonames.org/export/dump/cities15000.zip"}
+    assert any(
+        "GeoNames" in c and "geonames.org" in c for c in said(cities, "bibliographicCitation")
+    )
+
     inv = take_inventory(reference_store)
-    licensed = {s.graph for s in inv.sources if s.licence is not None}
-    assert graphs - licensed == set()
-    by_graph = {s.graph.value: s for s in inv.sources}
-    cities = by_graph["https://w3id.org/dckg/graph/reference/cities"]
-    assert cities.licence == NamedNode("https://creativecommons.org/licenses/by/4.0/")
-    assert cities.citation is not None and "GeoNames" in cities.citation.value
+    assert {s.graph for s in inv.sources} == graphs
+    described = OxStore()
+    described.extend(Quad(*t) for t in void_description(inv, "http://127.0.0.1:8000"))
+    for g in graphs:
+        for predicate in ("license", "bibliographicCitation"):
+            assert list(described.quads_for_pattern(g, NamedNode(DCT + predicate), None)), (
+                g,
+                predicate,
+            )
+    origins = {
+        q.object.value
+        for q in described.quads_for_pattern(
+            cities, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None
+        )
+    }
+    assert origins == said(cities, "source")
+    [licence] = list(described.quads_for_pattern(cities, NamedNode(DCT + "license"), None))
+    assert licence.object == NamedNode(EU_LICENCE + "CC_BY_4_0")
 
 
 def test_linkset_counts_equal_direct_queries(portal: tuple[Server, EmbeddedStore]) -> None:

@@ -48,5 +48,5 @@ def test_the_time_limit_is_a_setting() -> None:
     settings = Settings.from_env({"DCKG_RECONCILE_TIMEOUT": "12.5"}, store="memory")
     assert settings.reconcile_timeout == 12.5
     assert Settings(store="memory").reconcile_timeout == 30.0
-    with pytest.raises(UsageError, match="reconciliation timeout"):
+    with pytest.raises(UsageError, match=r"reconcile_timeout \(DCKG_RECONCILE_TIMEOUT"):
         Settings(store="memory", reconcile_timeout=0)

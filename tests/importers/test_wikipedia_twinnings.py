@@ -521,3 +521,20 @@ def test_shipped_italian_cities_twinned_with_african_cities(reference_store: Sto
     )
     assert len(rows) >= 20
     assert twinning(BOLOGNA, SAINT_LOUIS) in {r["t"].value for r in rows}
+
+
+# -- a partner twinned with a town and with the county named after it ---------------------
+
+TOWN_AND_COUNTY = DATA / "twin-towns-wikipedia" / "town-and-county.csv"
+
+
+def test_a_county_named_after_a_town_is_that_towns_twinning(geonames_index) -> None:
+    """Five real rows: Geel and Miramichi list Monaghan (the town), Ireland's list gives
+    them to County Monaghan. One twinning per partner, with the town, from both rows."""
+    result = import_wikipedia_twinnings(TOWN_AND_COUNTY, reconciler=geonames_index)
+    by_labels = {frozenset((t.a.label, t.b.label)): t for t in result.twinnings.values()}
+    assert frozenset(("Geel", "County Monaghan")) not in by_labels
+    assert frozenset(("Miramichi", "County Monaghan")) not in by_labels
+    assert by_labels[frozenset(("Geel", "Monaghan"))].rows == 2
+    assert by_labels[frozenset(("Miramichi", "Monaghan"))].rows == 2
+    assert sorted(v[2] for v in result.named_after.values()) == ["Geel", "Miramichi"]

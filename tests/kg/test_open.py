@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -220,18 +222,46 @@ def test_the_row_cap_warns_or_fails(typed_memory: EmbeddedStore) -> None:
         assert len(graph) == 1
 
 
+def _query_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "dckg-query"]
+
+
 def test_the_time_limit_stops_a_query(typed_memory: EmbeddedStore) -> None:
-    slow = (
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-        "?m ?n2 ?o . ?p ?q ?r . ?s ?t ?u . ?v ?w ?x }"
-    )
+    # Rows without end: the query is stopped at its next row once the limit is reached.
+    endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?p ?q ?r }"
     with dckg.open(typed_memory) as kg:
         started = time.monotonic()
         with pytest.raises(QueryTimeout, match=r"time limit of 0\.5 s"):
-            kg.sparql(slow, timeout=0.5)
+            kg.sparql(endless, timeout=0.5, max_results=0)
         assert time.monotonic() - started < 10
         # the graph still answers after a stopped query
         assert kg.sparql(f"ASK {{ ?s <{EX}count> 12 }}") is True
+        deadline = time.monotonic() + 10
+        while _query_threads() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _query_threads() == []  # the query really stopped
+
+
+def test_the_time_limit_returns_while_an_aggregate_still_computes() -> None:
+    # 12 triples, six of them joined: about 3 million rows to count, a few seconds of work.
+    with EmbeddedStore() as store:
+        store.update(
+            "INSERT DATA { " + " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(12)) + " }"
+        )
+        counting = (
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+            "?m ?n2 ?o . ?p ?q ?r }"
+        )
+        with dckg.open(store) as kg:
+            started = time.monotonic()
+            with pytest.raises(QueryTimeout, match=r"time limit of 0\.2 s"):
+                kg.sparql(counting, timeout=0.2)
+            assert time.monotonic() - started < 1.5  # control is back at the limit
+            # the abandoned count ends with its first row, and writes nothing anywhere
+            deadline = time.monotonic() + 120
+            while _query_threads() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert _query_threads() == []
 
 
 def test_limits_are_checked(typed_memory: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,38 +280,59 @@ def test_limits_are_checked(typed_memory: Store, monkeypatch: pytest.MonkeyPatch
 
 # -- scripts -------------------------------------------------------------------------------
 
-SCRIPT = """
-import dckg
-
-def main():
-    with dckg.open() as kg:
-        print("answer:", kg.sparql("ASK {{ ?s <{p}count> 12 }}"))
-{call}
-"""
+README = Path(__file__).parents[2] / "README.md"
 
 
-@pytest.mark.parametrize(
-    ("call", "works"),
-    [('if __name__ == "__main__":\n    main()', True), ("main()", False)],
-    ids=["guarded", "unguarded"],
-)
-def test_a_script_runs_its_queries_under_a_main_guard(
-    typed_dir: Path, tmp_path: Path, call: str, works: bool
-) -> None:
+def readme_snippet() -> str:
+    """The README's Python example, as it stands."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    (snippet,) = [b for b in blocks if "dckg.open()" in b]
+    return snippet
+
+
+def test_the_readme_snippet_runs_as_a_plain_script(tmp_path: Path) -> None:
+    """No ``if __name__ == "__main__":`` guard: queries run in the script's own process."""
+    pytest.importorskip("pandas")
+    store = tmp_path / "store"
+    with EmbeddedStore(store) as writable:
+        writable.load(CITIES, graph=NamedNode("https://example.org/cities"))
+    snippet = readme_snippet()
+    assert "__main__" not in snippet
     script = tmp_path / "study.py"
-    script.write_text(SCRIPT.format(p=EX, call=call), encoding="utf-8")
-    # A time limit longer than the run may take: the unguarded script must fail at once,
-    # when its worker cannot start, not when the limit is reached.
-    env = {**os.environ, "DCKG_STORE": str(typed_dir), "DCKG_QUERY_TIMEOUT": "600"}
+    script.write_text(
+        snippet + "\nprint('cities:', sorted(df['cityLabel']))\nprint('rows:', len(cities))\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DCKG_STORE": str(store), "DCKG_QUERY_TIMEOUT": "60"}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "cities: ['Lille', 'Lyon']" in done.stdout
+    assert "rows: 2" in done.stdout
+    assert "worker" not in done.stderr
+
+
+def test_a_plain_script_keeps_the_time_limit(typed_dir: Path, tmp_path: Path) -> None:
+    script = tmp_path / "slow.py"
+    script.write_text(
+        "import dckg\n"
+        "kg = dckg.open(timeout=0.5)\n"
+        "try:\n"
+        "    kg.sparql('SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }',"
+        " max_results=0)\n"
+        "except dckg.QueryTimeout as error:\n"
+        "    print('stopped:', error)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DCKG_STORE": str(typed_dir)}
     done = subprocess.run(
         [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
     )
-    if works:
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.strip() == "answer: True"
-    else:
-        # the worker that re-runs the script says why, and so does the script itself
-        assert done.returncode == 1
-        assert "dckg.open() was called while a query worker was starting" in done.stderr
-        assert "no query worker could start" in done.stderr
-        assert 'put its code under `if __name__ == "__main__":`' in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "stopped: the query ran past the time limit of 0.5 s" in done.stdout

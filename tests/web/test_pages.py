@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from dckg.api.describe import Point, parse_point
-from dckg.api.linked import negotiate
+from dckg.api.negotiation import negotiate
 from dckg.api.pages import Linker, map_view
+from dckg.catalog.describe import Point, parse_point
 
 
 def inside(view_box: str, x: float, y: float) -> bool:

@@ -9,6 +9,7 @@ serve`` runs it with uvicorn. One router per resource:
 ``dataset``            ``/.well-known/void``, ``/dataset``, ``/dumps/…``
 ``validate``           ``/validate``, ``/contributions``
 ``linked``, ``web``    ``/id/…``, ``/ontology``, ``/`` (when installed)
+``stewards``           ``/contribute``: the form that validates and contributes
 =====================  ==========================================================
 
 Errors become statuses in :mod:`dckg.api.errors`, nowhere else.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime
 import importlib
 import logging
 from collections.abc import AsyncIterator, Mapping
@@ -34,7 +34,7 @@ from dckg import __version__
 from dckg.api import errors
 from dckg.api.answers import store_state_of
 from dckg.api.errors import PayloadTooLarge, RequestTimeout
-from dckg.sparql.cache import ResultCache
+from dckg.api.state import AppState
 from dckg.sparql.engine import Engine, make_engine
 from dckg.sparql.settings import Settings
 from dckg.store import open_store
@@ -48,6 +48,7 @@ OPTIONAL_ROUTERS = (
     "dckg.api.web",
     "dckg.api.analytics",
     "dckg.api.reconciliation",
+    "dckg.api.stewards",
 )
 
 
@@ -74,6 +75,7 @@ def create_app(
         try:
             yield
         finally:
+            state.catalogue.close()
             engine.close()
             if owned:
                 store.close()
@@ -88,12 +90,13 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.store = store
-    app.state.engine = engine
-    app.state.data_version = 0
-    app.state.started_at = datetime.datetime.now(datetime.UTC)
-    app.state.result_cache = ResultCache()
+    state = AppState(
+        settings=settings,
+        store=store,
+        engine=engine,
+        library=_library() if library is None else library,
+    )
+    app.state = state
     errors.install(app)
     app.add_middleware(
         CORSMiddleware,
@@ -109,8 +112,7 @@ def create_app(
         min_rate=settings.body_min_rate,
     )
     app.add_middleware(NoSniff)
-    app.state.library = _library() if library is None else library
-    _include_routers(app, app.state.library)
+    _include_routers(app, state.library)
     app.add_api_route("/docs", _docs, include_in_schema=False)
     return app
 

@@ -1,801 +1,45 @@
-"""The dataset's description (DCAT-AP 3.0.1 and VoID, SPARQL Service Description) and
-its dumps.
+"""The dataset's description (DCAT-AP 3.0.1 and VoID) and its dumps, over HTTP.
 
-``/.well-known/void`` (also ``/dataset``) describes the catalogue, the dataset, one
-``void:subset`` per named graph, one ``dcat:Dataset`` per graph that describes itself
-(with its licence and attribution), the linksets and the distributions. ``/dumps/{file}``
-serves the whole store, written once per state of the store:
-
-=================  ==============================================================
-``dckg.nq.gz``     every quad, graphs kept (N-Quads, gzip)
-``dckg.trig``      every quad, graphs kept (TriG)
-``dckg.nt.gz``     the union of the graphs as triples (N-Triples, gzip)
-``dckg.ttl``       the union of the graphs as triples (Turtle)
-=================  ==============================================================
-
-A triple stated in two graphs appears twice in the triple dumps (N-Triples and Turtle
-readers keep it once).
+``/.well-known/void`` (also ``/dataset``) serves the description :mod:`dckg.catalog`
+builds, as RDF or as a page for browsers; ``/dumps/{file}`` serves the dumps it lists.
+What is described, and how, lives in :mod:`dckg.catalog`; this module only reads requests
+and writes responses.
 """
 
 from __future__ import annotations
 
-import atexit
-import gzip
 import hashlib
-import shutil
-import tempfile
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import formatdate, parsedate_to_datetime
-from pathlib import Path
-from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
-from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
-    Quad,
-    RdfFormat,
-    Triple,
-    serialize,
-)
+from pyoxigraph import Triple, serialize
 from starlette.concurrency import run_in_threadpool
 
-from dckg import __version__
+from dckg import catalog
 from dckg.api.errors import NotAcceptable
-from dckg.bootstrap import META_GRAPH
+from dckg.api.state import app_state
+from dckg.catalog import DUMPS, Described, DumpFile, Inventory, service_description
+from dckg.catalog.description import LICENCE_NAMES, eu_licence, void_description
+from dckg.catalog.terms import DESCRIPTION_PREFIXES
 from dckg.errors import NotFound
-from dckg.namespaces import (
-    DCAT,
-    DCKG,
-    DCT,
-    FOAF,
-    GRAPH,
-    ID,
-    PREFIXES,
-    PROV,
-    RDF,
-    RDFS,
-    SKOS,
-    VOID,
-    XSD,
-)
 from dckg.sparql import formats
 from dckg.store.base import Store
-from dckg.store.state import state_digest
 
 router = APIRouter(tags=["dataset"])
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-IANA = "http://www.iana.org/assignments/media-types/"
-EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-EU_LICENCE = "http://publications.europa.eu/resource/authority/licence/"
-EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 
-DATASET = NamedNode(ID + "dataset/dckg")
-CATALOG = NamedNode(ID + "catalog/dckg")
-PUBLISHER = NamedNode(ID + "agent/dckg-maintainers")
-LICENCE = NamedNode(EU_LICENCE + "EUPL_1_2")
-
-DESCRIPTION_PREFIXES = {**PREFIXES, "sd": SD, "formats": FORMATS_NS}
-
-
-@dataclass(frozen=True)
-class Dump:
-    """A downloadable file of the whole store."""
-
-    name: str
-    title: str
-    rdf_format: RdfFormat
-    media_type: str
-    file_type: str
-    gzip: bool
-    union: bool
-
-    @property
-    def description(self) -> str:
-        held = "the union of the graphs, as triples" if self.union else "every quad, graphs kept"
-        packed = ", gzip-compressed" if self.gzip else ""
-        return f"A dump of the whole store: {held}{packed}."
-
-
-DUMPS: dict[str, Dump] = {
-    d.name: d
-    for d in (
-        Dump(
-            "dckg.nq.gz",
-            "All graphs (N-Quads, gzip)",
-            RdfFormat.N_QUADS,
-            "application/n-quads",
-            "RDF_N_QUADS",
-            True,
-            False,
-        ),
-        Dump(
-            "dckg.trig",
-            "All graphs (TriG)",
-            RdfFormat.TRIG,
-            "application/trig",
-            "RDF_TRIG",
-            False,
-            False,
-        ),
-        Dump(
-            "dckg.nt.gz",
-            "Union of the graphs (N-Triples, gzip)",
-            RdfFormat.N_TRIPLES,
-            "application/n-triples",
-            "RDF_N_TRIPLES",
-            True,
-            True,
-        ),
-        Dump(
-            "dckg.ttl",
-            "Union of the graphs (Turtle)",
-            RdfFormat.TURTLE,
-            "text/turtle",
-            "RDF_TURTLE",
-            False,
-            True,
-        ),
-    )
-}
-
-
-# -- what the store holds (cached until the next write) ----------------------------------
-
-#: Where the description's values come from in the EU vocabularies (the "authority tables").
-EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
-EU_THEME = EU_AUTHORITY + "data-theme/"
-SPDX = "http://spdx.org/rdf/terms#"
-#: The algorithm IRI as the DCAT-AP 3.0.1 vocabulary shape requires it (``^https://spdx.org``).
-SHA256 = NamedNode("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-
-#: Licences the sources use, as the EU licence table names them.
-EU_LICENCES = {
-    "https://creativecommons.org/licenses/by/4.0/": "CC_BY_4_0",
-    "https://creativecommons.org/licenses/by-sa/4.0/": "CC_BYSA_4_0",
-    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0",
-    "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12": "EUPL_1_2",
-    "http://spdx.org/licenses/EUPL-1.2": "EUPL_1_2",
-    "http://spdx.org/licenses/CC-BY-4.0": "CC_BY_4_0",
-    "http://spdx.org/licenses/CC-BY-SA-4.0": "CC_BYSA_4_0",
-    "http://spdx.org/licenses/CC0-1.0": "CC0",
-}
-
-#: The data themes of the dataset (EU data-theme table): regions and cities,
-#: international issues, government and public sector.
-THEMES = ("REGI", "INTR", "GOVE")
-
-#: Targets of the linksets: (key, title, namespace of the target's IRIs).
-LINK_TARGETS = (
-    ("geonames", "GeoNames", "https://sws.geonames.org/"),
-    ("eu-country", "EU country table", EU_AUTHORITY + "country/"),
-    ("un-sdg", "UN Sustainable Development Goals", "http://metadata.un.org/sdg/"),
-)
-
-_GENERATED_GRAPHS = ("reference/countries", "reference/cities")
-
-
-@dataclass(frozen=True)
-class Source:
-    """A named graph that describes itself (``<graph> dct:license …`` in the graph)."""
-
-    graph: NamedNode
-    triples: int
-    title: str | None
-    description: str | None
-    licence: NamedNode | None
-    source: NamedNode | None
-    citation: Literal | None
-
-
-@dataclass(frozen=True)
-class Linkset:
-    """Links from the dataset to one target: the predicate and how many triples use it."""
-
-    key: str
-    title: str
-    namespace: str
-    predicate: NamedNode
-    triples: int
-
-
-@dataclass(frozen=True)
-class Inventory:
-    """Counts and dates of the store, computed once per version of the data."""
-
-    total: int
-    graphs: list[tuple[NamedNode, int]]
-    default_graph: int
-    issued: str | None
-    modified: str | None
-    state: str = ""
-    sources: tuple[Source, ...] = ()
-    linksets: tuple[Linkset, ...] = ()
-    countries: tuple[tuple[NamedNode, str], ...] = ()
-    period: tuple[str, str] | None = None
-
-
-_LOCK = threading.Lock()
-
-
-def inventory(request: Request, *, full: bool = False) -> Inventory:
-    """The store's inventory, recomputed only after a write (blocking). ``full`` adds what
-    only the dataset description needs (sources, linksets, countries, period)."""
-    state = request.app.state
-    version = getattr(state, "data_version", 0)
-    with _LOCK:
-        cached = getattr(state, "inventory", None)
-        if cached is not None and cached[0] == version and (cached[1] or not full):
-            return cached[2]
-        found = take_inventory(state.store, full=full)
-        state.inventory = (version, full, found)
-        return found
-
-
-def take_inventory(store: Store, *, full: bool = True) -> Inventory:
-    """Count the store's graphs and read its dates; with ``full``, also the graphs'
-    self-descriptions, the links to other datasets, the countries and the period."""
-    result = store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    )
-    graphs = [
-        (row["g"], int(row["n"].value))  # type: ignore[index]
-        for row in result  # type: ignore[union-attr]
-        if isinstance(row["g"], NamedNode)  # type: ignore[index]
-    ]
-    total = store.count()
-    dates = sorted(
-        q.object.value
-        for q in store.quads(None, NamedNode(DCT + "modified"), None, META_GRAPH)
-        if isinstance(q.object, Literal)
-    )
-    contributed = [
-        q.object.value
-        for q in store.quads(None, NamedNode(PROV + "generatedAtTime"), None, None)
-        if isinstance(q.object, Literal)
-    ]
-    modified = max([*dates[-1:], *contributed], default=None, key=_instant)
-    found = Inventory(
-        total=total,
-        graphs=graphs,
-        default_graph=max(total - sum(n for _g, n in graphs), 0),
-        issued=dates[0] if dates else None,
-        modified=modified,
-        state=state_digest(store, total, graphs),
-    )
-    if not full:
-        return found
-    return replace(
-        found,
-        sources=tuple(_sources(store, graphs)),
-        linksets=tuple(_linksets(store)),
-        countries=tuple(_countries(store)),
-        period=_period(store),
-    )
-
-
-def _instant(value: str) -> str:
-    """A sortable form of an ``xsd:dateTime`` (UTC offsets written as ``Z``)."""
-    return value.replace("+00:00", "Z")
-
-
-def _sources(store: Store, graphs: list[tuple[NamedNode, int]]) -> Iterator[Source]:
-    """The graphs that describe themselves, read from the graph (never from a list)."""
-    for graph_iri, count in graphs:
-        if graph_iri == META_GRAPH:
-            continue
-
-        def first(predicate: str, g: NamedNode = graph_iri) -> NamedNode | Literal | None:
-            for quad in store.quads(g, NamedNode(DCT + predicate), None, g):
-                return quad.object  # type: ignore[return-value]
-            return None
-
-        licence, title = first("license"), first("title")
-        if licence is None and title is None:
-            continue
-        description, source, citation = (
-            first("description"),
-            first("source"),
-            first("bibliographicCitation"),
-        )
-        yield Source(
-            graph=graph_iri,
-            triples=count,
-            title=title.value if isinstance(title, Literal) else None,
-            description=description.value if isinstance(description, Literal) else None,
-            licence=licence if isinstance(licence, NamedNode) else None,
-            source=source if isinstance(source, NamedNode) else None,
-            citation=citation if isinstance(citation, Literal) else None,
-        )
-
-
-_LINKS = """
-SELECT ?ns ?p (COUNT(*) AS ?n) WHERE {
-  ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?ns) && ?p != rdf:type)
-} GROUP BY ?ns ?p ORDER BY ?p
-"""
-
-
-def _linksets(store: Store) -> Iterator[Linkset]:
-    for key, title, namespace in LINK_TARGETS:
-        rows = store.query(_LINKS, substitutions={"ns": Literal(namespace)})  # type: ignore[call-arg]
-        for row in rows:  # type: ignore[union-attr]
-            yield Linkset(key, title, namespace, row["p"], int(row["n"].value))  # type: ignore[index,arg-type]
-
-
-_COUNTRIES = """
-SELECT ?countries ?cities ?ns ?eu (SAMPLE(?name) AS ?label) WHERE {
-  GRAPH ?g { ?x dckg:country ?c }
-  ?c skos:exactMatch ?eu ; rdfs:label ?name
-  FILTER(?g NOT IN (?countries, ?cities) && STRSTARTS(STR(?eu), ?ns))
-} GROUP BY ?countries ?cities ?ns ?eu ORDER BY ?eu
-"""
-
-
-def _countries(store: Store) -> Iterator[tuple[NamedNode, str]]:
-    """The countries (EU country table) of the things the data is about, outside the
-    reference graphs of every country and city."""
-    rows = store.query(
-        _COUNTRIES,
-        substitutions={  # type: ignore[call-arg]
-            "countries": NamedNode(GRAPH + _GENERATED_GRAPHS[0]),
-            "cities": NamedNode(GRAPH + _GENERATED_GRAPHS[1]),
-            "ns": Literal(EU_AUTHORITY + "country/"),
-        },
-    )
-    for row in rows:  # type: ignore[union-attr]
-        if isinstance(row["eu"], NamedNode):  # type: ignore[index]
-            yield row["eu"], row["label"].value  # type: ignore[index,union-attr]
-
-
-_PERIOD = """
-SELECT ?meta (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {
-  GRAPH ?g { ?s ?p ?d } FILTER(?g != ?meta && isLiteral(?d) && DATATYPE(?d) = xsd:date)
-} GROUP BY ?meta
-"""
-
-
-def _period(store: Store) -> tuple[str, str] | None:
-    """The first and last ``xsd:date`` the data holds (load dates left aside)."""
-    rows = list(store.query(_PERIOD, substitutions={"meta": META_GRAPH}))  # type: ignore[call-arg,arg-type]
-    if not rows or rows[0]["first"] is None:
-        return None
-    return rows[0]["first"].value, rows[0]["last"].value
-
-
-# -- descriptions -------------------------------------------------------------------------
+def inventory(request: Request) -> Inventory:
+    """The store's counts, graphs and dates for the current version of the data: taken
+    again only after a write (blocking, a few seconds on a large store)."""
+    state = app_state(request)
+    return state.catalogue.inventory(state.data_version)
 
 
 def base_url(request: Request) -> str:
     """The server's own address, as the client reached it, without a trailing slash."""
     return str(request.base_url).rstrip("/")
-
-
-def _t(s: NamedNode | BlankNode, p: str, o: NamedNode | BlankNode | Literal) -> Triple:
-    return Triple(s, NamedNode(p), o)
-
-
-def _text(value: str) -> Literal:
-    return Literal(value, language="en")
-
-
-def _integer(value: int) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
-
-
-def _date_time(value: str) -> Literal:
-    return Literal(value, datatype=NamedNode(XSD + "dateTime"))
-
-
-def _a(node: NamedNode | BlankNode, cls: str) -> Triple:
-    return _t(node, RDF + "type", NamedNode(cls))
-
-
-#: The EU authority tables the description uses, with their titles.
-SCHEMES = {
-    EU_AUTHORITY + "data-theme": "Data theme",
-    EU_AUTHORITY + "file-type": "File type",
-    EU_AUTHORITY + "language": "Language",
-    EU_AUTHORITY + "country": "Country",
-}
-
-#: The English labels of the table entries the description uses, as the tables give them.
-LABELS = {
-    EU_THEME + "REGI": "Regions and cities",
-    EU_THEME + "INTR": "International issues",
-    EU_THEME + "GOVE": "Government and public sector",
-    EU_FILE_TYPE + "RDF_N_QUADS": "RDF N-Quads",
-    EU_FILE_TYPE + "RDF_N_TRIPLES": "RDF N-Triples",
-    EU_FILE_TYPE + "RDF_TRIG": "RDF TriG",
-    EU_FILE_TYPE + "RDF_TURTLE": "RDF Turtle",
-    EU_LANGUAGE + "ENG": "English",
-}
-
-
-def _concept(iri: NamedNode, scheme: str, label: str | None = None) -> list[Triple]:
-    """A value from an EU authority table, stated as the table states it."""
-    scheme_node = NamedNode(scheme)
-    return [
-        _a(iri, SKOS + "Concept"),
-        _t(iri, SKOS + "prefLabel", _text(label or LABELS[iri.value])),
-        _t(iri, SKOS + "inScheme", scheme_node),
-        _a(scheme_node, SKOS + "ConceptScheme"),
-        _t(scheme_node, DCT + "title", _text(SCHEMES[scheme])),
-    ]
-
-
-def eu_licence(licence: NamedNode) -> NamedNode:
-    """The EU licence table's IRI of a licence, or the licence itself when not listed.
-
-    >>> eu_licence(NamedNode("https://creativecommons.org/licenses/by/4.0/")).value
-    'http://publications.europa.eu/resource/authority/licence/CC_BY_4_0'
-    """
-    code = EU_LICENCES.get(licence.value)
-    return NamedNode(EU_LICENCE + code) if code else licence
-
-
-def _licence(licence: NamedNode, original: NamedNode | None = None) -> list[Triple]:
-    triples = [_a(licence, DCT + "LicenseDocument")]
-    if original is not None and original != licence:
-        triples.append(_t(licence, SKOS + "exactMatch", original))
-    return triples
-
-
-def void_description(
-    inv: Inventory, base: str, files: dict[str, DumpFile] | None = None
-) -> list[Triple]:
-    """VoID and DCAT-AP 3.0.1 triples describing the catalogue, the dataset, one dataset
-    per self-described source graph, the linksets and the distributions."""
-    endpoint = NamedNode(base + "/sparql")
-    home = NamedNode(base + "/")
-    contact = NamedNode(ID + "contact/dckg-maintainers")
-    language = NamedNode(EU_LANGUAGE + "ENG")
-    triples = [
-        _a(CATALOG, DCAT + "Catalog"),
-        _t(CATALOG, DCT + "title", _text("dckg catalogue")),
-        _t(CATALOG, DCT + "description", _text("The datasets published by this dckg server.")),
-        _t(CATALOG, DCT + "publisher", PUBLISHER),
-        _t(CATALOG, DCT + "license", LICENCE),
-        _t(CATALOG, DCT + "language", language),
-        _t(CATALOG, FOAF + "homepage", home),
-        _t(CATALOG, DCAT + "themeTaxonomy", NamedNode(EU_AUTHORITY + "data-theme")),
-        _t(CATALOG, DCAT + "dataset", DATASET),
-        _t(CATALOG, DCAT + "service", NamedNode(ID + "service/dckg-sparql")),
-        _a(home, FOAF + "Document"),
-        _a(PUBLISHER, FOAF + "Agent"),
-        _t(PUBLISHER, FOAF + "name", _text("the dckg maintainers")),
-        _a(contact, VCARD + "Kind"),
-        _a(contact, VCARD + "Organization"),
-        _t(contact, VCARD + "fn", _text("the dckg maintainers")),
-        _t(contact, VCARD + "hasURL", home),
-        _a(DATASET, DCAT + "Dataset"),
-        _a(DATASET, VOID + "Dataset"),
-        _t(DATASET, DCT + "title", _text("Decentralised cooperation knowledge graph")),
-        _t(
-            DATASET,
-            DCT + "description",
-            _text(
-                "City-to-city and region-to-region partnerships, the local and regional "
-                "governments and networks behind them, the EU instruments that fund them, "
-                "the Global Gateway projects they help localise and the policy objectives "
-                "they advance."
-            ),
-        ),
-        _t(DATASET, DCT + "publisher", PUBLISHER),
-        _t(DATASET, DCAT + "contactPoint", contact),
-        _t(DATASET, DCT + "license", LICENCE),
-        _t(DATASET, DCT + "language", language),
-        *[_t(DATASET, DCAT + "keyword", _text(word)) for word in KEYWORDS],
-        _t(DATASET, DCAT + "landingPage", home),
-        _t(DATASET, DCAT + "version", Literal(__version__)),
-        _t(DATASET, VOID + "sparqlEndpoint", endpoint),
-        _t(DATASET, VOID + "triples", _integer(inv.total)),
-        _t(DATASET, VOID + "uriSpace", Literal(ID)),
-        _t(DATASET, VOID + "vocabulary", NamedNode(DCKG.rstrip("#"))),
-        _t(DATASET, VOID + "feature", NamedNode(FORMATS_NS + "N-Quads")),
-        _t(DATASET, VOID + "feature", NamedNode(FORMATS_NS + "Turtle")),
-    ]
-    triples += _licence(LICENCE)
-    triples += _concept(language, EU_AUTHORITY + "language")
-    triples.append(_a(language, DCT + "LinguisticSystem"))
-    for code in THEMES:
-        theme = NamedNode(EU_THEME + code)
-        triples += [_t(DATASET, DCAT + "theme", theme), *_concept(theme, EU_THEME.rstrip("/"))]
-    triples += _about(NamedNode(ID + "service/dckg-sparql"), contact)
-    for country, label in inv.countries:
-        triples += [
-            _t(DATASET, DCT + "spatial", country),
-            _a(country, DCT + "Location"),
-            *_concept(country, EU_AUTHORITY + "country", label),
-        ]
-    if inv.period:
-        period = NamedNode(ID + "period/dckg")
-        triples += [
-            _t(DATASET, DCT + "temporal", period),
-            _a(period, DCT + "PeriodOfTime"),
-            _t(
-                period, DCAT + "startDate", Literal(inv.period[0], datatype=NamedNode(XSD + "date"))
-            ),
-            _t(period, DCAT + "endDate", Literal(inv.period[1], datatype=NamedNode(XSD + "date"))),
-        ]
-    for node in (CATALOG, DATASET):
-        if inv.issued:
-            triples.append(_t(node, DCT + "issued", _date_time(inv.issued)))
-        if inv.modified:
-            triples.append(_t(node, DCT + "modified", _date_time(inv.modified)))
-    for graph_iri, count in inv.graphs:
-        triples += [
-            _t(DATASET, VOID + "subset", graph_iri),
-            _a(graph_iri, VOID + "Dataset"),
-            _t(graph_iri, VOID + "triples", _integer(count)),
-            _t(graph_iri, VOID + "sparqlEndpoint", endpoint),
-        ]
-    for source in inv.sources:
-        triples += _source(source, language)
-        triples += _about(source.graph, contact)
-    for linkset in inv.linksets:
-        node = NamedNode(ID + f"linkset/{linkset.key}/{_local(linkset.predicate)}")
-        target = NamedNode(ID + f"dataset/{linkset.key}")
-        triples += [
-            _t(DATASET, VOID + "subset", node),
-            _a(node, VOID + "Linkset"),
-            _t(node, DCT + "title", _text(f"Links to {linkset.title}")),
-            _t(node, VOID + "subjectsTarget", DATASET),
-            _t(node, VOID + "objectsTarget", target),
-            _t(node, VOID + "linkPredicate", linkset.predicate),
-            _t(node, VOID + "triples", _integer(linkset.triples)),
-            _a(target, VOID + "Dataset"),
-            _t(target, DCT + "title", _text(linkset.title)),
-            _t(target, VOID + "uriSpace", Literal(linkset.namespace)),
-        ]
-    triples += _distributions(base, endpoint, files or {})
-    return triples
-
-
-KEYWORDS = ("decentralised cooperation", "city-to-city partnerships", "Global Gateway")
-
-
-def _about(node: NamedNode, contact: NamedNode) -> list[Triple]:
-    """Publisher, contact point, keywords and themes, shared by the dataset's parts."""
-    triples = [
-        _t(node, DCT + "publisher", PUBLISHER),
-        _t(node, DCAT + "contactPoint", contact),
-    ]
-    triples += [_t(node, DCAT + "keyword", _text(word)) for word in KEYWORDS]
-    triples += [_t(node, DCAT + "theme", NamedNode(EU_THEME + code)) for code in THEMES]
-    return triples
-
-
-def _local(iri: NamedNode) -> str:
-    """The local name of a predicate, for a linkset's IRI."""
-    value = iri.value
-    return "".join(c if c.isalnum() else "-" for c in value.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
-
-
-def _source(source: Source, language: NamedNode) -> list[Triple]:
-    """One catalogue dataset per self-described graph, with its licence and attribution."""
-    g = source.graph
-    title = source.title or g.value
-    description = source.description or f"The named graph {g.value}."
-    triples = [
-        _t(CATALOG, DCAT + "dataset", g),
-        _t(DATASET, DCT + "hasPart", g),
-        _a(g, DCAT + "Dataset"),
-        _t(g, DCT + "title", _text(title)),
-        _t(g, DCT + "description", _text(description)),
-        _t(g, DCT + "language", language),
-        _t(g, DCT + "isPartOf", DATASET),
-    ]
-    if source.licence is not None:
-        licence = eu_licence(source.licence)
-        triples += [_t(g, DCT + "license", licence), *_licence(licence, source.licence)]
-    if source.source is not None:
-        triples += [_t(g, FOAF + "page", source.source), _a(source.source, FOAF + "Document")]
-    if source.citation is not None:
-        triples.append(_t(g, DCT + "bibliographicCitation", source.citation))
-    return triples
-
-
-def _distributions(base: str, endpoint: NamedNode, files: dict[str, DumpFile]) -> list[Triple]:
-    triples: list[Triple] = []
-    service = NamedNode(ID + "service/dckg-sparql")
-    sparql = NamedNode(ID + "distribution/sparql")
-    protocol = NamedNode("https://www.w3.org/TR/sparql11-protocol/")
-    triples += [
-        _t(DATASET, DCAT + "distribution", sparql),
-        _a(sparql, DCAT + "Distribution"),
-        _t(sparql, DCT + "title", _text("SPARQL 1.1 endpoint")),
-        _t(sparql, DCT + "description", _text("Every graph, queried with SPARQL 1.1.")),
-        _t(sparql, DCAT + "accessURL", endpoint),
-        _t(sparql, DCAT + "accessService", service),
-        _t(sparql, DCT + "license", LICENCE),
-        _a(service, DCAT + "DataService"),
-        _t(service, DCT + "title", _text("dckg SPARQL endpoint")),
-        _t(service, DCAT + "endpointURL", endpoint),
-        _t(service, DCAT + "endpointDescription", endpoint),
-        _t(service, DCT + "conformsTo", protocol),
-        _a(protocol, DCT + "Standard"),
-        _t(service, DCAT + "servesDataset", DATASET),
-    ]
-    for dump in DUMPS.values():
-        node = NamedNode(ID + "distribution/" + dump.name)
-        url = NamedNode(f"{base}/dumps/{dump.name}")
-        media = NamedNode(IANA + dump.media_type)
-        file_type = NamedNode(EU_FILE_TYPE + dump.file_type)
-        triples += [
-            _t(DATASET, DCAT + "distribution", node),
-            _t(DATASET, VOID + "dataDump", url),
-            _a(node, DCAT + "Distribution"),
-            _t(node, DCT + "title", _text(dump.title)),
-            _t(node, DCT + "description", _text(dump.description)),
-            _t(node, DCAT + "accessURL", url),
-            _t(node, DCAT + "downloadURL", url),
-            _t(node, DCAT + "mediaType", media),
-            _a(media, DCT + "MediaType"),
-            _t(node, DCT + "format", file_type),
-            _a(file_type, DCT + "MediaTypeOrExtent"),
-            *_concept(file_type, EU_AUTHORITY + "file-type"),
-            _t(node, DCT + "license", LICENCE),
-        ]
-        if dump.gzip:
-            gz = NamedNode(IANA + "application/gzip")
-            triples += [_t(node, DCAT + "compressFormat", gz), _a(gz, DCT + "MediaType")]
-        made = files.get(dump.name)
-        if made is not None:
-            checksum = NamedNode(f"{ID}distribution/{dump.name}#sha256")
-            triples += [
-                _t(node, DCAT + "byteSize", _typed(made.size, "nonNegativeInteger")),
-                _t(node, SPDX + "checksum", checksum),
-                _a(checksum, SPDX + "Checksum"),
-                _t(checksum, SPDX + "algorithm", SHA256),
-                _a(SHA256, SPDX + "ChecksumAlgorithm"),
-                _t(checksum, SPDX + "checksumValue", _typed(made.sha256, "hexBinary")),
-            ]
-            if made.modified:
-                triples.append(_t(node, DCT + "modified", _date_time(made.modified)))
-    return triples
-
-
-def _typed(value: object, datatype: str) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + datatype))
-
-
-# -- dump files, cached on disk by the store's state ---------------------------------------
-
-
-@dataclass(frozen=True)
-class DumpFile:
-    """A dump written to disk for one state of the store: its path, size and digest."""
-
-    path: Path
-    size: int
-    sha256: str
-    state: str
-    modified: str | None
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.sha256[:32]}"'
-
-
-_DUMP_LOCK = threading.Lock()
-
-
-def dump_file(app_state: Any, store: Store, inv: Inventory, dump: Dump) -> DumpFile:
-    """The dump ``dump`` for the store's current state, written once (blocking)."""
-    with _DUMP_LOCK:
-        cache: dict[tuple[str, str], DumpFile] = app_state.__dict__.setdefault("dump_files", {})
-        found = cache.get((inv.state, dump.name))
-        if found is not None and found.path.exists():
-            return found
-        folder = _dump_folder(app_state)
-        path = folder / f"{inv.state}-{dump.name}"
-        partial = folder / f".{inv.state}-{dump.name}.part"
-        digest = hashlib.sha256()
-        with partial.open("wb") as raw:
-            hashing = _Hashing(raw, digest)
-            _dumper(store, dump)(hashing)  # type: ignore[arg-type]
-        partial.replace(path)
-        made = DumpFile(path, path.stat().st_size, digest.hexdigest(), inv.state, inv.modified)
-        for key, old in list(cache.items()):
-            if key[1] == dump.name and key[0] != inv.state:
-                old.path.unlink(missing_ok=True)
-                del cache[key]
-        cache[(inv.state, dump.name)] = made
-        return made
-
-
-def _dump_folder(app_state: Any) -> Path:
-    folder = app_state.__dict__.get("dump_folder")
-    if folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="dckg-dumps-"))
-        atexit.register(shutil.rmtree, folder, True)
-        app_state.dump_folder = folder
-    return folder
-
-
-class _Hashing:
-    """A binary writer that hashes what goes through it."""
-
-    def __init__(self, raw: BinaryIO, digest: Any) -> None:
-        self.raw, self.digest = raw, digest
-
-    def write(self, data: bytes | bytearray | memoryview) -> int:
-        self.digest.update(data)
-        return self.raw.write(data)
-
-    def flush(self) -> None:
-        self.raw.flush()
-
-
-def all_dump_files(request: Request, inv: Inventory) -> dict[str, DumpFile]:
-    """Every dump for the current state (blocking; written once per state)."""
-    state, store = request.app.state, request.app.state.store
-    return {name: dump_file(state, store, inv, dump) for name, dump in DUMPS.items()}
-
-
-#: Result formats the endpoint writes, as W3C format IRIs.
-RESULT_FORMATS = [
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-]
-
-
-def service_description(inv: Inventory, base: str, *, federated: bool) -> list[Triple]:
-    """A SPARQL 1.1 Service Description of the endpoint."""
-    endpoint = NamedNode(base + "/sparql")
-    dataset = BlankNode()
-    default = BlankNode()
-    triples = [
-        _t(endpoint, RDF + "type", NamedNode(SD + "Service")),
-        _t(endpoint, SD + "endpoint", endpoint),
-        _t(endpoint, SD + "supportedLanguage", NamedNode(SD + "SPARQL11Query")),
-        _t(endpoint, SD + "feature", NamedNode(SD + "UnionDefaultGraph")),
-        _t(endpoint, SD + "feature", NamedNode(SD + "BasicFederatedQuery")),
-        _t(
-            endpoint,
-            SD + "defaultEntailmentRegime",
-            NamedNode("http://www.w3.org/ns/entailment/Simple"),
-        ),
-        _t(endpoint, RDFS + "seeAlso", NamedNode(base + "/.well-known/void")),
-        _t(endpoint, SD + "defaultDataset", dataset),
-        _t(dataset, RDF + "type", NamedNode(SD + "Dataset")),
-        _t(dataset, DCT + "source", DATASET),
-        _t(dataset, RDFS + "seeAlso", NamedNode(base + "/.well-known/void")),
-        _t(dataset, SD + "defaultGraph", default),
-        _t(default, RDF + "type", NamedNode(SD + "Graph")),
-        _t(default, VOID + "triples", _integer(inv.total)),
-        _t(default, RDFS + "comment", _text("the union of all named graphs")),
-    ]
-    if not federated:
-        triples.remove(_t(endpoint, SD + "feature", NamedNode(SD + "BasicFederatedQuery")))
-    for name in RESULT_FORMATS:
-        triples.append(_t(endpoint, SD + "resultFormat", NamedNode(FORMATS_NS + name)))
-    for graph_iri, count in inv.graphs:
-        named, graph_node = BlankNode(), BlankNode()
-        triples += [
-            _t(dataset, SD + "namedGraph", named),
-            _t(named, RDF + "type", NamedNode(SD + "NamedGraph")),
-            _t(named, SD + "name", graph_iri),
-            _t(named, SD + "graph", graph_node),
-            _t(graph_node, RDF + "type", NamedNode(SD + "Graph")),
-            _t(graph_node, VOID + "triples", _integer(count)),
-        ]
-    return triples
 
 
 def rdf_response(request: Request, triples: list[Triple]) -> Response:
@@ -815,32 +59,59 @@ def rdf_response(request: Request, triples: list[Triple]) -> Response:
 # -- routes -------------------------------------------------------------------------------
 
 
+def described(request: Request) -> Described:
+    """The app's latest description of the dataset; never waits for a rebuild (blocking
+    only for the first one, which counts the graphs)."""
+    state = app_state(request)
+    return state.catalogue.described(state.data_version)
+
+
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
 async def well_known_void(request: Request) -> Response:
     """The dataset described with VoID and DCAT-AP 3.0.1; Turtle by default, an HTML page
-    of the sources and their licences for a browser."""
-    inv = await run_in_threadpool(lambda: inventory(request, full=True))
-    files = await run_in_threadpool(all_dump_files, request, inv)
+    of the sources and their licences for a browser.
+
+    After a write the description is rebuilt in the background; until then the previous
+    one is served, each version with its own ``ETag`` (``If-None-Match`` gets ``304``).
+    """
+    return await run_in_threadpool(_description, request)
+
+
+def _description(request: Request) -> Response:
+    found = described(request)
     if _wants_html(request):
-        return _page(request, inv, files)
-    return rdf_response(request, void_description(inv, base_url(request), files))
+        response = _page(request, found.inventory, found.files)
+    else:
+        triples = void_description(found.inventory, base_url(request), found.files)
+        response = rdf_response(request, triples)
+    etag = f'"{hashlib.sha256(bytes(response.body)).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"}
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+def description_store(request: Request) -> Store:
+    """The latest description as a small in-memory store, so that every IRI it mints
+    (catalogue, datasets, distributions, linksets, …) dereferences like ``/id/…``."""
+    return catalog.description_store(described(request), base_url(request))
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weakly compared, RFC 9110)."""
+    if header is None:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in tags or etag in tags
 
 
 def _wants_html(request: Request) -> bool:
     """A browser's request: HTML named in ``Accept`` and preferred, no ``format``."""
-    from dckg.api.linked import HTML, negotiate
+    from dckg.api.negotiation import HTML, negotiate
 
     accept = request.headers.get("accept") or ""
     return HTML in accept and "format" not in request.query_params and negotiate(accept) == HTML
-
-
-#: Names of the licences the sources use, by IRI (the source's or the EU table's).
-LICENCE_NAMES = {
-    EU_LICENCE + "CC_BY_4_0": "CC BY 4.0",
-    EU_LICENCE + "CC_BYSA_4_0": "CC BY-SA 4.0",
-    EU_LICENCE + "CC0": "CC0 1.0",
-    EU_LICENCE + "EUPL_1_2": "EUPL-1.2",
-}
 
 
 def _page(request: Request, inv: Inventory, files: dict[str, DumpFile]) -> Response:
@@ -900,12 +171,16 @@ async def dumps() -> dict[str, list[dict[str, str]]]:
 async def download(name: str, request: Request) -> Response:
     """One dump file (see ``/dumps``), written once per state of the store and served
     with its size, ``ETag`` and ``Last-Modified``; conditional and range requests work.
-    Unknown names are 404."""
+    The dump is the one the description lists (the previous state's while the
+    description is rebuilt after a write). Unknown names are 404."""
     dump = DUMPS.get(name)
     if dump is None:
         raise NotFound(f"no dump called {name!r}; available: {', '.join(DUMPS)}")
-    inv = await run_in_threadpool(inventory, request)
-    made = await run_in_threadpool(dump_file, request.app.state, request.app.state.store, inv, dump)
+    found = await run_in_threadpool(described, request)
+    made = found.files.get(name)
+    if made is None:
+        catalogue = app_state(request).catalogue
+        made = await run_in_threadpool(catalogue.dumps.file, catalogue.store, found.inventory, dump)
     headers = {"ETag": made.etag, "Cache-Control": "no-cache"}
     stamp = _http_date(made.modified) or formatdate(made.path.stat().st_mtime, usegmt=True)
     headers["Last-Modified"] = stamp
@@ -929,8 +204,7 @@ def _not_modified(request: Request, etag: str, stamp: str) -> bool:
     """RFC 9110 section 13.2.2: ``If-None-Match`` first, else ``If-Modified-Since``."""
     wanted = request.headers.get("if-none-match")
     if wanted is not None:
-        tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
-        return "*" in tags or etag in tags
+        return _matches(wanted, etag)
     since = request.headers.get("if-modified-since")
     if since is None:
         return False
@@ -940,35 +214,4 @@ def _not_modified(request: Request, etag: str, stamp: str) -> bool:
         return False
 
 
-def _dumper(store: Store, dump: Dump) -> Callable[[BinaryIO], None]:
-    def produce(output: BinaryIO) -> None:
-        if dump.gzip:
-            with gzip.GzipFile(fileobj=output, mode="wb", mtime=0) as zipped:
-                _write_dump(store, dump, zipped)  # type: ignore[arg-type]
-        else:
-            _write_dump(store, dump, output)
-
-    return produce
-
-
-def _write_dump(store: Store, dump: Dump, output: BinaryIO) -> None:
-    if not dump.union:
-        store.dump(output, dump.rdf_format)
-        return
-    options = {"prefixes": DESCRIPTION_PREFIXES} if dump.rdf_format == RdfFormat.TURTLE else {}
-    serialize(_as_triples(store.quads()), output, dump.rdf_format, **options)
-
-
-def _as_triples(quads: Iterator[Quad]) -> Iterator[Triple]:
-    for quad in quads:
-        yield Triple(quad.subject, quad.predicate, quad.object)
-
-
-__all__ = [
-    "DUMPS",
-    "Inventory",
-    "router",
-    "service_description",
-    "take_inventory",
-    "void_description",
-]
+__all__ = ["base_url", "inventory", "rdf_response", "router", "service_description"]

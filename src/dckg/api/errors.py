@@ -36,11 +36,12 @@ object ``{"error": class, "message": text}`` when the client prefers JSON.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dckg.errors import (
@@ -150,6 +151,38 @@ def error_response(request: Request, error: Exception, status: int | None = None
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
+def not_found(request: Request, what: str) -> Response:
+    """404 for a page or an IRI the server does not hold: an HTML page for a browser, the
+    message as text for everyone else."""
+    from dckg.api.negotiation import HTML, negotiate
+    from dckg.api.pages import render
+
+    message = f"404 Not Found: {what}"
+    if negotiate(request.headers.get("accept")) == HTML:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        page = render("not_found.html", root=root, message=message)
+        return HTMLResponse(page, status_code=404, headers=PAGE_HEADERS)
+    return PlainTextResponse(message + "\n", status_code=404)
+
+
+def not_acceptable(offered: Iterable[str]) -> Response:
+    """406 naming the media types a resource is available as."""
+    listed = ", ".join(offered)
+    return PlainTextResponse(
+        f"406 Not Acceptable: this resource is available as {listed}\n", status_code=406
+    )
+
+
+#: Headers of every HTML page: ``Vary`` and the content security policy.
+PAGE_HEADERS = {
+    "Vary": "Accept",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+}
+
+
 def _wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "json" in accept and "sparql-results+json" not in accept
@@ -237,5 +270,7 @@ __all__ = [
     "UnsupportedMediaType",
     "error_response",
     "install",
+    "not_acceptable",
+    "not_found",
     "status_of",
 ]

@@ -18,55 +18,25 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
-from dckg.api import describe as facts
+from dckg.api import errors
 from dckg.api.deps import get_store
+from dckg.api.negotiation import BY_EXTENSION, HTML, RDF_TYPES, RdfType, negotiate
 from dckg.api.pages import Linker, Row, allow_head, local_path, map_view, render
-from dckg.api.vocabulary import ONTOLOGY_GRAPH, Vocabulary
-from dckg.namespaces import DCKG, ID, PREFIXES, RDFS
-from dckg.sparql import formats
+from dckg.catalog import describe as facts
+from dckg.catalog.vocabulary import ONTOLOGY_GRAPH, Vocabulary
+from dckg.namespaces import DCKG, GRAPH, ID, PREFIXES, RDFS
 from dckg.store.base import Store
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-#: The RDF serialisations this router offers (from the one format registry).
-RDF_TYPES = (formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.RDFXML)
-RdfType = formats.Format
-BY_EXTENSION = {t.extension: t for t in RDF_TYPES}
-HTML = formats.HTML.media_type
-#: What is offered, the server's preference first.
-_OFFERS = (formats.HTML, *RDF_TYPES)
 _SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-# -- content negotiation ---------------------------------------------------------------
-
-
-def negotiate(accept: str | None) -> str | None:
-    """The media type to answer with, or ``None`` when nothing asked for is offered.
-
-    >>> negotiate("text/html,application/xhtml+xml,*/*;q=0.8")
-    'text/html'
-    >>> negotiate("application/rdf+xml;q=0.5, text/turtle")
-    'text/turtle'
-    >>> negotiate("image/png") is None
-    True
-    """
-    if not accept or not accept.strip():
-        return HTML
-    chosen = formats.negotiate(accept, _OFFERS)
-    return chosen.media_type if chosen else None
 
 
 def _not_acceptable() -> Response:
-    offered = ", ".join([HTML, *(t.media_type for t in RDF_TYPES)])
-    return Response(f"406 Not Acceptable: this resource is available as {offered}\n", 406)
+    return errors.not_acceptable([HTML, *(t.media_type for t in RDF_TYPES)])
 
 
 def _rdf_response(triples: list[Triple], rdf_type: RdfType, *, location: str) -> Response:
@@ -88,19 +58,10 @@ def _alternates(path: str) -> str:
 
 
 def _html(body: str, *, status: int = 200, path: str | None = None) -> HTMLResponse:
-    headers = {"Vary": "Accept", "Content-Security-Policy": _CSP}
+    headers = dict(errors.PAGE_HEADERS)
     if path is not None:
         headers["Link"] = _alternates(path)
     return HTMLResponse(body, status_code=status, headers=headers)
-
-
-def not_found(request: Request, what: str) -> Response:
-    """404 as HTML for browsers, as text for everyone else."""
-    message = f"404 Not Found: {what}"
-    if negotiate(request.headers.get("accept")) == HTML:
-        page = render("not_found.html", root=_root(request), message=message)
-        return _html(page, status=404)
-    return Response(message + "\n", status_code=404, media_type="text/plain")
 
 
 def _root(request: Request) -> str:
@@ -110,7 +71,7 @@ def _root(request: Request) -> str:
 # -- entities ------------------------------------------------------------------------
 
 
-def entity_iri(path: str) -> tuple[NamedNode, RdfType | None] | None:
+def entity_iri(path: str, namespace: str = ID) -> tuple[NamedNode, RdfType | None] | None:
     """The IRI a request path under ``/id/`` names, and the format its extension asks for.
 
     >>> entity_iri("city/geonames-2996944")[0].value
@@ -121,14 +82,16 @@ def entity_iri(path: str) -> tuple[NamedNode, RdfType | None] | None:
     True
     """
     segments = path.split("/")
-    if len(segments) < 2 or not all(_SEGMENT.match(s) and ".." not in s for s in segments):
+    if len(segments) < (2 if namespace == ID else 1) or not all(
+        _SEGMENT.match(s) and ".." not in s for s in segments
+    ):
         return None
     rdf_type = None
     stem, dot, extension = segments[-1].rpartition(".")
     if dot and stem and extension in BY_EXTENSION:
         segments[-1] = stem
         rdf_type = BY_EXTENSION[extension]
-    return NamedNode(ID + "/".join(segments)), rdf_type
+    return NamedNode(namespace + "/".join(segments)), rdf_type
 
 
 @router.get(
@@ -150,26 +113,81 @@ def entity_iri(path: str) -> tuple[NamedNode, RdfType | None] | None:
     },
 )
 def entity(path: str, request: Request, store: StoreDep) -> Response:
-    """One entity of the graph."""
-    parsed = entity_iri(path)
+    """One entity of the graph, or of the dataset's description (its catalogue, datasets,
+    distributions, linksets, …)."""
+    return _dereference(request, store, path, ID, "/id/")
+
+
+@router.get(
+    "/graph/{path:path}",
+    summary="Dereference a named graph's IRI",
+    description=(
+        "The description of the named graph https://w3id.org/dckg/graph/{path} (its size, "
+        "source, licence and attribution, from the dataset's description): HTML for "
+        "browsers, or RDF by Accept header or extension. 404 for graphs the store lacks."
+    ),
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {t.media_type: {} for t in RDF_TYPES}, "description": "The graph"},
+        404: {"description": "Not a graph of the store"},
+        406: {"description": "None of the accepted media types is offered"},
+    },
+)
+def named_graph(path: str, request: Request, store: StoreDep) -> Response:
+    """One named graph, as the dataset's description states it."""
+    return _dereference(request, store, path, GRAPH, "/graph/")
+
+
+def _dereference(request: Request, store: Store, path: str, namespace: str, at: str) -> Response:
+    parsed = entity_iri(path, namespace)
     if parsed is None:
-        return not_found(request, f"/id/{path} is not the path of a dckg IRI")
+        return errors.not_found(request, f"{at}{path} is not the path of a dckg IRI")
     iri, by_extension = parsed
     media_type = (
         by_extension.media_type if by_extension else negotiate(request.headers.get("accept"))
     )
     if media_type is None:
         return _not_acceptable()
-    description = facts.describe(store, iri)
-    if not description.exists:
-        return not_found(request, f"the graph holds nothing about <{iri.value}>")
+    found = _holder(request, store, iri, namespace)
+    if found is None and by_extension is not None:
+        # An IRI that ends like an extension (``distribution/dckg.ttl``) names itself.
+        iri = NamedNode(namespace + path)
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None:
+            return _not_acceptable()
+        found = _holder(request, store, iri, namespace)
+    if found is None:
+        return errors.not_found(request, f"the graph holds nothing about <{iri.value}>")
+    holder, description = found
     page_path = _root(request) + local_path(iri.value)  # type: ignore[operator]
     if media_type != HTML:
         rdf_type = next(t for t in RDF_TYPES if t.media_type == media_type)
         return _rdf_response(
             description.all_rdf(), rdf_type, location=f"{page_path}.{rdf_type.extension}"
         )
-    return _html(_entity_page(store, description, _root(request)), path=page_path)
+    return _html(_entity_page(holder, description, _root(request)), path=page_path)
+
+
+def _holder(
+    request: Request, store: Store, iri: NamedNode, namespace: str
+) -> tuple[Store, facts.Description] | None:
+    """The store that describes ``iri`` (the graph's, else the dataset description's)
+    and what it says."""
+    from dckg.api.dataset import description_store
+    from dckg.catalog.terms import MINTED_KINDS
+
+    if namespace == ID:
+        description = facts.describe(store, iri)
+        if description.exists:
+            return store, description
+        if iri.value[len(ID) :].split("/", 1)[0] not in MINTED_KINDS:
+            return None
+
+    described = description_store(request)
+    description = facts.describe(described, iri)
+    if description.triples:
+        return described, description
+    return None
 
 
 def _entity_page(store: Store, description: facts.Description, root: str) -> str:
@@ -272,7 +290,9 @@ def ontology(request: Request, store: StoreDep) -> Response:
 def ontology_file(extension: str, request: Request, store: StoreDep) -> Response:
     """The whole ontology in the format an extension names (ttl, nt, jsonld, rdf)."""
     if extension not in BY_EXTENSION:
-        return not_found(request, f"no ontology serialisation with the extension {extension!r}")
+        return errors.not_found(
+            request, f"no ontology serialisation with the extension {extension!r}"
+        )
     return _ontology(request, store, BY_EXTENSION[extension].media_type)
 
 
@@ -281,7 +301,9 @@ def _ontology(request: Request, store: Store, media_type: str | None) -> Respons
         return _not_acceptable()
     vocabulary = Vocabulary.load(store)
     if not vocabulary.triples:
-        return not_found(request, f"the store holds no ontology (graph <{ONTOLOGY_GRAPH.value}>)")
+        return errors.not_found(
+            request, f"the store holds no ontology (graph <{ONTOLOGY_GRAPH.value}>)"
+        )
     root = _root(request)
     if media_type != HTML:
         rdf_type = next(t for t in RDF_TYPES if t.media_type == media_type)
@@ -325,7 +347,7 @@ def ontology_term(name: str, request: Request, store: StoreDep) -> Response:
     if rdf_type is not None:
         name = stem
     if not _TERM.match(name):
-        return not_found(request, f"{name!r} is not the name of an ontology term")
+        return errors.not_found(request, f"{name!r} is not the name of an ontology term")
     media_type = rdf_type.media_type if rdf_type else negotiate(request.headers.get("accept"))
     if media_type is None:
         return _not_acceptable()
@@ -335,7 +357,7 @@ def ontology_term(name: str, request: Request, store: StoreDep) -> Response:
     if term is None:
         module = vocabulary.module(name)
         if module is None:
-            return not_found(request, f"the ontology defines no term {name!r}")
+            return errors.not_found(request, f"the ontology defines no term {name!r}")
         if media_type == HTML:
             return RedirectResponse(f"{root}/ontology#module-{name}", status_code=303)
         triples = vocabulary.description(module)

@@ -17,9 +17,9 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from dckg.api.describe import Point
-from dckg.api.vocabulary import ONTOLOGY_MODULES
-from dckg.namespaces import DCKG, ID, XSD
+from dckg.catalog.describe import Point
+from dckg.catalog.vocabulary import ONTOLOGY_MODULES
+from dckg.namespaces import DCKG, GRAPH, ID, XSD
 from dckg.results import short
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,11 +65,15 @@ def local_path(iri: str) -> str | None:
     '/ontology#City'
     >>> local_path("https://w3id.org/dckg/ontology/core")
     '/ontology#module-core'
+    >>> local_path("https://w3id.org/dckg/graph/reference/cities")
+    '/graph/reference/cities'
     >>> local_path("https://sws.geonames.org/2996944/") is None
     True
     """
     if iri.startswith(ID) and len(iri) > len(ID):
         return "/id/" + iri[len(ID) :]
+    if iri.startswith(GRAPH) and len(iri) > len(GRAPH):
+        return "/graph/" + iri[len(GRAPH) :]
     if iri.startswith(DCKG):
         return "/ontology#" + iri[len(DCKG) :] if len(iri) > len(DCKG) else "/ontology"
     if iri.startswith(ONTOLOGY_MODULES) and "/" not in iri[len(ONTOLOGY_MODULES) :]:

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from dckg.api import shared
 from dckg.api.answers import respond
 from dckg.api.deps import get_engine, get_settings
 from dckg.api.errors import NotAcceptable
@@ -115,6 +116,8 @@ def _endpoint(named: Any) -> Callable[..., Awaitable[Response]]:
     async def run_named(request: Request, **_typed: Any) -> Response:
         engine: Engine = _typed.pop("_engine")
         settings: Settings = _typed.pop("_settings")
+        if shared.wants_page(request):
+            return shared.named_page(request, named.name)
         unknown = set(request.query_params) - declared - RESERVED
         if unknown:
             known = ", ".join(sorted(declared)) or "none"

@@ -34,6 +34,7 @@ from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from dckg import __version__, jsontext
+from dckg.api.shared import search_page, wants_page
 from dckg.errors import QueryTimeout, UsageError
 from dckg.namespaces import DCKG, ID
 from dckg.reconcile import Candidate, Reconciler, reconciler_for
@@ -48,6 +49,7 @@ from dckg.reconcile.search import (
     search_index_for,
     type_class,
 )
+from dckg.sparql import formats
 from dckg.store.base import Store
 
 router = APIRouter(tags=["reconciliation and search"])
@@ -684,4 +686,9 @@ def search(
         }
         for h in hits
     ]
-    return JSONResponse({"query": q, "results": results})
+    if wants_page(request, (formats.JSON,)):
+        found = [
+            {"label": h.entity.label, "path": h.entity.path, "facts": _summary(h)} for h in hits
+        ]
+        return search_page(request, q, found)
+    return JSONResponse({"query": q, "results": results}, headers={"Vary": "Accept"})

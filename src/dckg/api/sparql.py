@@ -27,6 +27,7 @@ from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
+from dckg.api import shared
 from dckg.api.answers import respond
 from dckg.api.dataset import base_url, inventory, rdf_response, service_description
 from dckg.api.deps import get_engine, get_settings
@@ -84,6 +85,10 @@ async def sparql_get(
         return rdf_response(request, triples)
     if len(queries) > 1:
         raise UsageError("give exactly one 'query' parameter")
+    if shared.wants_page(request):
+        return shared.sparql_page(
+            request, queries[0], default_graph_uri or [], named_graph_uri or []
+        )
     return await answer(
         request,
         engine,
@@ -164,10 +169,7 @@ async def sparql_post(
 
 def _wants_page(request: Request) -> bool:
     """Whether a browser asks (HTML preferred to every RDF format): it gets the editor."""
-    accept = request.headers.get("accept") or ""
-    named = any(r.media in formats.HTML.all_media_types for r in formats.parse_accept(accept))
-    offers = (formats.HTML, *formats.offers(formats.GRAPH))
-    return named and formats.negotiate(accept, offers) is formats.HTML
+    return shared.wants_page(request, formats.offers(formats.GRAPH))
 
 
 def _truncate(values: list[str]) -> bool:

@@ -2,9 +2,10 @@
 
 ``POST /validate`` reads a contribution (Turtle, JSON-LD, N-Triples, RDF/XML or CSV, by
 ``Content-Type``) and answers with the SHACL report (JSON, or Turtle by ``Accept``); it
-writes nothing. ``POST /contributions`` validates and merges, and needs
-``Authorization: Bearer <DCKG_WRITE_TOKEN>``; with no token configured, writing over HTTP
-is disabled (403).
+writes nothing. ``POST /contributions`` validates and merges, ``GET /contributions`` lists
+what was merged and ``DELETE /contributions/{id}`` withdraws one whole; these three need
+``Authorization: Bearer <DCKG_WRITE_TOKEN>``, and with no token configured they are
+disabled (403). A query-string field a route does not take is refused (400, naming it).
 
 A validation costs what a query may cost, and no more: it runs in a query worker (taking
 its turn among the queries, see :class:`~dckg.sparql.engine.Admission`), under the query
@@ -31,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from dckg.api.deps import get_engine, get_settings, get_store
 from dckg.api.errors import Forbidden, HTTPProblem, Unauthorized, UnsupportedMediaType
 from dckg.api.sparql import client_of
-from dckg.errors import QueryTimeout, ValidationFailed
+from dckg.errors import QueryTimeout, UsageError, ValidationFailed
 from dckg.sparql import formats
 from dckg.sparql.engine import Engine, ProcessEngine, Run
 from dckg.sparql.errors import MemoryExceeded
@@ -106,6 +107,17 @@ def _report_response(request: Request, report: Any) -> Response:
     return JSONResponse(body)
 
 
+def refuse_unknown(request: Request, *fields: str) -> None:
+    """A field the route does not take is an error, never silently ignored."""
+    unknown = sorted(set(request.query_params) - set(fields))
+    if unknown:
+        raise UsageError(
+            f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+            f"for {request.method} {request.url.path}: it takes "
+            + (", ".join(fields) or "no query-string fields")
+        )
+
+
 class ClientClosed(HTTPProblem):
     """The client left before its answer was ready (nothing is sent)."""
 
@@ -121,6 +133,7 @@ async def validate(
     name: Annotated[str, Query(description="A name for the input, used in messages.")] = "body",
 ) -> Response:
     """The SHACL report of a contribution checked against the shapes and the graph."""
+    refuse_unknown(request, "name")
     body, fmt = await _read(request)
     run_validation = _validation().validate
     timeout = settings.query_timeout
@@ -197,6 +210,10 @@ def check_token(request: Request, settings: Settings) -> None:
         raise Unauthorized("a valid 'Authorization: Bearer <token>' header is required to write")
 
 
+#: The query-string fields of ``POST /contributions``.
+_CONTRIBUTE_FIELDS = ("by", "name", "source_url", "source", "note")
+
+
 @router.post(
     "/contributions",
     summary="Validate and merge a contribution (needs the write token)",
@@ -211,10 +228,17 @@ async def contribute(
     by: Annotated[str, Query(description="Who contributes (name or IRI).", min_length=1)],
     name: Annotated[str, Query(description="A name for the input.")] = "body",
     source_url: Annotated[str | None, Query(description="Where the data comes from.")] = None,
+    source: Annotated[
+        str | None, Query(description="The same as source_url (as `dckg contribute --source`).")
+    ] = None,
     note: Annotated[str | None, Query(description="A note kept with the provenance.")] = None,
 ) -> Response:
     """Merge a contribution into its own named graph, with provenance; all or nothing."""
     check_token(request, settings)
+    refuse_unknown(request, *_CONTRIBUTE_FIELDS)
+    if source is not None and source_url is not None and source != source_url:
+        raise UsageError("source and source_url name the same thing: give one of them")
+    source_url = source_url if source_url is not None else source
     body, fmt = await _read(request)
     merge = _validation().contribute
 
@@ -223,8 +247,7 @@ async def contribute(
     def write() -> Any:
         with engine.paused():
             record = merge(store, sources, by=by, source_url=source_url, note=note)
-            request.app.state.data_version = getattr(request.app.state, "data_version", 0) + 1
-            request.app.state.data_changed_at = datetime.datetime.now(datetime.UTC)
+            _changed(request)
             return record
 
     try:
@@ -240,3 +263,48 @@ async def contribute(
         {"id": record.id, "graph": record.graph.value},
         status_code=201,
     )
+
+
+@router.get("/contributions", summary="The contributions merged so far (needs the write token)")
+async def list_contributions(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> JSONResponse:
+    """Every contribution, oldest first, as ``dckg contributions --format json`` lists it."""
+    check_token(request, settings)
+    refuse_unknown(request)
+    found = await run_in_threadpool(_validation().contributions, store)
+    return JSONResponse({"contributions": [c.to_dict() for c in found]})
+
+
+@router.delete(
+    "/contributions/{contribution_id}",
+    summary="Withdraw a contribution whole (needs the write token)",
+)
+async def withdraw(
+    request: Request,
+    contribution_id: str,
+    store: Annotated[Store, Depends(get_store)],
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> JSONResponse:
+    """Remove one contribution: its graph and its provenance, as ``dckg withdraw`` does."""
+    check_token(request, settings)
+    refuse_unknown(request)
+    remove = _validation().withdraw
+
+    def write() -> int:
+        with engine.paused():
+            removed = remove(store, contribution_id)
+            _changed(request)
+            return removed
+
+    removed = await run_in_threadpool(write)
+    return JSONResponse({"id": contribution_id, "removed": removed})
+
+
+def _changed(request: Request) -> None:
+    """The data changed: answers cached or validated before are stale."""
+    request.app.state.data_version = getattr(request.app.state, "data_version", 0) + 1
+    request.app.state.data_changed_at = datetime.datetime.now(datetime.UTC)

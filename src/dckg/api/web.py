@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from dckg.api import errors
 from dckg.api.pages import allow_head, render
 from dckg.namespaces import DCKG, ID
 
@@ -58,11 +59,11 @@ def static_files() -> dict[str, Path]:
 
 
 @router.get("/static/{name:path}", include_in_schema=False)
-def static(name: str) -> Response:
+def static(name: str, request: Request) -> Response:
     """One of the page's assets (an allowlist: the files shipped in the package)."""
     path = static_files().get(name)
     if path is None:
-        return Response("404 Not Found\n", status_code=404, media_type="text/plain")
+        return errors.not_found(request, f"no asset {name!r} is shipped")
     return FileResponse(
         path,
         media_type=_MEDIA_TYPES[path.suffix],
@@ -71,9 +72,9 @@ def static(name: str) -> Response:
 
 
 @router.get("/favicon.ico", include_in_schema=False)
-def favicon() -> Response:
+def favicon(request: Request) -> Response:
     """The icon browsers ask for on every page, the API's JSON included."""
-    return static("favicon.svg")
+    return static("favicon.svg", request)
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,16 @@ def get_library(request: Request) -> Mapping[str, object]:
 )
 def index(request: Request) -> HTMLResponse:
     """The SPARQL editor, preloaded with the named queries, and a form per named query."""
+    return editor_page(request)
+
+
+def editor_page(request: Request, shared: Mapping[str, object] | None = None) -> HTMLResponse:
+    """The front page; with ``shared`` (a query of a shared link, see :mod:`dckg.api.shared`)
+    that query is filled in and run as the page opens."""
     root = str(request.scope.get("root_path", "")).rstrip("/")
     queries = query_views(get_library(request))
     config = {
+        "shared": dict(shared) if shared is not None else None,
         "endpoint": f"{root}/sparql",
         "examples": [{"name": q.name, "summary": q.summary, "text": q.text} for q in queries],
         # Where IRIs of the graph are shown on this server.
@@ -177,7 +185,10 @@ def index(request: Request) -> HTMLResponse:
         "coverage": _coverage(root, queries),
     }
     page = render("index.html", root=root, queries=queries, config=config)
-    return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+    headers = {"Content-Security-Policy": _CSP}
+    if shared is not None:
+        headers["Vary"] = "Accept"
+    return HTMLResponse(page, headers=headers)
 
 
 def _coverage(root: str, queries: list[QueryView]) -> dict[str, str]:

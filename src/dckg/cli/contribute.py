@@ -146,21 +146,7 @@ def list_contributions(session: Session, fmt: str) -> None:
 
     found = contributions(session.reader)
     if fmt == "json":
-        rows = [
-            {
-                "id": c.id,
-                "graph": c.graph.value,
-                "by": c.by,
-                "when": c.when,
-                "triples": c.triples,
-                "source": c.source,
-                "note": c.note,
-                "files": list(c.files),
-                "checksums": list(c.checksums),
-                "shapes_version": c.shapes_version,
-            }
-            for c in found
-        ]
+        rows = [c.to_dict() for c in found]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     rows = [[c.id, c.when, c.by, c.triples, ", ".join(c.files), c.note or ""] for c in found]

@@ -41,31 +41,52 @@ def import_covenant_of_mayors(
     reconciler = _reconciler()
     result = covenant.import_covenant(path, reconciler=reconciler, existing=_network_names())
     data = covenant.ntriples_of(result, reconciler)
-    # the ISTAT comuni matched (their own data set) first: the signatories refer to them
-    comuni = covenant.comuni_ntriples_of(result)
-    summary = f"{len(result.comuni):,} ISTAT comuni"
-    _finish(
-        "istat-comuni",
-        comuni,
-        out.with_name("istat-comuni.nt.gz"),
-        validate,
-        None,
-        lambda command: "",
-        [path],
-        summary,
-        started,
+    # the municipalities of the official lists the signatories were matched to, each list
+    # its own data set (ISTAT's comuni, Spain, Romania, Ukraine, Moldova): the signatories
+    # refer to them, so they are validated first, then the signatories against them
+    lists = {"istat-comuni": (len(result.comuni), covenant.comuni_ntriples_of(result))}
+    lists |= covenant.official_ntriples_of(result)
+    # the hand check of official-list matches, kept beside the report
+    verdicts = covenant.read_verdicts(
+        (report_path or out).with_name("covenant-of-mayors-hand-check.tsv")
     )
+    if validate:
+        _validate_with_lists(data, out.name, lists)
+    for stem, (count, listed) in lists.items():
+        import_common.write_output(out.with_name(f"{stem}.nt.gz"), listed)
+        click.echo(f"{count:,} municipalities: wrote {out.with_name(f'{stem}.nt.gz')}", err=True)
     _finish(
         "covenant-of-mayors",
         data,
         out,
-        validate,
+        False,
         report_path,
-        lambda command: covenant.report_markdown(result, command=command),
+        lambda command: covenant.report_markdown(result, command=command, verdicts=verdicts),
         [path],
         covenant.summary(result),
         started,
     )
+
+
+def _validate_with_lists(data: bytes, name: str, lists: dict[str, tuple[int, bytes]]) -> None:
+    """Validate the official lists' graphs (in one pass), then the signatories against
+    the shipped data with those graphs in place of the shipped ones. Nothing is written
+    before both conform."""
+    import tempfile
+
+    from dckg.namespaces import graph
+
+    graphs = {stem: graph(f"reference/{stem}") for stem in lists}
+    joined = b"".join(listed for _, listed in lists.values())
+    import_common.validate_output(joined, "official lists", drop=graphs.values())
+    with tempfile.TemporaryDirectory() as folder:
+        held = {}
+        for stem, (_, listed) in lists.items():
+            held[graphs[stem]] = Path(folder) / f"{stem}.nt"
+            held[graphs[stem]].write_bytes(listed)
+        import_common.validate_output(
+            data, name, drop=[graph("reference/covenant-of-mayors")], load=held
+        )
 
 
 @click.command("import-eurocities")

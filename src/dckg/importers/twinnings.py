@@ -73,6 +73,12 @@ COLUMNS = (
 P190 = NamedNode("https://www.wikidata.org/wiki/Property:P190")
 #: The named graph ``dckg init`` loads ``data/twinnings.nt.gz`` into.
 DATASET = graph("reference/twinnings")
+#: The attribution of the graph: Wikidata (CC0) for the twinnings, GeoNames for the
+#: places they are reconciled to (described in their own graphs).
+CITATION = (
+    "Wikidata contributors, twinned administrative body (property P190), query results of "
+    "July 2017, CC0; cities reconciled to GeoNames (geonames.org)"
+)
 #: The retrieval the TSV files are (one entity), and one entity per file.
 SOURCE = thing("source", "wikidata-twinnings-2017")
 CC0 = NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")
@@ -643,6 +649,7 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         description=description,
         sources=[P190],
         license=CC0,
+        citation=CITATION,
     )
     yield from retrieval_triples(
         DATASET,

@@ -72,7 +72,7 @@ from dckg.importers.twinnings import (
 from dckg.namespaces import DCKG, DCT, GEO, PROV, RDF, RDFS, SKOS, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Match, Place, Reconciler, normalise, parse_country
 from dckg.reconcile import distance_km as great_circle
-from dckg.reconcile.names import squeeze
+from dckg.reconcile.names import ADMIN_WORDS, squeeze
 
 #: The header the file must have, in this order.
 COLUMNS = ("city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2")
@@ -327,6 +327,10 @@ class ImportResult:
     own_keys: dict[tuple, tuple[str, str, float, float]] = field(default_factory=dict)
     #: The ways the rows write each place of its own.
     own_names: dict[str, set[str]] = field(default_factory=dict)
+    #: Twinnings with a county or district kept as a place of its own that are the
+    #: twinning of the same partner with the town it is named after: IRI -> (the place
+    #: of its own, the town, the partner).
+    named_after: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @property
     def pairs_both_directions(self) -> int:
@@ -552,7 +556,101 @@ def import_wikipedia_twinnings(
     _resolve_sides(result, reconciler, unique)
     for row in unique:
         _add_row(result, reconciler, row)
+    _fold_named_after(result, reconciler)
     return result
+
+
+#: A county or district named after a town lies this close (km) to it.
+NAMED_AFTER_KM = 30.0
+_HEAD_WORDS = ADMIN_WORDS | {"of", "the", "city", "council"}
+
+
+def _core(label: str) -> tuple[str, ...]:
+    """The words of a place's name without the town the lists set it in and without its
+    leading administrative words (``County Monaghan`` → ``monaghan``)."""
+    words = district_name(label).split()
+    while words and words[0] in _HEAD_WORDS:
+        words.pop(0)
+    return tuple(words)
+
+
+def named_after(own: Place, town: Place) -> bool:
+    """Whether a place of its own is a county or district named after ``town``: its name
+    is the town's whole name and administrative words (``Gołdap County``, ``County
+    Monaghan``, ``Vilnius District Municipality``; not ``Prague 1``, ``Hammersmith and
+    Fulham``), and the town lies within :data:`NAMED_AFTER_KM` in the same country.
+
+    >>> p = Place("o", "County Monaghan", "IE", 54.2, -6.9, frozenset())
+    >>> named_after(p, Place("t", "Monaghan", "IE", 54.25, -6.97, frozenset(), geonames_id=1))
+    True
+    >>> named_after(p, Place("t", "Monaghan", "IE", 53.0, -6.97, frozenset(), geonames_id=1))
+    False
+    >>> q = Place("o", "Misso (Võru Parish)", "EE", 57.6, 27.2, frozenset())
+    >>> named_after(q, Place("t", "Võru", "EE", 57.8, 27.0, frozenset(), geonames_id=2))
+    False
+    >>> r = Place("o", "Prague 1 (Prague)", "CZ", 50.09, 14.42, frozenset())
+    >>> named_after(r, Place("t", "Prague", "CZ", 50.09, 14.42, frozenset(), geonames_id=3))
+    False
+    """
+    town_words = tuple(normalise(town.label).split())
+    own_words = _core(own.label)
+    if not town_words or own_words[: len(town_words)] != town_words:
+        return False
+    if not set(own_words[len(town_words) :]) <= _HEAD_WORDS:
+        return False  # more than an administrative word: Prague 1, Hammersmith and Fulham
+    if own.country != town.country or None in (own.lat, own.lon, town.lat, town.lon):
+        return False
+    return great_circle(own.lat, own.lon, town.lat, town.lon) <= NAMED_AFTER_KM  # type: ignore[arg-type]
+
+
+def _fold_named_after(result: ImportResult, reconciler: Reconciler) -> None:
+    """A partner twinned both with a town and with a county or district named after it
+    (kept as a place of its own) has one twinning, with the town: the Wikidata graph or
+    another row names the town, this row the county around it (``Kazlų Rūda – Gołdap`` and
+    ``Kazlų Rūda – Gołdap County``). The county's row is merged into the town's twinning."""
+    for key, twinning in list(result.twinnings.items()):
+        own = [p for p in (twinning.a, twinning.b) if p.geonames_id is None]
+        if len(own) != 1:
+            continue
+        partner = twinning.b if own[0] is twinning.a else twinning.a
+        town = _town_named(result, reconciler, own[0], partner)
+        if town is None:
+            continue
+        iri = twinning_iri(partner, town).value
+        low, high = sorted((partner, town), key=place_order)
+        merged = result.twinnings.setdefault(iri, Twinning(low, high))
+        merged.rows += twinning.rows
+        for (one, other), count in twinning.directions.items():
+            direction = (
+                town.key if one == own[0].key else one,
+                town.key if other == own[0].key else other,
+            )
+            merged.directions[direction] += count
+        merged.lists |= twinning.lists
+        if not town.in_store and town.key not in result.merged.cities:
+            result.new_cities[town.key] = town
+        del result.twinnings[key]
+        result.named_after[key] = (own[0].label, town.label, partner.label)
+    used = {p.key for t in result.twinnings.values() for p in (t.a, t.b)}
+    for place_key, place in list(result.own_places.items()):
+        if place.key not in used:
+            del result.own_places[place_key]
+
+
+def _town_named(
+    result: ImportResult, reconciler: Reconciler, own: Place, partner: Place
+) -> Place | None:
+    """The GeoNames town a place of its own is named after that ``partner`` is twinned
+    with too (in the Wikidata graph or in another row), nearest first; None if none."""
+    if own.lat is None or own.lon is None:
+        return None
+    for _, town in reconciler.near(own.lat, own.lon, NAMED_AFTER_KM):
+        if town.geonames_id is None or not named_after(own, town):
+            continue
+        iri = twinning_iri(partner, town).value
+        if iri in result.twinnings or iri in result.merged.twinnings:
+            return town
+    return None
 
 
 def _resolve_sides(result: ImportResult, reconciler: Reconciler, rows: list[Row]) -> None:
@@ -814,6 +912,11 @@ def report_markdown(
         ("matched rows with the same town on both sides (dropped)", result.same_city_rows),
         ("matched rows repeating a pair from the same page (merged)", result.repeated_rows),
         ("matched rows giving a pair from the other town's page (merged)", result.reversed_rows),
+        (
+            "twinnings with a county or district named after a town the partner is twinned "
+            "with too (merged into the town's twinning, listed below)",
+            len(result.named_after),
+        ),
         ("twinnings", len(result.twinnings)),
         ("… with a partner kept as a place of its own", len(result.with_own_place)),
         ("… also in the Wikidata twinnings (one node, two sources)", len(result.in_both)),
@@ -866,6 +969,7 @@ def report_markdown(
     text += _far_section(result)
     text += _unmatched_section(result)
     text += _kept_section(result)
+    text += _named_after_section(result)
     if result.unknown_countries:
         text += "\n## Country names not recognised (reconciled by position and name only)\n\n"
         text += markdown_table(
@@ -876,6 +980,19 @@ def report_markdown(
         text += "\n## Malformed rows (skipped)\n\n"
         text += "".join(f"- {m}\n" for m in result.malformed)
     return text
+
+
+def _named_after_section(result: ImportResult) -> str:
+    if not result.named_after:
+        return ""
+    text = (
+        f"\n## A town and the county named after it ({len(result.named_after):,})\n\n"
+        "A partner twinned with a town (in the Wikidata twinnings or another row) and, in a "
+        "row, with a county or district whose name is the town's and administrative words, "
+        f"within {NAMED_AFTER_KM:g} km: one twinning, with the town, the row added to it.\n\n"
+    )
+    rows = sorted(result.named_after.values(), key=lambda v: (v[0], v[2]))
+    return text + markdown_table(["county or district in the row", "town", "partner"], rows)
 
 
 def _reason_group(reason: str) -> str:

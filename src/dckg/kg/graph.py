@@ -1,15 +1,14 @@
 """The knowledge graph as researchers use it from Python: open a store, run named queries
 and SPARQL, get tables that become pandas DataFrames.
 
-Queries on an embedded store run as ``dckg sparql`` runs them (:mod:`dckg.sparql.run`): in a
-worker process, stopped at the time limit, cut at the row cap. On a remote store the remote
-engine does the work, bounded by the store's HTTP time limit.
+Queries on an embedded store run in this process (:mod:`dckg.kg.inprocess`, one engine per
+knowledge graph), so a plain script needs no ``if __name__ == "__main__":`` guard: abandoned
+at the time limit, cut at the row cap. On a remote store the remote engine does the work,
+bounded by the store's HTTP time limit.
 """
 
 from __future__ import annotations
 
-import io
-import multiprocessing
 import os
 import sys
 import warnings
@@ -22,11 +21,11 @@ import pyoxigraph
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 
 from dckg.errors import DckgError, IncompleteResult, QueryError, StoreError, UsageError
+from dckg.kg.inprocess import InProcessEngine
 from dckg.kg.table import Table
 from dckg.kg.terms import param_text, term, variable_name
 from dckg.namespaces import PREFIXES
 from dckg.queries import Library, NamedQuery, load_library
-from dckg.sparql.errors import Busy, NoWorker
 from dckg.store import EmbeddedStore, Store, open_store, store_spec
 from dckg.store.base import Term
 from dckg.store.sparqltext import QUERY_FORMS, operation, tokens
@@ -56,6 +55,7 @@ class KnowledgeGraph:
         self._owned = owned
         self._closed = False
         self._library: Library | None = None
+        self._engine: InProcessEngine | None = None
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {self.store!r}>"
@@ -174,35 +174,40 @@ class KnowledgeGraph:
         cap: int,
         seconds: float,
     ) -> tuple[Table | rdflib.Graph | bool, bool]:
-        from dckg.sparql import run
+        from dckg.sparql import formats
+        from dckg.sparql.settings import Settings
+        from dckg.sparql.worker import Job
 
-        out = io.BytesIO()
+        # The SERVICE allowlist is the server's setting (DCKG_SERVICE_ALLOWLIST).
+        settings = Settings.from_env(store="memory", query_workers=1, query_timeout=seconds)
+        job = Job(
+            query=text,
+            substitutions=dict(substitutions) if substitutions else None,
+            accept=(formats.JSON.media_type, formats.NTRIPLES.media_type),
+            format_name="nt" if graph else "json",
+            max_results=cap if cap > 0 else sys.maxsize,
+            check_services=True,
+            service_allowlist=settings.service_allowlist,
+        )
+        if self._engine is None:
+            self._engine = InProcessEngine(self.store)
+        started = self._engine.start(job, seconds)
         try:
-            outcome = run.run(
-                self.store,
-                text,
-                out,
-                "nt" if graph else "json",
-                substitutions=substitutions or None,
-                max_results=cap,
-                timeout=seconds,
-            )
-        except DckgError as error:
-            if isinstance(error, Busy | NoWorker) and _main_is_a_script():
-                raise StoreError(f"{error} ({_GUARD})") from None
-            raise
-        body = out.getvalue()
+            body = started.first + b"".join(started.chunks())
+        finally:
+            started.close()
+        truncated = started.truncated
         if graph:
-            return _rdflib_graph(body), outcome.truncated
+            return _rdflib_graph(body), truncated
         try:
             result = pyoxigraph.parse_query_results(body, QueryResultsFormat.JSON)
         except SyntaxError:  # a graph query the form was not recognised in: JSON-LD
-            return _rdflib_graph(body, "json-ld"), outcome.truncated
+            return _rdflib_graph(body, "json-ld"), truncated
         if isinstance(result, QueryBoolean):
             return bool(result), False
         variables = [v.value for v in result.variables]
         rows = [tuple(solution[v] for v in variables) for solution in result]
-        return Table(variables, rows, truncated=outcome.truncated), outcome.truncated
+        return Table(variables, rows, truncated=truncated), truncated
 
     def _run_remote(
         self, text: str, substitutions: Mapping[str, Term], cap: int, seconds: float | None
@@ -248,12 +253,6 @@ class KnowledgeGraph:
         warnings.warn(f"incomplete result: {message}", IncompleteResultWarning, stacklevel=4)
 
 
-_GUARD = (
-    'if this runs as a script, put its code under `if __name__ == "__main__":`, since '
-    "query workers start by importing the script"
-)
-
-
 def open(
     store: str | os.PathLike[str] | Store | None = None,
     *,
@@ -273,7 +272,6 @@ def open(
     default to ``DCKG_QUERY_TIMEOUT`` and ``DCKG_MAX_RESULTS``, else 30 s and 100,000, as
     on the command line; each query may override them.
     """
-    _refuse_in_worker_start()
     if isinstance(store, Store):
         return KnowledgeGraph(store, timeout=timeout, max_results=max_results, owned=False)
     if store is not None and not isinstance(store, str | os.PathLike):
@@ -326,17 +324,3 @@ def _rdflib_graph(body: bytes, rdf_format: str = "nt") -> rdflib.Graph:
     if body.strip():
         graph.parse(data=body, format=rdf_format)
     return graph
-
-
-def _main_is_a_script() -> bool:
-    """Whether ``__main__`` is a file run by path (query workers import it as they start)."""
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    return getattr(spec, "name", None) is None and getattr(main, "__file__", None) is not None
-
-
-def _refuse_in_worker_start() -> None:
-    """A script without a ``__main__`` guard runs again in each worker as it starts: say so,
-    at once, instead of starting workers from a worker."""
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
-        raise UsageError(f"dckg.open() was called while a query worker was starting: {_GUARD}")

@@ -63,6 +63,21 @@ class Contribution:
     shapes_version: str | None = None
     report: Report | None = field(default=None, compare=False)
 
+    def to_dict(self) -> dict[str, object]:
+        """As ``dckg contributions --format json`` and ``GET /contributions`` list it."""
+        return {
+            "id": self.id,
+            "graph": self.graph.value,
+            "by": self.by,
+            "when": self.when,
+            "triples": self.triples,
+            "source": self.source,
+            "note": self.note,
+            "files": list(self.files),
+            "checksums": list(self.checksums),
+            "shapes_version": self.shapes_version,
+        }
+
 
 def contribution_graph(contribution_id: str) -> NamedNode:
     """The named graph of a contribution."""

@@ -133,17 +133,38 @@
       return v !== value && rows.some(function (r) { return r[v]; });
     });
     var words = others.filter(function (v) { return numeric.indexOf(v) < 0; });
-    var label = words[0] || others[0];
-    if (!label) { return null; }
+    var key = words[0] || others[0];
+    if (!key) { return null; }
+    // A bar is named by the row's label where the query gives one (a column of text
+    // beside the IRI, such as ?countryLabel beside ?country), else by the key itself.
+    var names = labelColumns(words, rows);
     var shown = rows.slice(0, 30);
     var chart = window.dckgCharts.bars(shown.map(function (r) {
+      var named = names.filter(function (v) { return r[v]; })[0];
+      var link = r[key] && r[key].type === "uri" ? termNode(r[key]) : null;
       return {
-        label: termText(r[label]) || "(none)",
+        label: (named ? r[named].value : termText(r[key])) || "(none)",
         value: Number(r[value] ? r[value].value : 0),
         text: termText(r[value]),
+        href: link && link.tagName === "A" ? link.getAttribute("href") : undefined,
       };
-    }), value + " by " + label + (rows.length > shown.length ? " (first " + shown.length + ")" : ""));
+    }), value + " by " + (names[0] || key) + (rows.length > shown.length ? " (first " + shown.length + ")" : ""));
     return chart;
+  }
+
+  // The columns that name things: bound only to plain text (no IRI, number or date), those
+  // called ...label or ...name first.
+  function labelColumns(words, rows) {
+    var text = words.filter(function (v) {
+      var bound = rows.filter(function (r) { return r[v]; });
+      return bound.length > 0 && bound.every(function (r) {
+        var t = r[v];
+        return t.type === "literal" && (!t.datatype || t.datatype === XSD + "string" ||
+          t.datatype === "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString");
+      });
+    });
+    var named = text.filter(function (v) { return /(label|name|title)$/i.test(v); });
+    return named.concat(text.filter(function (v) { return named.indexOf(v) < 0; }));
   }
 
   // A map for rows with coordinates (a GeoSPARQL WKT point), drawn like the entity pages'.
@@ -203,7 +224,7 @@
     return map;
   }
 
-  function showResults(form) {
+  function showResults(form, extra) {
     var name = form.id.replace(/^query-/, "");
     var panel = document.getElementById("results-" + name);
     if (!panel) {
@@ -212,6 +233,7 @@
     }
     panel.replaceChildren(el("p", { "class": "result-info" }, "Running " + name + "…"));
     var params = formParams(form);
+    (extra || []).forEach(function (pair) { params.append(pair[0], pair[1]); });
     var url = form.getAttribute("action") + (params.toString() ? "?" + params.toString() : "");
     function download(format, label) {
       var target = new URLSearchParams(params);
@@ -245,6 +267,8 @@
       var actions = panel.appendChild(el("p", { "class": "downloads" }, "Download: "));
       actions.appendChild(download("csv", "CSV"));
       actions.appendChild(download("json", "JSON"));
+      var share = panel.appendChild(el("p", { "class": "share" }, "To share: "));
+      share.appendChild(el("a", { "class": "permalink", href: url }, "a link to these results"));
       var example = examples[name];
       var chart = barChart(example ? example.text : "", vars, rows);
       if (chart) { panel.appendChild(chart); }
@@ -256,6 +280,30 @@
       panel.replaceChildren(el("p", { "class": "error" }, "The query could not be run: " + error));
     });
   }
+
+  // A shared link to a named query (/queries/NAME?…) opened in a browser: its form,
+  // filled in with the link's parameters, run on this page.
+  function openShared(shared) {
+    var form = document.getElementById("query-" + shared.name);
+    if (!form) { return; }
+    var extra = [];
+    form.querySelectorAll("input").forEach(function (input) {
+      if (input.type === "checkbox") { input.checked = false; } else { input.value = ""; }
+    });
+    shared.params.forEach(function (pair) {
+      var input = form.querySelector("input[name=\"" + CSS.escape(pair[0]) + "\"]");
+      if (!input) { extra.push(pair); }
+      else if (input.type === "checkbox") { input.checked = pair[1] === "true" || pair[1] === "1"; }
+      else { input.value = pair[1]; }
+    });
+    form.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+      var given = shared.params.some(function (pair) { return pair[0] === input.name; });
+      if (!given) { input.checked = input.dataset.default === "true"; }
+    });
+    showResults(form, extra);
+    form.scrollIntoView();
+  }
+  if (config.shared && config.shared.kind === "named") { openShared(config.shared); }
 
   // IRIs of the graph in the results open here, not at w3id.org: rewrite a link to its
   // local page as soon as a pointer or the keyboard reaches it.
@@ -283,15 +331,36 @@
   Yasgui.Yasqe.defaults.autocompleters = local.slice();
   Yasgui.defaults.yasqe.autocompleters = local.slice();
 
+  var sharedQuery = config.shared && config.shared.kind === "sparql" ? config.shared : null;
   var yasgui = new Yasgui(container, {
     requestConfig: request,
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: "dckg-yasgui",
-    populateFromUrl: true,
+    // The page's own URL is read below when it is a shared /sparql?query=… link.
+    populateFromUrl: !config.shared,
     yasqe: first ? { value: first.text } : {},
   });
   window.dckgYasgui = yasgui;
+
+  // A shared link to /sparql?query=… opened in a browser: the query in a new tab, run.
+  if (sharedQuery) {
+    var sharedTab = yasgui.addTab(true, {
+      name: "Shared query",
+      yasqe: { value: sharedQuery.query },
+      // The editor's own request settings, with the link's dataset as plain arguments
+      // (YASGUI 4.6 sends its defaultGraphs setting under the named graphs' values).
+      requestConfig: Object.assign({}, yasgui.config.requestConfig, {
+        args: (yasgui.config.requestConfig.args || []).concat(
+          sharedQuery.defaultGraphs.map(function (g) { return { name: "default-graph-uri", value: g }; }),
+          sharedQuery.namedGraphs.map(function (g) { return { name: "named-graph-uri", value: g }; })
+        ),
+      }),
+    });
+    sharedTab.show();
+    sharedTab.setQuery(sharedQuery.query);
+    sharedTab.query().catch(function () { /* YASR shows the error */ });
+  }
 
   function open(name) {
     var example = examples[name];

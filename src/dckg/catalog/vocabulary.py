@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from dckg.api.describe import COMMENTS, LABELS, TYPE, best_literal
+from dckg.catalog.describe import COMMENTS, LABELS, TYPE, best_literal
 from dckg.namespaces import DCKG, OWL, RDF, RDFS, graph
 from dckg.store.base import Store
 
