@@ -192,7 +192,7 @@ async def _unless_gone(request: Request, run: Run) -> bytes:
         if done:
             return task.result()
         if await request.is_disconnected():
-            log.info("a validation was stopped: its client left (%s)", client_of(request))
+            log.warning("a validation was stopped: its client left (%s)", client_of(request))
             run.close()
             with contextlib.suppress(Exception):
                 await task

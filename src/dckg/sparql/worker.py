@@ -391,3 +391,9 @@ def serve(conn: Connection, open_store: Callable[[], Store], limits: Limits = Li
             # What is left of this process's memory is not worth keeping: a fresh worker
             # takes its place.
             os._exit(3)
+        except BaseException as error:
+            # A Rust extension (the SHACL engine, Oxigraph) panics where an allocation fails
+            # under the cap ("PyObject pointer is null"): that too is running out of memory.
+            if cap and type(error).__name__ == "PanicException":
+                os._exit(3)
+            raise
