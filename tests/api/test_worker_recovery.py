@@ -156,3 +156,40 @@ def test_a_worker_that_reported_a_bad_query_is_checked_and_kept(server: Server) 
     # The health check passed: the same two workers, none replaced.
     time.sleep(0.5)
     assert _pids(server) == before
+
+
+#: One literal of 10 MB of ``&``: XML escaping makes 50 MB of it, copied a few times while
+#: the row is written, past a 96 MiB cap, while the store's side of the query stays small.
+#: The worker reports running out of memory, then ends: the path the query as found took.
+AMPERSANDS = "SELECT ?o WHERE { ?s <urn:ex:text> ?o }"
+
+
+@pytest.fixture(scope="module")
+def ampersands() -> Iterator[Server]:
+    with EmbeddedStore() as store:
+        g = NamedNode("urn:ex:g")
+        text = Literal("&" * 10_000_000)
+        store.add_quads(
+            [
+                Quad(NamedNode("urn:ex:s"), NamedNode("urn:ex:text"), text, g),
+                Quad(NamedNode("urn:ex:s"), NamedNode("urn:ex:p"), Literal(1), g),
+            ]
+        )
+        settings = Settings(store="memory", query_workers=2, query_timeout=10.0, query_memory_mb=96)
+        with serving(settings, store) as running:
+            yield running
+
+
+def test_workers_that_report_running_out_of_memory_and_end_are_replaced(
+    ampersands: Server,
+) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        statuses = list(
+            pool.map(
+                lambda _: _post(ampersands, AMPERSANDS, "application/sparql-results+xml"),
+                range(2),
+            )
+        )
+    assert statuses == [507, 507]
+    _small_query_answers(ampersands)
+    _full_pool(ampersands, set())
