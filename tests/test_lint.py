@@ -32,6 +32,7 @@ def test_ruff_format() -> None:
 #: it stands on.
 MYPY_PACKAGES = [
     "dckg.store",
+    "dckg.config",
     "dckg.errors",
     "dckg.importers.contract",
     "dckg.importers.reports",
@@ -43,6 +44,7 @@ MYPY_PACKAGES = [
     "dckg.rdfxml",
     "dckg.resources",
     "dckg.results",
+    "dckg.settings_docs",
 ]
 
 

@@ -8,7 +8,6 @@ its processing would silently drop (:mod:`dckg.jsonld`).
 
 from __future__ import annotations
 
-import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -16,10 +15,11 @@ from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, parse
 
-from dckg.errors import InputError, UsageError
+from dckg.config import InputLimits
+from dckg.errors import InputError
 
 #: The default cap on the size of one input, in bytes (after decompression).
-DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_INPUT_BYTES: int = InputLimits().max_input_bytes
 
 #: The cap for the data shipped with the package: trusted, so not bound by the setting.
 SHIPPED_MAX_BYTES = 1024 * 1024 * 1024
@@ -64,18 +64,7 @@ def guess_format(path: Path) -> RdfFormat:
 
 def max_input_bytes() -> int:
     """The cap on one input after decompression: ``$DCKG_MAX_INPUT_BYTES``, else 64 MiB."""
-    raw = os.environ.get("DCKG_MAX_INPUT_BYTES")
-    if raw is None or raw.strip() == "":
-        return DEFAULT_MAX_INPUT_BYTES
-    try:
-        value = int(raw)
-    except ValueError:
-        raise UsageError(
-            f"DCKG_MAX_INPUT_BYTES must be a whole number of bytes, not {raw!r}"
-        ) from None
-    if value <= 0:
-        raise UsageError("DCKG_MAX_INPUT_BYTES must be positive")
-    return value
+    return InputLimits.from_env().max_input_bytes
 
 
 def read_bytes(path: Path, *, max_bytes: int | None = None) -> bytes:

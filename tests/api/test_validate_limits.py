@@ -79,7 +79,9 @@ def test_a_validation_stops_at_the_query_time_limit(server: Server) -> None:
     assert small.status_code == 200 and small.json()["conforms"] is False
 
 
-def test_a_validation_stops_when_its_client_leaves(reference_store: Store) -> None:
+def test_a_validation_stops_when_its_client_leaves(
+    reference_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = Settings(store="memory", query_workers=2, query_timeout=120.0)
     with serving(settings, reference_store) as server:
         _validate(server, SMALL)  # both workers started, one has run a validation
@@ -104,3 +106,19 @@ def test_a_validation_stops_when_its_client_leaves(reference_store: Store) -> No
             time.sleep(0.05)
         assert _engine(server).admission._active == 0
         assert len(_pids(server) - before) == 1 and len(_pids(server)) == 2
+    assert "a validation was stopped: its client left" in caplog.text
+
+
+def test_a_validation_over_the_memory_cap_is_507_and_the_next_is_answered(
+    reference_store: Store,
+) -> None:
+    settings = Settings(store="memory", query_workers=2, query_timeout=90.0, query_memory_mb=128)
+    with serving(settings, reference_store) as server:
+        # A worker that has validated once holds the SHACL engine: the large one then runs
+        # out of memory inside it (where it used to panic, and was answered 503 "try again").
+        assert _validate(server, partnerships(2000)).status_code == 200
+        large = _validate(server, partnerships(8000))
+        assert large.status_code == 507, large.text[:300]
+        assert "128 MiB" in large.text and "DCKG_QUERY_MEMORY_MB" in large.text
+        small = _validate(server, SMALL)
+        assert small.status_code == 200 and small.json()["conforms"] is False

@@ -40,6 +40,12 @@ from dckg.sparql.worker import READ_ONLY, Job
 
 router = APIRouter(tags=["sparql"])
 
+_TRUNCATE = (
+    "true: accept an answer cut at DCKG_MAX_RESULTS rows or DCKG_MAX_RESULT_BYTES bytes, "
+    "marked by the Dckg-Truncated header; false (the default): the whole answer, or 507 "
+    "when it is larger than DCKG_MAX_RESULT_BYTES"
+)
+
 _DOC = {
     "description": "SPARQL query results, by content negotiation.",
     "content": {
@@ -68,12 +74,13 @@ async def sparql_get(
     query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    truncate: Annotated[str | None, Query(description=_TRUNCATE)] = None,
 ) -> Response:
     """Run a query given in the URL; without one, describe the service (Turtle)."""
     queries = request.query_params.getlist("query")
     if request.query_params.getlist("update"):
         raise UsageError(READ_ONLY)
-    truncate = _truncate(request.query_params.getlist("truncate"))
+    allow_cut = _truncate(request.query_params.getlist("truncate"))
     if not queries:
         if _wants_page(request):
             root = str(request.scope.get("root_path", "")).rstrip("/")
@@ -96,7 +103,7 @@ async def sparql_get(
         queries[0],
         default_graph_uri or [],
         named_graph_uri or [],
-        truncate=truncate,
+        truncate=allow_cut,
     )
 
 
@@ -115,6 +122,11 @@ async def sparql_get(
                             "query": {"type": "string"},
                             "default-graph-uri": {"type": "array", "items": {"type": "string"}},
                             "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "truncate": {
+                                "type": "string",
+                                "enum": ["true", "false"],
+                                "description": _TRUNCATE,
+                            },
                         },
                         "required": ["query"],
                     }

@@ -37,7 +37,7 @@ from dckg.sparql import formats
 from dckg.sparql.engine import Engine, ProcessEngine, Run
 from dckg.sparql.errors import MemoryExceeded
 from dckg.sparql.settings import Settings
-from dckg.sparql.worker import Validation
+from dckg.sparql.worker import Task
 from dckg.store.base import Store
 
 router = APIRouter(tags=["validation"])
@@ -148,7 +148,7 @@ async def validate(
             raise QueryTimeout(_too_long(timeout)) from None
         return _report_response(request, report)
     turtle = _wants_turtle(request)
-    job = Validation(body=body, fmt=fmt, name=name, turtle=turtle)
+    job = Task(_validation().report_of, (body, fmt, name, turtle))
     run = await run_in_threadpool(engine.begin, job, timeout, client_of(request))
     try:
         answer = await _unless_gone(request, run)
@@ -192,7 +192,7 @@ async def _unless_gone(request: Request, run: Run) -> bytes:
         if done:
             return task.result()
         if await request.is_disconnected():
-            log.info("a validation was stopped: its client left (%s)", client_of(request))
+            log.warning("a validation was stopped: its client left (%s)", client_of(request))
             run.close()
             with contextlib.suppress(Exception):
                 await task

@@ -12,6 +12,8 @@ import sys
 import click
 
 from dckg import __version__
+from dckg.cli.options import setting_option
+from dckg.config import Locations
 from dckg.errors import (
     DckgError,
     IncompleteResult,
@@ -50,14 +52,7 @@ def exit_code(error: DckgError) -> int:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dckg")
-@click.option(
-    "--store",
-    "store_spec",
-    envvar="DCKG_STORE",
-    metavar="PATH|memory|URL",
-    help="The store: a directory (embedded Oxigraph), 'memory', or a SPARQL endpoint URL. "
-    "Default: $DCKG_STORE, else the user data directory.",
-)
+@setting_option(Locations, "store", param="store_spec")
 @click.pass_context
 def cli(ctx: click.Context, store_spec: str | None) -> None:
     """dckg — a knowledge graph of decentralised cooperation."""

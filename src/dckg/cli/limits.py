@@ -3,7 +3,7 @@
 A query on an embedded store runs in a worker process of :mod:`dckg.sparql.run` (the same
 pool, time limit and caps as ``dckg serve``); on a remote store the remote engine does the
 work, bounded by ``DCKG_STORE_TIMEOUT``, and a partial answer it sends is reported here.
-The defaults and variables are the server's (:class:`dckg.sparql.settings.Settings`).
+The defaults and variables are the server's (:class:`dckg.config.QueryLimits`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Any, BinaryIO
 
 import click
 
+from dckg.cli.options import setting_option
+from dckg.config import QueryLimits
 from dckg.errors import IncompleteResult, UsageError
 from dckg.sparql import output, run
-from dckg.sparql.settings import Settings
 from dckg.store import EmbeddedStore, Store
 from dckg.store.base import Term
 
@@ -28,27 +29,23 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
         help="Exit with code 3 when the result is incomplete (cut by --max-results or by "
         "a remote store), after printing what there is.",
     )(command)
-    command = click.option(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="Stop the query after this long (exit 1).  [default: 30; $DCKG_QUERY_TIMEOUT]",
+    command = setting_option(
+        QueryLimits,
+        "query_timeout",
+        flag="--timeout",
+        help="Stop the query after this long (exit 1).",
     )(command)
-    return click.option(
-        "--max-results",
-        type=int,
-        default=None,
-        metavar="N",
-        help="Rows or triples printed at most; 0 prints everything, streamed.  "
-        "[default: 100000; $DCKG_MAX_RESULTS]",
+    return setting_option(
+        QueryLimits,
+        "max_results",
+        help="Rows or triples printed at most; 0 prints everything, streamed.",
     )(command)
 
 
 def max_results(option: int | None) -> int:
     """The row cap in force: the option, else ``DCKG_MAX_RESULTS``, else the server's default
     (0 prints everything)."""
-    value = option if option is not None else Settings.value("max_results")
+    value = option if option is not None else QueryLimits.value("max_results")
     if value < 0:
         raise UsageError(f"--max-results must be 0 (everything) or more, not {value}")
     return value
@@ -57,7 +54,7 @@ def max_results(option: int | None) -> int:
 def timeout(option: float | None) -> float:
     """The time limit in force: the option, else ``DCKG_QUERY_TIMEOUT``, else the server's
     default."""
-    value = option if option is not None else Settings.value("query_timeout")
+    value = option if option is not None else QueryLimits.value("query_timeout")
     if value <= 0:
         raise UsageError(f"the query timeout must be positive, not {value}")
     return value

@@ -146,8 +146,10 @@ def _shipped_ids() -> frozenset[int]:
 
 def cache_dir() -> Path:
     """Where derived indexes are kept: ``DCKG_CACHE_DIR`` or the user cache directory."""
-    configured = os.environ.get("DCKG_CACHE_DIR")
-    if configured:
+    from dckg.config import Locations
+
+    configured = Locations.value("cache_dir")
+    if configured is not None:
         return Path(configured)
     import platformdirs
 

@@ -50,7 +50,7 @@ from dckg.errors import InternalError, QueryError, QueryTimeout, StoreError
 from dckg.sparql import worker
 from dckg.sparql.errors import Busy, MemoryExceeded, NoWorker, from_worker
 from dckg.sparql.settings import Settings
-from dckg.sparql.worker import Head, Job, Limits, Validation
+from dckg.sparql.worker import Head, Job, Limits, Task
 from dckg.store.base import Store
 from dckg.store.embedded import EmbeddedStore
 
@@ -608,7 +608,7 @@ class ProcessEngine(Engine):
         run.read_head()
         return run
 
-    def begin(self, job: Job | Validation, timeout: float, client: str = "") -> Run:
+    def begin(self, job: Job | Task, timeout: float, client: str = "") -> Run:
         """Send a job to a worker; returns at once, before its head (blocking while it
         waits for a worker). The caller reads the head, or closes the run to stop it."""
         deadline = time.monotonic() + timeout

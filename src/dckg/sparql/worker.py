@@ -96,17 +96,15 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Validation:
-    """A contribution to check against the shapes and the store (``POST /validate``): run
-    in a worker like a query, under the same time limit and memory cap."""
+class Task:
+    """Other work than a query that must cost no more than one (``POST /validate``):
+    ``function(store, *args)`` runs in a worker, under the same time limit and memory cap,
+    and returns the media type and the body of the answer. The function travels by name
+    (pickled by reference): it must be defined at the top level of a module, which the
+    worker imports when the task arrives (so this module imports nothing of it)."""
 
-    body: bytes
-    #: The contribution's format, as :func:`dckg.validation.bytes_input` takes it.
-    fmt: str
-    #: The input's name, used in messages.
-    name: str = "body"
-    #: The report as Turtle (a SHACL validation report), else as JSON.
-    turtle: bool = False
+    function: Callable[..., tuple[str, bytes]]
+    args: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,12 +130,12 @@ class Stopped(Exception):
     """Raised by ``send`` when the caller gave up on the query (a time limit, a client gone)."""
 
 
-def execute(store: Store, job: Job | Validation, send: Send) -> None:
+def execute(store: Store, job: Job | Task, send: Send) -> None:
     """Run ``job`` on ``store`` and send its results as tagged messages."""
     calls_out = False
     try:
-        if isinstance(job, Validation):
-            _validate(store, job, send)
+        if isinstance(job, Task):
+            _run_task(store, job, send)
             return
         if job.check_services:
             calls_out = _check(store, job) > 0
@@ -167,19 +165,12 @@ def execute(store: Store, job: Job | Validation, send: Send) -> None:
         _report(send, InternalError(_safe(message, calls_out)))
 
 
-def _validate(store: Store, job: Validation, send: Send) -> None:
-    """The SHACL report of a contribution, as one message."""
-    # Imported here, by the first validation a worker runs: queries never need it.
-    from dckg.validation import bytes_input, validate
-
-    report = validate(store, [bytes_input(job.body, fmt=job.fmt, name=job.name)])
-    if job.turtle:
-        head, body = Head("text/turtle", "report", "turtle"), report.to_turtle().encode()
-    else:
-        head, body = Head("application/json", "report", "json"), report.to_json().encode()
-    out = _Output(send, head)
+def _run_task(store: Store, job: Task, send: Send) -> None:
+    """The answer of a task, sent as a query's is."""
+    media_type, body = job.function(store, *job.args)
+    out = _Output(send, Head(media_type, "task", ""))
     out.writer.write(body)
-    out.end(len(report.results), None)
+    out.end(0, None)
 
 
 def _report(send: Send, error: DckgError, message: str | None = None) -> None:
@@ -393,10 +384,16 @@ def serve(conn: Connection, open_store: Callable[[], Store], limits: Limits = Li
         if message == PING:
             conn.send_bytes(PING)
             continue
-        job: Job | Validation = pickle.loads(message)
+        job: Job | Task = pickle.loads(message)
         try:
             execute(store, job, conn.send_bytes)
         except MemoryError:
             # What is left of this process's memory is not worth keeping: a fresh worker
             # takes its place.
             os._exit(3)
+        except BaseException as error:
+            # A Rust extension (the SHACL engine, Oxigraph) panics where an allocation fails
+            # under the cap ("PyObject pointer is null"): that too is running out of memory.
+            if cap and type(error).__name__ == "PanicException":
+                os._exit(3)
+            raise

@@ -12,15 +12,12 @@ a directory path       embedded Oxigraph on disk (the default: the user data dir
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from dckg.config import Locations
 from dckg.errors import UsageError
 from dckg.store.base import QueryResult, Store, Term
 from dckg.store.embedded import EmbeddedStore
-
-#: The environment variable naming the store.
-STORE_VARIABLE = "DCKG_STORE"
 
 
 def default_store_path() -> Path:
@@ -32,7 +29,7 @@ def default_store_path() -> Path:
 
 def store_spec(spec: str | None = None) -> str:
     """The store setting in force: the argument, else ``DCKG_STORE``, else the default path."""
-    return spec or os.environ.get(STORE_VARIABLE) or str(default_store_path())
+    return spec or Locations.value("store") or str(default_store_path())
 
 
 def open_store(spec: str | None = None, *, read_only: bool = False) -> Store:

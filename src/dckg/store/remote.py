@@ -41,7 +41,6 @@ nodes) after a dropped connection or an HTTP 502/503/504.
 from __future__ import annotations
 
 import io
-import os
 import re
 import threading
 import time
@@ -65,6 +64,7 @@ from pyoxigraph import (
     Triple,
 )
 
+from dckg.config import RemoteStoreSettings
 from dckg.errors import IncompleteResult, QueryError, QueryTimeout, StoreError, UsageError
 from dckg.namespaces import BASE_IRI
 from dckg.rdfio import DATASET_FORMATS
@@ -88,7 +88,6 @@ _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q
 _NT = "application/n-triples"
 
 T = TypeVar("T")
-N = TypeVar("N", int, float)
 
 #: How engines word a query stopped at their time limit, in an error answer: Virtuoso
 #: ("S1T00 Error SR171: Transaction timed out"), Fuseki ("Query timed out"), QLever
@@ -216,25 +215,18 @@ class RemoteStore(Store):
         ...                           {"DCKG_UPDATE_URL": "http://127.0.0.1:7878/update"})
         <RemoteStore http://127.0.0.1:7878/query>
         """
-        env = os.environ if env is None else env
+        settings = RemoteStoreSettings.from_env(env)
         options: RemoteOptions = {
-            "update_url": env.get("DCKG_UPDATE_URL") or None,
-            "gsp_url": env.get("DCKG_GSP_URL") or None,
-            "user": env.get("DCKG_STORE_USER") or None,
-            "password": env.get("DCKG_STORE_PASSWORD") or None,
-            "auth": (env.get("DCKG_STORE_AUTH") or "basic").lower(),
-            "allow_partial": (env.get("DCKG_STORE_ALLOW_PARTIAL") or "").lower()
-            in ("1", "true", "yes"),
+            "update_url": settings.update_url,
+            "gsp_url": settings.gsp_url,
+            "user": settings.user,
+            "password": settings.password,
+            "auth": settings.auth,
+            "timeout": settings.timeout,
+            "load_timeout": settings.load_timeout,
+            "retries": settings.retries,
+            "allow_partial": settings.allow_partial,
         }
-        timeout = _number(env, "DCKG_STORE_TIMEOUT", float)
-        if timeout is not None:
-            options["timeout"] = timeout
-        load_timeout = _number(env, "DCKG_STORE_LOAD_TIMEOUT", float)
-        if load_timeout is not None:
-            options["load_timeout"] = load_timeout
-        retries = _number(env, "DCKG_STORE_RETRIES", int)
-        if retries is not None:
-            options["retries"] = retries
         options.update(overrides)
         return cls(query_url, **options)
 
@@ -683,20 +675,6 @@ class RemoteStore(Store):
 
 
 # -- helpers -------------------------------------------------------------------------
-
-
-def _number(env: Mapping[str, str], variable: str, kind: Callable[[str], N]) -> N | None:
-    """A non-negative number from a ``DCKG_*`` variable, ``None`` when it is unset."""
-    raw = env.get(variable)
-    if not raw:
-        return None
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise UsageError(f"{variable}={raw!r}: not a number") from None
-    if value < 0:
-        raise UsageError(f"{variable}={raw!r}: must not be negative")
-    return value
 
 
 def _ntriples(triples: Iterable[Triple]) -> bytes:

@@ -29,7 +29,7 @@ from dckg.validation.contributions import (
     withdraw,
 )
 from dckg.validation.parsed import Parsed
-from dckg.validation.pipeline import read_contribution, validate, validate_parsed
+from dckg.validation.pipeline import read_contribution, report_of, validate, validate_parsed
 from dckg.validation.report import Issue, Report
 from dckg.validation.shapes import load_shapes, shapes_version
 from dckg.validation.sources import Input, bytes_input, max_input_bytes, open_input
@@ -51,6 +51,7 @@ __all__ = [
     "max_input_bytes",
     "open_input",
     "read_contribution",
+    "report_of",
     "shapes_version",
     "validate",
     "validate_parsed",

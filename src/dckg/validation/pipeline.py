@@ -98,4 +98,23 @@ def validate_parsed(
     return report
 
 
-__all__ = ["Source", "read_all", "read_contribution", "validate", "validate_parsed"]
+def report_of(
+    store: Store | None, body: bytes, fmt: str, name: str, turtle: bool
+) -> tuple[str, bytes]:
+    """The report of one contribution given as bytes, ready to send: its media type and
+    body (a SHACL validation report in Turtle, else dckg's JSON). What ``POST /validate``
+    runs in a query worker."""
+    report = validate(store, [bytes_input(body, fmt=fmt, name=name)])
+    if turtle:
+        return "text/turtle", report.to_turtle().encode()
+    return "application/json", report.to_json().encode()
+
+
+__all__ = [
+    "Source",
+    "read_all",
+    "read_contribution",
+    "report_of",
+    "validate",
+    "validate_parsed",
+]
