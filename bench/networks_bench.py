@@ -116,7 +116,7 @@ def _peer(index: Reconciler, members: list) -> float:
 
 
 def _validation(data: Path) -> None:
-    from dckg.cli.import_networks import validate_output
+    from dckg.cli.import_common import validate_output
 
     index = reference_reconciler()
     result = covenant.import_covenant(
@@ -127,7 +127,7 @@ def _validation(data: Path) -> None:
     output = covenant.ntriples_of(result, index)
     lines = output.count(b"\n")
     started = time.perf_counter()
-    validate_output(output, "covenant-of-mayors.nt", "covenant-of-mayors")
+    validate_output(output, "covenant-of-mayors.nt", drop=[covenant.DATASET])
     print(
         f"validation of the Covenant output ({lines:,} triples, with dckg init "
         f"in memory): {time.perf_counter() - started:.1f} s"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from pyoxigraph import NamedNode
 
 DCKG = "https://w3id.org/dckg/ontology#"
@@ -65,6 +68,23 @@ def thing(kind: str, key: str) -> NamedNode:
     'https://w3id.org/dckg/id/city/geonames-2950159'
     """
     return NamedNode(f"{ID}{kind}/{key}")
+
+
+def slug(text: str, *, empty: str = "x") -> str:
+    """The key a name gives a minted IRI: the one rule of every importer and contribution.
+
+    The text is decomposed (NFKD) and stripped to ASCII (accents dropped, and letters
+    without an ASCII form, such as ``ß``), then lower-cased; each run of other characters
+    than ``a-z`` and ``0-9`` becomes one ``-``, and none leads or trails. A text with
+    nothing left gives ``empty``. The rule never changes: an IRI once minted stays.
+
+    >>> slug("Diputació de València"), slug("ADENE, Agência para a Energia")
+    ('diputacio-de-valencia', 'adene-agencia-para-a-energia')
+    >>> slug("Agence Française de Développement"), slug("…"), slug("…", empty="anonymous")
+    ('agence-francaise-de-developpement', 'x', 'anonymous')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or empty
 
 
 def graph(name: str) -> NamedNode:

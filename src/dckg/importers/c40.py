@@ -22,6 +22,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers import reports
+from dckg.importers.contract import BaseImporter, Source, register
 from dckg.importers.memberships import (
     UNKNOWN,
     Member,
@@ -30,12 +32,11 @@ from dckg.importers.memberships import (
     dataset_triples,
     listed_membership_triples,
     name_forms,
-    ntriples,
-    report_head,
     share,
     slug,
-    table,
 )
+from dckg.importers.tables import ntriples
+from dckg.importers.twinnings import reference_reconciler
 from dckg.namespaces import DCT, RDF, RDFS, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Reconciler
 
@@ -207,32 +208,57 @@ def summary(result: ImportResult) -> str:
 def report_markdown(result: ImportResult, *, command: str) -> str:
     counts = result.counts()
     total = len(result.members)
-    out = report_head("C40 import report", command, CITATION, result.file)
-    out.append(
-        table(
-            ["", "cities", "share"],
-            [(s, f"{counts[s]}", share(counts[s], total)) for s in (MATCHED, AMBIGUOUS, UNKNOWN)],
-        )
+    return reports.render(
+        "c40",
+        title="C40 import report",
+        command=command,
+        citation=CITATION,
+        file=result.file,
+        counts=[
+            (s, f"{counts[s]}", share(counts[s], total)) for s in (MATCHED, AMBIGUOUS, UNKNOWN)
+        ],
+        members=[
+            (
+                m.line,
+                m.name,
+                m.country or "",
+                m.status,
+                m.matched_label,
+                m.reason or "; ".join(m.candidates),
+            )
+            for m in result.members
+        ],
     )
-    out.append(
-        "\nThe source gives no coordinates, so there are no offsets to measure: each city was "
-        "matched on its name (and the forms without a qualifier) within its country.\n"
-    )
-    out.append("\n## Every city\n\n")
-    out.append(
-        table(
-            ["line", "city", "country", "status", "GeoNames", "remark"],
-            [
-                (
-                    m.line,
-                    m.name,
-                    m.country or "",
-                    m.status,
-                    m.matched_label,
-                    m.reason or "; ".join(m.candidates),
-                )
-                for m in result.members
-            ],
-        )
-    )
-    return "\n".join(out)
+
+
+# -- the importer --------------------------------------------------------------------------
+
+
+class C40Importer(BaseImporter):
+    name = "c40"
+    dataset = DATASET
+    stem = STEM
+    timed = True
+    help = """Import the C40 member cities (cities.csv and cities-locode.csv).
+
+    PATH is the folder holding cities.csv (and cities-locode.csv, for ISO country codes).
+    """
+
+    def locate(self, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+        return tuple(p if p.is_dir() else p.parent for p in paths)
+
+    def read(self, source: Source) -> tuple[ImportResult, Reconciler]:
+        reconciler = reference_reconciler()
+        return import_c40(source.path, reconciler=reconciler), reconciler
+
+    def triples(self, result: tuple[ImportResult, Reconciler]) -> Iterator[Triple]:
+        return triples(*result)
+
+    def report(self, result: tuple[ImportResult, Reconciler], *, command: str, size: int) -> str:
+        return report_markdown(result[0], command=command)
+
+    def summary(self, result: tuple[ImportResult, Reconciler]) -> list[str]:
+        return [summary(result[0])]
+
+
+IMPORTER = register(C40Importer())

@@ -34,6 +34,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers.contract import BaseImporter, Companion, Source
+from dckg.importers.contract import register as register_importer
 from dckg.importers.memberships import (
     CC_BY_4,
     CLOSE_KM,
@@ -59,6 +61,7 @@ from dckg.importers.memberships import (
     table,
     typed,
 )
+from dckg.importers.tables import file_in
 from dckg.namespaces import DCKG, DCT, FOAF, ORG, RDF, RDFS, SKOS, UN_SDG, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, MAX_KM, Reconciler, istat
 from dckg.reconcile.geo import distance_km
@@ -1354,6 +1357,10 @@ def _hand_check_section(result: ImportResult, verdicts: dict[str, tuple[str, str
     )
 
 
+#: The hand check of official-list matches, kept beside the report.
+HAND_CHECK = "covenant-of-mayors-hand-check.tsv"
+
+
 def read_verdicts(path: Path) -> dict[str, tuple[str, str]]:
     """The hand check's verdicts: a TSV of ``id``, ``verdict``, ``note`` (header first)."""
     if not path.is_file():
@@ -1406,3 +1413,66 @@ def summary(result: ImportResult) -> str:
         f"{offsets.median:.2f} km, p95 {offsets.p95:.2f} km, "
         f"{100 * offsets.within:.1f} % within {CLOSE_KM:g} km"
     )
+
+
+# -- the importer --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An import with what its triples and report need besides: the reconciler, and the
+    hand check's verdicts (``covenant-of-mayors-hand-check.tsv`` beside the report)."""
+
+    result: ImportResult
+    reconciler: Reconciler
+    verdicts: dict[str, tuple[str, str]]
+
+
+class CovenantImporter(BaseImporter):
+    name = "covenant-of-mayors"
+    dataset = DATASET
+    stem = STEM
+    timed = True
+    help = """Import the Covenant of Mayors signatories (JRC MyCovenant CSV, table df1).
+
+    PATH is the CSV file or the folder holding signatories-2024.csv. Signatories become
+    qualified memberships with their adhesion date, status, coordinator and supporter,
+    and dated pledges to the Covenant's commitments.
+    """
+
+    def locate(self, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+        return tuple(file_in(p, "signatories-2024.csv") for p in paths)
+
+    def read(self, source: Source) -> Imported:
+        from dckg.importers.memberships import network_names
+        from dckg.importers.twinnings import reference_reconciler
+
+        reconciler = reference_reconciler()
+        result = import_covenant(source.path, reconciler=reconciler, existing=network_names())
+        beside = source.report or source.out
+        verdicts = read_verdicts(beside.with_name(HAND_CHECK)) if beside is not None else {}
+        return Imported(result, reconciler, verdicts)
+
+    def triples(self, imported: Imported) -> Iterator[Triple]:
+        return triples(imported.result, imported.reconciler)
+
+    def report(self, imported: Imported, *, command: str, size: int) -> str:
+        return report_markdown(imported.result, command=command, verdicts=imported.verdicts)
+
+    def summary(self, imported: Imported) -> list[str]:
+        return [summary(imported.result)]
+
+    def companions(self, imported: Imported) -> list[Companion]:
+        # the municipalities of the official lists the signatories were matched to, each
+        # list its own data set (ISTAT's comuni, Spain, Romania, Ukraine, Moldova): the
+        # signatories refer to them
+        result = imported.result
+        lists = {"istat-comuni": (len(result.comuni), comuni_ntriples_of(result))}
+        lists |= official_ntriples_of(result)
+        return [
+            Companion(stem, graph(f"reference/{stem}"), data, f"{count:,} municipalities")
+            for stem, (count, data) in lists.items()
+        ]
+
+
+IMPORTER = register_importer(CovenantImporter())

@@ -23,6 +23,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers import reports
+from dckg.importers.contract import BaseImporter, Source, register
 from dckg.importers.memberships import (
     CC0,
     REGION,
@@ -35,13 +37,12 @@ from dckg.importers.memberships import (
     dataset_triples,
     listed_membership_triples,
     looks_like_region,
-    ntriples,
-    report_head,
     resolve,
     share,
     slug,
-    table,
 )
+from dckg.importers.tables import file_in, ntriples
+from dckg.importers.twinnings import reference_reconciler
 from dckg.namespaces import DCT, OWL, WIKIDATA, graph, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Reconciler
 
@@ -241,53 +242,83 @@ def summary(result: ImportResult) -> str:
 def report_markdown(result: ImportResult, *, command: str) -> str:
     counts = result.counts()
     total = len(result.members)
-    out = report_head("Eurocities import report", command, CITATION, result.file)
-    out.append(
-        table(
-            ["", "members", "share"],
+    rows = [
+        ("members (matched to Wikidata by the source + not_found)", f"{total:,}", "100 %"),
+        (
+            "… of them not_found (no Wikidata item, no country)",
+            f"{result.not_found:,}",
+            share(result.not_found, total),
+        ),
+        ("matched to a GeoNames place", f"{counts[MATCHED]:,}", share(counts[MATCHED], total)),
+        (
+            "metropolitan bodies and regions (kept as such)",
+            f"{counts[REGION]:,}",
+            share(counts[REGION], total),
+        ),
+        ("ambiguous", f"{counts[AMBIGUOUS]:,}", share(counts[AMBIGUOUS], total)),
+        ("unmatched", f"{counts[UNKNOWN]:,}", share(counts[UNKNOWN], total)),
+    ]
+    groups = [
+        (
+            title,
             [
-                ("members (matched to Wikidata by the source + not_found)", f"{total:,}", "100 %"),
-                (
-                    "… of them not_found (no Wikidata item, no country)",
-                    f"{result.not_found:,}",
-                    share(result.not_found, total),
-                ),
-                (
-                    "matched to a GeoNames place",
-                    f"{counts[MATCHED]:,}",
-                    share(counts[MATCHED], total),
-                ),
-                (
-                    "metropolitan bodies and regions (kept as such)",
-                    f"{counts[REGION]:,}",
-                    share(counts[REGION], total),
-                ),
-                ("ambiguous", f"{counts[AMBIGUOUS]:,}", share(counts[AMBIGUOUS], total)),
-                ("unmatched", f"{counts[UNKNOWN]:,}", share(counts[UNKNOWN], total)),
+                (m.name, m.country or "", m.reason, "; ".join(m.candidates[:3]))
+                for m in result.members
+                if m.status == status
             ],
         )
-    )
-    out.append("\n## Offsets between the Wikidata point and the matched place\n\n")
-    out.append(table(["statistic", "value"], Offsets.of(result.members).rows()))
-    for status, title in (
-        (REGION, "Metropolitan bodies and regions"),
-        (AMBIGUOUS, "Ambiguous"),
-        (UNKNOWN, "Unmatched"),
-    ):
-        chosen = [m for m in result.members if m.status == status]
-        out.append(f"\n## {title} ({len(chosen)})\n\n")
-        out.append(
-            table(
-                ["name", "country", "reason", "candidates"],
-                [(m.name, m.country or "", m.reason, "; ".join(m.candidates[:3])) for m in chosen],
-            )
+        for status, title in (
+            (REGION, "Metropolitan bodies and regions"),
+            (AMBIGUOUS, "Ambiguous"),
+            (UNKNOWN, "Unmatched"),
         )
-    far = [m for m in result.members if m.matched and (m.offset_km or 0) > 5]
-    out.append(f"\n## Matches more than 5 km from the Wikidata point ({len(far)})\n\n")
-    out.append(
-        table(
-            ["name", "country", "matched", "km"],
-            [(m.name, m.country or "", m.matched_label, f"{m.offset_km:.1f}") for m in far],
-        )
+    ]
+    far = [
+        (m.name, m.country or "", m.matched_label, f"{m.offset_km:.1f}")
+        for m in result.members
+        if m.matched and (m.offset_km or 0) > 5
+    ]
+    return reports.render(
+        "eurocities",
+        title="Eurocities import report",
+        command=command,
+        citation=CITATION,
+        file=result.file,
+        counts=rows,
+        offsets=Offsets.of(result.members).rows(),
+        groups=groups,
+        far=far,
     )
-    return "\n".join(out)
+
+
+# -- the importer --------------------------------------------------------------------------
+
+
+class EurocitiesImporter(BaseImporter):
+    name = "eurocities"
+    dataset = DATASET
+    stem = STEM
+    timed = True
+    help = """Import the members of Eurocities (members.json: website list matched to Wikidata).
+
+    PATH is the JSON file or the folder holding members.json.
+    """
+
+    def locate(self, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+        return tuple(file_in(p, "members.json") for p in paths)
+
+    def read(self, source: Source) -> tuple[ImportResult, Reconciler]:
+        reconciler = reference_reconciler()
+        return import_eurocities(source.path, reconciler=reconciler), reconciler
+
+    def triples(self, result: tuple[ImportResult, Reconciler]) -> Iterator[Triple]:
+        return triples(*result)
+
+    def report(self, result: tuple[ImportResult, Reconciler], *, command: str, size: int) -> str:
+        return report_markdown(result[0], command=command)
+
+    def summary(self, result: tuple[ImportResult, Reconciler]) -> list[str]:
+        return [summary(result[0])]
+
+
+IMPORTER = register(EurocitiesImporter())

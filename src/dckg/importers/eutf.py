@@ -25,19 +25,19 @@ every activity of the source, so no theme comes from it (the report says so).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import pycountry
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers import reports
+from dckg.importers.contract import BaseImporter, Source, register
 from dckg.importers.tables import Row, dataset_triples, decimal_literal, read_csv, typed
-from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, graph, thing
+from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, graph, slug, thing
 
 #: The named graph ``dckg init`` loads ``data/eutf-africa.nt.gz`` into.
 DATASET = graph("reference/eutf-africa")
@@ -191,16 +191,6 @@ class ImportResult:
         return sum((a.amount for a in self.actions.values()), Decimal(0))
 
 
-def slug(text: str) -> str:
-    """A lower-case ASCII key for an IRI.
-
-    >>> slug("Agence Française de Développement")
-    'agence-francaise-de-developpement'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def import_eutf(folder: Path) -> ImportResult:
     """Read the four tables of ``folder`` and build the funded actions."""
     if not folder.is_dir():
@@ -315,6 +305,8 @@ def _objectives(row: Row) -> set[str]:
 
 
 def _countries(result: ImportResult, names: list[str]) -> list[str]:
+    import pycountry
+
     codes: list[str] = []
     for name in names:
         code = COUNTRY_NAMES.get(name.lower())
@@ -346,6 +338,8 @@ def _activities_by_project(activities: list[Row], result: ImportResult) -> dict[
 def _shares(rows: list[Row]) -> dict[str, list[tuple[str, Decimal | None]]]:
     """Activity id -> (ISO alpha-2 country, share in per cent or None)."""
     shares: dict[str, list[tuple[str, Decimal | None]]] = defaultdict(list)
+    import pycountry
+
     for row in rows:
         country = row.text("recipient_country")
         if not country:
@@ -416,6 +410,8 @@ def _allocations(entries: list[tuple[str, Decimal | None]]) -> list[Allocation]:
 
 
 def _alpha3(alpha2: str) -> str:
+    import pycountry
+
     country = pycountry.countries.get(alpha_2=alpha2)
     assert country is not None
     return str(country.alpha_3)
@@ -635,14 +631,106 @@ def _organisation_triples(organisation: Organisation) -> Iterator[Triple]:
         yield Triple(o, _p("organisationType"), organisation_type_iri(organisation.type_code))
 
 
+# -- the importer --------------------------------------------------------------------------
+
+
+def report(result: ImportResult, *, command: str, size: int) -> str:
+    """The report of an EUTF import: counts, sums, mappings and what was left out."""
+    actions = list(result.actions.values())
+    windows = Counter(a.window or "none (cross-window)" for a in actions)
+    by_window = {
+        w: sum((a.amount for a in actions if (a.window or "none (cross-window)") == w), start=0)
+        for w in windows
+    }
+    shares = sum(1 for a in actions for c in a.allocations if c.share is not None)
+    allocations = sum(len(a.allocations) for a in actions)
+    counts = [
+        ("project rows read", result.rows),
+        ("funded actions (`dckg:FundedAction`) with an amount", len(actions)),
+        ("rows merged (identifiers equal but for case)", len(result.merged_ids)),
+        ("IATI activities read", result.activities),
+        ("total amount (EUR)", f"{result.total:,.2f}"),
+        ("actions with an adoption date", sum(1 for a in actions if a.adopted)),
+        ("actions with a start date", sum(1 for a in actions if a.start)),
+        ("actions with an end date", sum(1 for a in actions if a.end)),
+        ("country allocations", allocations),
+        ("… of them with a budget share", shares),
+        ("implementing organisations", len(result.organisations)),
+        ("actions with at least one theme", sum(1 for a in actions if a.objectives)),
+    ]
+    return reports.render(
+        "eutf",
+        command=command,
+        size=size,
+        dataset=DATASET.value,
+        attribution=ATTRIBUTION,
+        counts=counts,
+        windows=[(w, n, f"{by_window[w]:,.2f}") for w, n in sorted(windows.items())],
+        allocation_sources=sorted(Counter(a.allocation_source for a in actions).items()),
+        types=sorted(
+            Counter(o.type_code or "unknown" for o in result.organisations.values()).items()
+        ),
+        implementer_sources=sorted(Counter(a.implementer_source for a in actions).items()),
+        unmatched_implementers=[f"`{n}`" for n in sorted(result.unmatched_implementers)],
+        objectives=[
+            (c, label, ", ".join(f"`theme/{t}`" for t in ts))
+            for c, (label, ts) in OBJECTIVES.items()
+        ],
+        themes=sorted(
+            Counter(t for a in actions for code in a.objectives for t in THEMES[code]).items()
+        ),
+        unmapped_topics=[f"`{c}` ({n})" for c, n in sorted(result.unmapped_topics.items())],
+        activities=result.activities,
+        oecd_codes=result.oecd_codes,
+        merged=[f"`{a}` / `{b}`" for a, b in result.merged_ids],
+        unknown_locations=sorted(result.unknown_locations),
+    )
+
+
+class EutfImporter(BaseImporter):
+    name = "eutf"
+    dataset = DATASET
+    stem = "eutf-africa"
+    help = """Import the EU Emergency Trust Fund for Africa projects (folder of the four CSV files).
+
+    Each project becomes a dckg:FundedAction with its amount in EUR, dates, recipient
+    countries and budget shares, implementing organisations (typed by their IATI
+    organisation type) and themes mapped from the Trust Fund's strategic objectives.
+    """
+
+    @property
+    def report_name(self) -> str:
+        return "eutf"
+
+    def read(self, source: Source) -> ImportResult:
+        return import_eutf(source.path)
+
+    def triples(self, result: ImportResult) -> Iterator[Triple]:
+        return triples(result)
+
+    def report(self, result: ImportResult, *, command: str, size: int) -> str:
+        return report(result, command=command, size=size)
+
+    def summary(self, result: ImportResult) -> list[str]:
+        return [
+            f"{result.rows:,} project rows: {len(result.actions):,} funded actions, EUR "
+            f"{result.total:,.2f}; {len(result.organisations):,} implementing organisations"
+        ]
+
+
+IMPORTER = register(EutfImporter())
+
+
 __all__ = [
     "DATASET",
+    "IMPORTER",
     "INSTRUMENT",
     "OBJECTIVES",
     "ORGANISATION_TYPES",
     "THEMES",
     "ImportResult",
     "import_eutf",
+    "report",
     "slug",
     "split_names",
     "triples",

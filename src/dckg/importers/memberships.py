@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import UsageError
+from dckg.importers.reports import share, table
+from dckg.importers.tables import ntriples
 from dckg.importers.twinnings import percentile
-from dckg.namespaces import DCAT, DCKG, DCT, ORG, PROV, RDF, RDFS, SKOS, XSD, thing
+from dckg.namespaces import DCAT, DCKG, DCT, ORG, PROV, RDF, RDFS, SKOS, XSD, slug, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Reconciler, parse_country
 from dckg.reconcile import REGION as REGION_REASON
 from dckg.reference import country_iri
@@ -320,16 +322,6 @@ def typed(value: object, datatype: str) -> Literal:
     return Literal(str(value), datatype=NamedNode(XSD + datatype))
 
 
-def slug(text: str) -> str:
-    """A lower-case ASCII slug for an IRI key.
-
-    >>> slug("Diputació de València"), slug("ADENE, Agência para a Energia")
-    ('diputacio-de-valencia', 'adene-agencia-para-a-energia')
-    """
-    folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "x"
-
-
 def country_node(alpha2: str | None) -> NamedNode | None:
     import pycountry
 
@@ -444,12 +436,6 @@ def scheme_triples(iri: NamedNode, label: str, definition: str) -> Iterator[Trip
     yield Triple(iri, NamedNode(SKOS + "definition"), Literal(definition, language="en"))
 
 
-def ntriples(triples: Iterable[Triple]) -> bytes:
-    """N-Triples, one statement a line, sorted, without repeats (deterministic)."""
-    lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples}
-    return "".join(sorted(lines)).encode("utf-8")
-
-
 def membership_iri(network: str, key: str) -> NamedNode:
     return thing("membership", f"{network}-{slug(key)}")
 
@@ -465,14 +451,6 @@ def report_head(title: str, command: str, citation: str, file: str) -> list[str]
         f"Source: {citation} File `{file}`.\n",
         "## Counts\n",
     ]
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in rows:
-        cells = [str(c).replace("|", "\\|").replace("\n", " ") for c in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -521,10 +499,6 @@ def status_counts(members: Sequence[Member]) -> Counter[str]:
     return Counter(m.status for m in members)
 
 
-def share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f} %" if whole else "n/a"
-
-
 def members_table(members: Sequence[Member], *, limit: int = 40, with_point: bool = True) -> str:
     header = ["line", "name", "country", "reason", "nearest candidates"]
     rows = [
@@ -559,6 +533,7 @@ __all__ = [
     "ntriples",
     "resolve",
     "scheme_triples",
+    "share",
     "slug",
     "table",
 ]

@@ -24,6 +24,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers import reports
+from dckg.importers.contract import BaseImporter, Source, register
 from dckg.importers.tables import Row, dataset_triples, decimal_literal, read_csv, typed
 from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, graph, thing
 
@@ -265,4 +267,52 @@ def _dataset_triples(figures: list[Figure]) -> Iterator[Triple]:
     )
 
 
-__all__ = ["DATASET", "Figure", "figure_iri", "import_facts", "triples"]
+# -- the importer --------------------------------------------------------------------------
+
+
+def report(figures: list[Figure], *, command: str, size: int) -> str:
+    """The report of a programme-facts import: every figure with its source."""
+    rows = [
+        (
+            f"`{f.about.value.removeprefix('https://w3id.org/dckg/id/')}`",
+            f.attribute,
+            f.text.replace("|", "/"),
+            f.unit,
+            f.as_of,
+            f"<{f.source}>",
+        )
+        for f in figures
+    ]
+    return reports.render(
+        "programme-facts",
+        command=command,
+        size=size,
+        dataset=DATASET.value,
+        figures=len(figures),
+        rows=rows,
+    )
+
+
+class ProgrammeFactsImporter(BaseImporter):
+    name = "programme-facts"
+    dataset = DATASET
+    stem = "programme-facts"
+    help = "Import programme facts (facts.csv, or its folder): each figure with its source page."
+
+    def read(self, source: Source) -> list[Figure]:
+        return import_facts(source.path)
+
+    def triples(self, result: list[Figure]) -> Iterator[Triple]:
+        return triples(result)
+
+    def report(self, result: list[Figure], *, command: str, size: int) -> str:
+        return report(result, command=command, size=size)
+
+    def summary(self, result: list[Figure]) -> list[str]:
+        return [f"{len(result)} reported figures"]
+
+
+IMPORTER = register(ProgrammeFactsImporter())
+
+
+__all__ = ["DATASET", "IMPORTER", "Figure", "figure_iri", "import_facts", "report", "triples"]

@@ -29,6 +29,8 @@ import yaml
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers import reports
+from dckg.importers.contract import BaseImporter, Source, register
 from dckg.importers.tables import dataset_triples
 from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, UN_SDG, graph, thing
 
@@ -254,12 +256,63 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
     )
 
 
+# -- the importer --------------------------------------------------------------------------
+
+
+def report(result: ImportResult, *, command: str, size: int) -> str:
+    """The report of an SDG-target import, with the theme-to-target mapping."""
+    lettered = sum(1 for c in result.indicators if not c.split(".")[1].isdigit())
+    rows = []
+    for theme, codes in THEME_TARGETS.items():
+        for code in codes:
+            text = result.targets[code]["en"]
+            rows.append((f"`theme/{theme}`", code, text if len(text) < 140 else text[:137] + "…"))
+    counts = [
+        ("goals (labels added in en, fr, es, de)", len(result.goals)),
+        ("targets (`dckg:SDGTarget`)", len(result.targets)),
+        ("indicators (`dckg:SDGIndicator`)", len(result.indicators)),
+        ("… with a UN IRI", len(result.indicators) - lettered),
+        ("… of lettered targets, with a dckg IRI", lettered),
+        ("theme-to-target links", sum(len(v) for v in THEME_TARGETS.values())),
+    ]
+    return reports.render(
+        "sdg-targets", command=command, size=size, dataset=DATASET.value, counts=counts, rows=rows
+    )
+
+
+class SdgTargetsImporter(BaseImporter):
+    name = "sdg-targets"
+    dataset = DATASET
+    stem = "sdg-targets"
+    help = "Import the SDG targets and indicators in en/fr/es/de (folder of the YAML files)."
+
+    def read(self, source: Source) -> ImportResult:
+        return import_sdg_targets(source.path)
+
+    def triples(self, result: ImportResult) -> Iterator[Triple]:
+        return triples(result)
+
+    def report(self, result: ImportResult, *, command: str, size: int) -> str:
+        return report(result, command=command, size=size)
+
+    def summary(self, result: ImportResult) -> list[str]:
+        return [
+            f"{len(result.goals)} goals, {len(result.targets)} targets, "
+            f"{len(result.indicators)} indicators in {len(LANGUAGES)} languages"
+        ]
+
+
+IMPORTER = register(SdgTargetsImporter())
+
+
 __all__ = [
     "DATASET",
+    "IMPORTER",
     "THEME_TARGETS",
     "ImportResult",
     "import_sdg_targets",
     "indicator_iri",
+    "report",
     "target_iri",
     "triples",
 ]

@@ -87,6 +87,15 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
         raise InputError(f"not UTF-8 (byte {error.start})", source=path, line=line) from None
 
 
+def file_in(path: Path, name: str) -> Path:
+    """``path``, or the file ``name`` in it when it is a folder; an error when no such file."""
+    if path.is_dir():
+        path = path / name
+    if not path.is_file():
+        raise InputError("no such file", source=path)
+    return path
+
+
 def read_csv(path: Path, columns: Sequence[str], *, max_bytes: int = MAX_FILE_BYTES) -> list[Row]:
     """The rows of a CSV file whose header holds at least ``columns``."""
     text = read_text(path, max_bytes=max_bytes)
@@ -193,6 +202,7 @@ __all__ = [
     "Row",
     "dataset_triples",
     "decimal_literal",
+    "file_in",
     "ntriples",
     "read_csv",
     "read_text",

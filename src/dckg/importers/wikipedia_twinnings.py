@@ -52,6 +52,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from dckg.errors import InputError, UsageError
 from dckg.importers import tables
+from dckg.importers.contract import BaseImporter, Option, Source, register
 from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
 from dckg.importers.twinnings import (
     KEPT,
@@ -1111,3 +1112,65 @@ def close_own_places(
                 if d < km:
                     found.append((labels[key], a, b, d))
     return sorted(found, key=lambda f: (f[3], f[0], f[1].label))
+
+
+# -- the importer --------------------------------------------------------------------------
+
+
+class WikipediaTwinningsImporter(BaseImporter):
+    name = "wikipedia-twinnings"
+    dataset = DATASET
+    stem = "twin-towns-wikipedia"
+    skip_malformed = True
+    options = (
+        Option(
+            "--merge-with",
+            Path("data/twinnings.nt.gz"),
+            "The Wikidata twinnings file: a pair it holds gets only this source's statement.",
+        ),
+    )
+    help = """Import the twin towns of the English Wikipedia lists (CSV), merged with Wikidata's.
+
+    Both towns of each row are reconciled by name, country and coordinates against the
+    shipped GeoNames cities and the smaller GeoNames lists, as `import-twinnings` does; a
+    town found only in another country than the row gives is not matched. A place no
+    gazetteer lists (no place of that name, a region or district, a district after its
+    city) is kept as a place of its own with the row's name, country and coordinates. A pair also in
+    the Wikidata twinnings (--merge-with) is the same twinning: this graph adds only its
+    source. `dckg init` loads data/*.nt.gz into graph/reference/{name}.
+    """
+
+    def read(self, source: Source) -> ImportResult:
+        return import_wikipedia_twinnings(
+            source.path,
+            merge_with=source.options["merge_with"],
+            skip_malformed=source.skip_malformed,
+        )
+
+    def triples(self, result: ImportResult) -> Iterator[Triple]:
+        return triples(result)
+
+    def report(self, result: ImportResult, *, command: str, size: int) -> str:
+        return report_markdown(result, command=command)
+
+    def summary(self, result: ImportResult) -> list[str]:
+        counts = result.side_counts()
+        summary = (
+            f"{result.rows_read:,} rows: {result.rows_matched:,} matched, "
+            f"{result.rows_kept:,} with a place of its own, "
+            f"{result.rows_ambiguous:,} ambiguous, {result.rows_unmatched:,} unmatched, "
+            f"{len(result.malformed):,} malformed; {len(result.twinnings):,} twinnings "
+            f"({len(result.in_both):,} also in {result.merged.source or 'no other file'}, "
+            f"{len(result.only_here):,} only here); places: {counts['matched']:,} matched, "
+            f"{counts['kept']:,} kept as places of their own ({len(result.own_places):,} "
+            f"places), {counts['ambiguous']:,} ambiguous, {counts['unknown']:,} unmatched"
+        )
+        return [summary, *(f"skipped malformed row {m}" for m in result.malformed)]
+
+    def holds(self, source: Source) -> dict[NamedNode, Path]:
+        # Validated against every shipped data set but this one, with the Wikidata
+        # twinnings graph holding the file merged with (the merged pairs refer to it).
+        return {WIKIDATA_DATASET: source.options["merge_with"]}
+
+
+IMPORTER = register(WikipediaTwinningsImporter())

@@ -26,7 +26,6 @@ A contribution that does not conform raises :class:`~dckg.errors.ValidationFaile
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from datetime import UTC, datetime
 from pyoxigraph import Literal, NamedNode, Quad
 
 from dckg.errors import NotFound, UsageError, ValidationFailed
-from dckg.namespaces import DCKG, DCT, GRAPH, PROV, RDF, RDFS, VOID, XSD, graph, thing
+from dckg.namespaces import DCKG, DCT, GRAPH, PROV, RDF, RDFS, VOID, XSD, graph, slug, thing
 from dckg.store.base import Store
 from dckg.validation.pipeline import Source, read_all, validate_parsed
 from dckg.validation.report import Report
@@ -157,7 +156,7 @@ def contribute(
 
 def _provenance(record: Contribution, media_types: list[str]) -> list[Quad]:
     g, s = CONTRIBUTIONS_GRAPH, record.graph
-    agent = thing("contributor", _slug(record.by))
+    agent = thing("contributor", slug(record.by, empty="anonymous"))
 
     def q(subject: NamedNode, predicate: str, obj: NamedNode | Literal) -> Quad:
         return Quad(subject, NamedNode(predicate), obj, g)
@@ -182,16 +181,6 @@ def _provenance(record: Contribution, media_types: list[str]) -> list[Quad]:
     if record.note:
         quads.append(q(s, RDFS + "comment", Literal(record.note)))
     return quads
-
-
-def _slug(name: str) -> str:
-    """
-    >>> _slug("Ana María López")
-    'ana-maria-lopez'
-    """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug or "anonymous"
 
 
 _LIST = """
