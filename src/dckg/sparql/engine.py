@@ -612,20 +612,31 @@ class ProcessEngine(Engine):
         """Send a job to a worker; returns at once, before its head (blocking while it
         waits for a worker). The caller reads the head, or closes the run to stop it."""
         deadline = time.monotonic() + timeout
+        payload = pickle.dumps(job)
         self.admission.enter(client, deadline)
         try:
-            w = self._acquire(deadline)
+            w = self._sent_to(payload, deadline)
         except BaseException:
             self.admission.leave(client)
             raise
-        run = _ProcessRun(self, w, deadline, timeout, client)
-        try:
-            w.conn.send_bytes(pickle.dumps(job))
-        except (OSError, ValueError):
-            run.done = True
-            run._abandon()
-            raise StoreError("a query worker stopped; try again") from None
-        return run
+        return _ProcessRun(self, w, deadline, timeout, client)
+
+    def _sent_to(self, payload: bytes, deadline: float) -> _Worker:
+        """A worker that took ``payload``. One that died before it could (killed while
+        idle, and not yet known to be dead) is replaced and the job goes to another: it
+        had not started, so nothing runs twice."""
+        while True:
+            w = self._acquire(deadline)
+            try:
+                w.conn.send_bytes(payload)
+            except (OSError, ValueError):
+                log.warning(
+                    "query worker %s had stopped before it took a query; starting another",
+                    w.process.pid,
+                )
+                self.discard(w)
+                continue
+            return w
 
     def _acquire(self, deadline: float) -> _Worker:
         self.warm_up()
