@@ -158,8 +158,8 @@ def test_a_worker_that_reported_a_bad_query_is_checked_and_kept(server: Server) 
     assert _pids(server) == before
 
 
-#: One literal of 10 MB of ``&``: XML escaping makes 50 MB of it, copied a few times while
-#: the row is written, past a 96 MiB cap, while the store's side of the query stays small.
+#: One literal of 20 MB of ``&``: XML escaping alone makes 100 MB of it, past a 96 MiB cap
+#: whatever the allocator reuses, while the store's side of the query stays small.
 #: The worker reports running out of memory, then ends: the path the query as found took.
 AMPERSANDS = "SELECT ?o WHERE { ?s <urn:ex:text> ?o }"
 
@@ -168,7 +168,7 @@ AMPERSANDS = "SELECT ?o WHERE { ?s <urn:ex:text> ?o }"
 def ampersands() -> Iterator[Server]:
     with EmbeddedStore() as store:
         g = NamedNode("urn:ex:g")
-        text = Literal("&" * 10_000_000)
+        text = Literal("&" * 20_000_000)
         store.add_quads(
             [
                 Quad(NamedNode("urn:ex:s"), NamedNode("urn:ex:text"), text, g),
