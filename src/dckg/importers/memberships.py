@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import UsageError
 from dckg.importers.reports import share, table
 from dckg.importers.tables import ntriples
 from dckg.importers.twinnings import percentile
-from dckg.namespaces import DCAT, DCKG, DCT, ORG, PROV, RDF, RDFS, SKOS, XSD, slug, thing
+from dckg.namespaces import DCKG, DCT, ORG, RDF, RDFS, SKOS, XSD, slug, thing
 from dckg.reconcile import AMBIGUOUS, MATCHED, Reconciler, parse_country
 from dckg.reconcile import REGION as REGION_REASON
 from dckg.reference import country_iri
@@ -392,29 +393,6 @@ def membership_triples(record: MembershipRecord) -> Iterator[Triple]:
         yield Triple(iri, NamedNode(predicate), obj)
     if record.shortcut:
         yield Triple(record.member, NamedNode(DCKG + "memberOf"), record.network)
-
-
-def dataset_triples(
-    graph_iri: NamedNode,
-    *,
-    title: str,
-    description: str,
-    sources: Sequence[NamedNode],
-    licence: NamedNode,
-    citation: str,
-    derived_from: NamedNode | None = None,
-) -> Iterator[Triple]:
-    yield Triple(graph_iri, _A, NamedNode(DCAT + "Dataset"))
-    yield Triple(graph_iri, NamedNode(DCT + "title"), Literal(title, language="en"))
-    yield Triple(graph_iri, NamedNode(DCT + "description"), Literal(description, language="en"))
-    for source in sources:
-        yield Triple(graph_iri, NamedNode(DCT + "source"), source)
-    yield Triple(graph_iri, NamedNode(DCT + "license"), licence)
-    yield Triple(
-        graph_iri, NamedNode(DCT + "bibliographicCitation"), Literal(citation, language="en")
-    )
-    if derived_from is not None:
-        yield Triple(graph_iri, NamedNode(PROV + "wasDerivedFrom"), derived_from)
 
 
 def concept_triples(

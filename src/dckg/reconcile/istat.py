@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples as describe
 from dckg.errors import InputError
 from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, graph, thing
 from dckg.reconcile.names import normalise
@@ -239,8 +240,6 @@ def comune_triples(comune: Comune) -> Iterator[Triple]:
 
 
 def dataset_triples(count: int) -> Iterator[Triple]:
-    from dckg.importers.memberships import dataset_triples as describe
-
     yield from describe(
         DATASET,
         title="Italian comuni referred to by the graph (ISTAT)",
