@@ -1,18 +1,22 @@
-"""The import reports of the Covenant of Mayors and Wikipedia twinnings importers.
+"""The import reports, rendered from the Jinja templates of ``dckg.importers.reports``.
 
-``tests/data/reports`` holds their reports on the excerpts of ``tests/data``, as the
-importers wrote them when they built the Markdown themselves: a report must stay these,
-byte for byte, however it is rendered.
+Every importer of the package has its template, ``{name}.md.j2``, and no importer module
+writes a Markdown heading itself. ``tests/data/reports`` holds the Covenant of Mayors and
+Wikipedia twinnings reports on the excerpts of ``tests/data``, as the importers wrote them
+when they built the Markdown themselves: the templated reports are these, byte for byte.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
 
-from dckg.importers import covenant, wikipedia_twinnings
+from dckg.importers import covenant, reports, wikipedia_twinnings
 from dckg.importers import twinnings as wikidata
+from dckg.importers.contract import registered
 from dckg.importers.memberships import network_names
 from dckg.reconcile import Reconciler
 
@@ -38,6 +42,30 @@ ROUGH = (
     "Bologna,Italy,94.4939,11.3428,Saint-Louis,Senegal,16.028,-16.5049\n"
     ",Italy,44.4939,11.3428,Saint-Louis,Senegal,16.028,-16.5049\n"
 )
+
+
+#: A Markdown heading at the start of a string or of one of its lines.
+HEADING = re.compile(r"(?:^|\n)#{1,6} ")
+
+
+def test_every_importer_of_the_package_has_its_template() -> None:
+    names = [i.name for i in registered() if type(i).__module__.startswith("dckg.importers.")]
+    assert {"covenant-of-mayors", "wikipedia-twinnings"} <= set(names)
+    missing = [n for n in names if not (reports.TEMPLATES / f"{n}.md.j2").is_file()]
+    assert missing == []
+
+
+def test_no_importer_module_writes_a_markdown_heading() -> None:
+    """The headings, and the prose around them, are in the templates."""
+    package = Path(reports.__file__).parent
+    found = [
+        f"{path.name}:{node.lineno}"
+        for path in sorted(package.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if HEADING.search(node.value)
+    ]
+    assert found == []
 
 
 @pytest.fixture(scope="module")
