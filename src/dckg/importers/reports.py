@@ -2,7 +2,7 @@
 
 An importer's ``report`` gathers the figures of its result and renders its template
 (``{name}.md.j2``) with them; the templates hold the prose and the layout, and share the
-:func:`table` and :func:`share` helpers.
+:func:`table` and :func:`share` helpers and the :func:`number` filter.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ def share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "n/a"
 
 
+def number(value: int) -> str:
+    """A count with thousands separated by commas.
+
+    >>> number(1495)
+    '1,495'
+    """
+    return f"{value:,}"
+
+
 @cache
 def environment() -> Environment:
     """The Jinja environment of the report templates (Markdown: nothing escaped)."""
@@ -56,6 +65,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.globals.update(table=table, share=share)
+    env.filters["number"] = number
     return env
 
 
@@ -64,4 +74,4 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(f"{template}.md.j2").render(**context)
 
 
-__all__ = ["TEMPLATES", "environment", "render", "share", "table"]
+__all__ = ["TEMPLATES", "environment", "number", "render", "share", "table"]

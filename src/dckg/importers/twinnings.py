@@ -757,14 +757,6 @@ def report_markdown(result: ImportResult, *, command: str = "dckg import-twinnin
     )
 
 
-def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in rows:
-        cells = [str(c).replace("|", "\\|") for c in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def _counts(result: ImportResult) -> dict[str, object]:
     counts = result.side_counts()
     rows = [
