@@ -29,11 +29,26 @@ def reach(reference_store: Store) -> dict[str, dict[str, str]]:
 
 def test_every_objective_of_the_narrative_is_counted(reach: dict[str, dict[str, str]]) -> None:
     assert len(reach) == 21
-    assert sum(int(r["partnerships"]) for r in reach.values()) > 0
+    assert sum(int(r["fundedActions"]) for r in reach.values()) > 0
     assert sum(int(r["signatories"]) for r in reach.values()) > 0
     for r in reach.values():
         paths = [int(r[c]) for c in ("byTheme", "byGoal", "byClaim")]
-        assert max(paths) <= int(r["partnerships"]) <= sum(paths)
+        assert max(paths) <= int(r["partnerships"]) + int(r["fundedActions"]) <= sum(paths)
+
+
+def test_funded_actions_are_not_counted_as_partnerships(
+    reference_store: Store, reach: dict[str, dict[str, str]]
+) -> None:
+    """The shipped twinnings carry no theme or claim: every action counted is an EUTF one."""
+    assert all(int(r["partnerships"]) == 0 for r in reach.values())
+    for name in ("objective-reach-by-region", "objective-reach-by-instrument"):
+        answer = rows(reference_store, name)
+        assert sum(int(r["fundedActions"]) for r in answer) > 0, name
+        assert sum(int(r["partnerships"]) for r in answer) == 0, name
+    goals = rows(reference_store, "sdg-coverage")
+    assert sum(int(r["fundedActionsViaThemes"]) for r in goals) > 0
+    assert sum(int(r["partnershipsViaThemes"]) for r in goals) == 0
+    assert all(int(r["partnerships"]) == int(r["fundedActions"]) == 0 for r in goals)
 
 
 def test_gaps_are_the_objectives_nothing_reaches(
@@ -41,7 +56,9 @@ def test_gaps_are_the_objectives_nothing_reaches(
 ) -> None:
     gaps = {r["notation"]: r for r in rows(reference_store, "objective-gaps")}
     unreached = {
-        n for n, r in reach.items() if int(r["partnerships"]) == 0 and int(r["signatories"]) == 0
+        n
+        for n, r in reach.items()
+        if int(r["partnerships"]) + int(r["fundedActions"]) + int(r["signatories"]) == 0
     }
     assert set(gaps) == unreached and gaps
     for gap in gaps.values():
@@ -56,8 +73,8 @@ def test_no_region_counts_more_than_the_whole(
     assert len(by_region) == 21 * 5
     for r in by_region:
         whole = reach[r["notation"]]
-        assert int(r["partnerships"]) <= int(whole["partnerships"])
-        assert int(r["signatories"]) <= int(whole["signatories"])
+        for column in ("partnerships", "fundedActions", "signatories"):
+            assert int(r[column]) <= int(whole[column])
     # a signatory is in one country, hence in one continent
     for notation, whole in reach.items():
         signatories = sum(int(r["signatories"]) for r in by_region if r["notation"] == notation)
@@ -72,8 +89,10 @@ def test_instruments_count_only_funded_partnerships(
     funded = rows(reference_store, "objective-reach-by-instrument")
     assert funded
     for r in funded:
-        assert int(r["partnerships"]) <= int(reach[r["notation"]]["partnerships"])
-        assert (float(r["total"]) > 0) == (int(r["partnerships"]) > 0)
+        whole = reach[r["notation"]]
+        assert int(r["partnerships"]) <= int(whole["partnerships"])
+        assert int(r["fundedActions"]) <= int(whole["fundedActions"])
+        assert (float(r["total"]) > 0) == (int(r["partnerships"]) + int(r["fundedActions"]) > 0)
 
 
 def test_priority_areas_follow_the_theme_links(reference_store: Store) -> None:

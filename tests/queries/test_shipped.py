@@ -89,7 +89,7 @@ def test_funding_queries_sum_real_amounts(reference_store: Store) -> None:
 def test_sdg_coverage_counts_are_not_all_zero(reference_store: Store) -> None:
     solutions = list(LIBRARY["sdg-coverage"].run(reference_store, {}))  # type: ignore[call-overload]
     assert len(solutions) == 17
-    assert sum(int(s["viaThemes"].value) for s in solutions) > 0
+    assert sum(int(s["fundedActionsViaThemes"].value) for s in solutions) > 0
     objectives = list(
         LIBRARY["objective-coverage"].run(reference_store, {"framework": "framework/2030-agenda"})  # type: ignore[call-overload]
     )

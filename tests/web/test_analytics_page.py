@@ -19,7 +19,7 @@ from tests.web.test_browser import only_this_server
 from tests.web.test_browser import shots as shots  # the screenshots fixture
 from web_browser import CHROMIUM, Browser, needs_chromium
 
-from dckg.api.analytics import FIGURES
+from dckg.api.analytics import FIGURES, Figure
 from dckg.queries import load_library
 from dckg.store import Store
 
@@ -58,10 +58,17 @@ def page(base_url: str) -> Iterator[Browser]:
         browser.close()
 
 
-def bars(page: Browser, figure: str) -> list[tuple[str, str, float]]:
-    """(label, value shown, bar width in pixels) of every bar of a figure."""
+def figure(figure_id: str) -> Figure:
+    (found,) = [f for f in FIGURES if f.id == figure_id]
+    return found
+
+
+def bars(page: Browser, figure: str, column: str) -> list[tuple[str, str, float]]:
+    """(label, value shown, bar width in pixels) of every bar of a figure's chart of
+    ``column``."""
+    chart = f"#figure-{figure} figure.chart[data-value={column}]"
     return page.evaluate(
-        f"[...document.querySelectorAll('#figure-{figure} figure.chart .bar-row')].map(r => ["
+        f"[...document.querySelectorAll('{chart} .bar-row')].map(r => ["
         "r.querySelector('.bar-label').textContent, r.querySelector('.bar-value').textContent,"
         "r.querySelector('.bar').getBoundingClientRect().width])"
     )
@@ -78,24 +85,48 @@ def test_every_figure_is_drawn_without_error(page: Browser, base_url: str, shots
 
 
 @needs_chromium
-@pytest.mark.parametrize("column", ["partnerships", "signatories"])
+@pytest.mark.parametrize(
+    ("figure_id", "column", "words"),
+    [
+        ("objective-partnerships", "partnerships", "twinnings and partnerships"),
+        ("objective-funded-actions", "fundedActions", "funded actions"),
+        ("objective-signatories", "signatories", "network signatories"),
+    ],
+)
 def test_objective_charts_show_the_query_answer(
-    page: Browser, web_store: Store, column: str
+    page: Browser, web_store: Store, figure_id: str, column: str, words: str
 ) -> None:
     expected = {objective(r): int(r[column]) for r in answer(web_store, "objective-reach")}
-    assert len(expected) == 21 and max(expected.values()) > 0
-    shown = bars(page, f"objective-{column}")
+    assert len(expected) == 21
+    shown = bars(page, figure_id, column)
     assert {label: count(value) for label, value, _ in shown} == expected
     widths = {label: width for label, _, width in shown}
     top = max(expected, key=expected.__getitem__)
-    assert widths[top] > 100  # drawn, scaled to the largest
+    if expected[top]:
+        assert widths[top] > 100  # drawn, scaled to the largest
     assert all(widths[label] == 0 for label, n in expected.items() if n == 0)
+    caption = page.evaluate(
+        f"document.querySelector('#figure-{figure_id} figure.chart figcaption').textContent"
+    )
+    assert caption == f"{words} by objective"
+
+
+@needs_chromium
+def test_funded_actions_are_not_drawn_as_partnerships(page: Browser, web_store: Store) -> None:
+    rows = answer(web_store, "objective-reach")
+    assert sum(int(r["fundedActions"]) for r in rows) > 0  # the shipped EUTF actions
+    heading = page.evaluate("document.querySelector('#figure-objective-partnerships h2')"
+                            ".textContent")  # fmt: skip
+    assert heading == "Twinnings and partnerships advancing each objective"
+    shown = bars(page, "objective-partnerships", "partnerships")
+    assert sum(count(value) for _, value, _ in shown) == sum(int(r["partnerships"]) for r in rows)
 
 
 @needs_chromium
 def test_region_table_shows_the_query_answer(page: Browser, web_store: Store) -> None:
+    columns = ("partnerships", "fundedActions", "signatories")
     expected = {
-        (objective(r), r["regionLabel"]): (int(r["partnerships"]), int(r["signatories"]))
+        (objective(r), r["regionLabel"]): tuple(int(r[c]) for c in columns)
         for r in answer(web_store, "objective-reach-by-region")
     }
     cells = page.evaluate(
@@ -106,36 +137,47 @@ def test_region_table_shows_the_query_answer(page: Browser, web_store: Store) ->
     shown = {(o, region): tuple(count(n) for n in text.split(" / ")) for o, region, text in cells}
     assert shown == expected
     assert {region for _, region in expected} == {"Africa", "Americas", "Asia", "Europe", "Oceania"}
+    head = page.evaluate(
+        "document.querySelector('#figure-objective-regions thead th:nth-child(2)').textContent"
+    )
+    assert head.endswith("(twinnings and partnerships / funded actions / network signatories)")
 
 
 @needs_chromium
 def test_instrument_charts_show_the_query_answer(page: Browser, web_store: Store) -> None:
     rows = answer(web_store, "objective-reach-by-instrument")
-    expected: dict[str, dict[str, int]] = {}
+    expected: dict[tuple[str, str], dict[str, int]] = {}
     for r in rows:
-        expected.setdefault(r["instrumentLabel"], {})[objective(r)] = int(r["partnerships"])
+        for column in ("partnerships", "fundedActions"):
+            chart = expected.setdefault((r["instrumentLabel"], column), {})
+            chart[objective(r)] = int(r[column])
     shown = page.evaluate(
         "[...document.querySelectorAll('#figure-objective-instruments figure.chart')].map(f =>"
-        " [f.dataset.group, [...f.querySelectorAll('.bar-row')].map(r =>"
+        " [f.dataset.group, f.dataset.value, [...f.querySelectorAll('.bar-row')].map(r =>"
         " [r.querySelector('.bar-label').textContent, r.querySelector('.bar-value').textContent])])"
     )
-    assert {g: {k: count(v) for k, v in items} for g, items in shown} == expected
+    assert {(g, c): {k: count(v) for k, v in items} for g, c, items in shown} == expected
 
 
 @needs_chromium
 def test_priority_areas_show_the_query_answer(page: Browser, web_store: Store) -> None:
     rows = answer(web_store, "priority-area-reach")
     assert len(rows) == 5
-    shown = bars(page, "priority-areas")
-    assert {label: count(value) for label, value, _ in shown} == {
-        r["areaLabel"]: int(r["partnerships"]) for r in rows
-    }
+    for column in ("partnerships", "fundedActions"):
+        shown = bars(page, "priority-areas", column)
+        assert {label: count(value) for label, value, _ in shown} == {
+            r["areaLabel"]: int(r[column]) for r in rows
+        }
     table = page.evaluate(
         "[...document.querySelectorAll('#figure-priority-areas table.results tbody tr')]"
         ".map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent))"
     )
     assert table == [
-        [r["areaLabel"], r["themes"], *(f"{int(r[c]):,}" for c in FIGURES[4].columns[2:])]
+        [
+            r["areaLabel"],
+            r["themes"],
+            *(f"{int(r[c]):,}" for c in figure("priority-areas").columns[2:]),
+        ]
         for r in rows
     ]
 
@@ -146,7 +188,7 @@ def test_gaps_table_lists_the_objectives_nothing_advances(page: Browser, web_sto
     reached = {
         r["notation"]
         for r in answer(web_store, "objective-reach")
-        if int(r["partnerships"]) + int(r["signatories"]) > 0
+        if int(r["partnerships"]) + int(r["fundedActions"]) + int(r["signatories"]) > 0
     }
     assert rows and not reached & {r["notation"] for r in rows}
     shown = page.evaluate(
@@ -204,10 +246,12 @@ def test_answers_behind_the_figures(client: httpx.Client, web_store: Store) -> N
         "/queries/objective-reach", headers={"Accept": "application/sparql-results+json"}
     )
     assert response.status_code == 200
+    columns = ("partnerships", "fundedActions")
     served = {
-        b["notation"]["value"]: Decimal(b["partnerships"]["value"])
+        b["notation"]["value"]: tuple(Decimal(b[c]["value"]) for c in columns)
         for b in response.json()["results"]["bindings"]
     }
     assert served == {
-        r["notation"]: Decimal(r["partnerships"]) for r in answer(web_store, "objective-reach")
+        r["notation"]: tuple(Decimal(r[c]) for c in columns)
+        for r in answer(web_store, "objective-reach")
     }

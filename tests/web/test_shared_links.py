@@ -149,6 +149,99 @@ def test_search_page_escapes_what_it_is_given(client: httpx.Client) -> None:
     assert "&lt;script&gt;x&lt;/script&gt;" in r.text
 
 
+# -- a shared link with a parameter missing or wrong -------------------------------------
+
+
+def form_value(html: str, query: str, name: str) -> str | None:
+    """The value the page's form of ``query`` has for the input ``name`` (None: none)."""
+    form = html[html.index(f'<form class="query" id="query-{query}"') :]
+    form = form[: form.index("</form>")]
+    match = re.search(rf'<input [^>]*name="{re.escape(name)}"[^>]*>', form)
+    assert match is not None, f"no input {name!r} in the form of {query}"
+    value = re.search(r' value="([^"]*)"', match.group(0))
+    return value.group(1) if value else None
+
+
+@pytest.mark.parametrize(
+    ("target", "said", "given"),
+    [
+        # a required parameter missing (FastAPI's check, the library's message)
+        ("/queries/city-partners", "parameter 'city' is required", {}),
+        # a value not of its type (FastAPI's check)
+        (
+            "/queries/most-connected-cities?country=country/FRA&min_partners=many",
+            "min_partners",
+            {"country": "country/FRA", "min_partners": "many"},
+        ),
+        # a parameter the query does not have (the library's check)
+        (
+            "/queries/partnerships-by-country?kind=dckg:Twinning&contry=FR",
+            "has no parameter 'contry'",
+            {"kind": "dckg:Twinning"},
+        ),
+        # an IRI that is not one (the library's check)
+        ("/queries/partnerships-by-country?region=not%20an%20iri", "region", {}),
+        # paging that cannot be
+        ("/queries/partnerships-by-country?limit=0", "limit must be", {}),
+    ],
+)
+def test_a_wrong_named_query_link_gives_browsers_the_form_to_fix_with_400(
+    client: httpx.Client, target: str, said: str, given: dict[str, str]
+) -> None:
+    page = client.get(target, headers={"Accept": BROWSER})
+    assert page.status_code == 400
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Accept" in page.headers["vary"]
+    name = target.split("?")[0].rsplit("/", 1)[1]
+    config = shared_config(page.text)
+    assert config["kind"] == "named" and config["name"] == name
+    assert said in config["error"]
+    # the error is on the page itself, at the top and beside the form, not only for scripts
+    assert 'class="error shared-error" role="alert"' in page.text
+    panel = page.text[page.text.index(f'id="results-{name}"') :]
+    assert panel[: panel.index("</section>")].count(said.replace("'", "&#39;")) == 1
+    for parameter, value in given.items():
+        assert form_value(page.text, name, parameter) == value
+    # any other client gets the 400 it got before: the message, as text or JSON
+    text = client.get(target, headers={"Accept": "*/*"})
+    assert text.status_code == 400
+    assert text.headers["content-type"].startswith("text/plain")
+    assert "<html" not in text.text
+    data = client.get(target, headers={"Accept": "application/json"})
+    assert data.status_code == 400
+    assert data.json()["error"] == "UsageError" and data.json()["message"] == text.text.strip()
+
+
+def test_a_wrong_link_page_escapes_what_it_is_given(client: httpx.Client) -> None:
+    target = "/queries/partnerships-by-country?" + urlencode({"<script>x</script>": "1"})
+    page = client.get(target, headers={"Accept": BROWSER})
+    assert page.status_code == 400
+    assert "<script>x</script>" not in page.text
+    assert "&lt;script&gt;x&lt;/script&gt;" in page.text
+
+
+def test_a_right_link_fills_the_form_on_the_page_itself(client: httpx.Client) -> None:
+    page = client.get(
+        "/queries/partnerships-by-country?kind=dckg:Twinning", headers={"Accept": BROWSER}
+    )
+    assert page.status_code == 200
+    assert form_value(page.text, "partnerships-by-country", "kind") == "dckg:Twinning"
+    assert form_value(page.text, "partnerships-by-country", "region") is None
+    assert "shared-error" not in page.text and "error" not in shared_config(page.text)
+
+
+def test_a_sparql_link_with_a_syntax_error_gives_browsers_the_editor_to_fix_it(
+    client: httpx.Client,
+) -> None:
+    broken = "SELECT ?city WHERE { ?city a }"
+    page = client.get("/sparql", params={"query": broken}, headers={"Accept": BROWSER})
+    assert page.headers["content-type"].startswith("text/html")
+    assert shared_config(page.text)["query"] == broken  # in the editor, run there
+    answer = client.get("/sparql", params={"query": broken}, headers={"Accept": "*/*"})
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("text/plain")
+
+
 def _without_accept(client: httpx.Client, target: str) -> httpx.Request:
     request = client.build_request("GET", target)
     del request.headers["accept"]
@@ -277,3 +370,51 @@ def test_a_shared_sparql_link_keeps_its_dataset(
     )
     assert str(expected) in shown.replace(",", "")
     only_this_server(browser, base_url)
+
+
+@needs_chromium
+def test_a_wrong_shared_link_opens_the_form_filled_in_with_the_error(
+    browser: Browser, base_url: str
+) -> None:
+    params = {"kind": "dckg:Twinning", "contry": "FR"}
+    browser.reset()
+    browser.open(base_url + "/queries/partnerships-by-country?" + urlencode(params))
+    panel = "#results-partnerships-by-country"
+    shown = browser.wait_for(f"document.querySelector('{panel} p.error').textContent")
+    assert "has no parameter 'contry'" in shown
+    value = browser.evaluate(
+        "document.querySelector('#query-partnerships-by-country input[name=kind]').value"
+    )
+    assert value == "dckg:Twinning"
+    # not run: the page asked the server for no answer
+    assert not [u for u in browser.requests if "/queries/" in u and u != browser.requests[0]]
+    only_this_server_and_one_400(browser, base_url)  # the page's own 400
+
+
+@needs_chromium
+def test_a_shared_sparql_link_with_a_syntax_error_shows_the_error_in_the_editor(
+    browser: Browser, base_url: str, client: httpx.Client
+) -> None:
+    broken = "SELECT ?city WHERE { ?city a }"
+    message = client.get("/sparql", params={"query": broken}, headers={"Accept": "*/*"}).text
+    browser.reset()
+    browser.open(base_url + "/sparql?" + urlencode({"query": broken}))
+    shown = browser.wait_for(
+        f"(() => {{ const e = {ACTIVE}.querySelector('.yasr .errorResult');"
+        " return e && e.textContent; })()",
+        timeout=30,
+    )
+    assert message.strip().splitlines()[0] in shown  # the endpoint's own words
+    assert browser.evaluate("window.dckgYasgui.getTab().getQuery()") == broken
+    only_this_server_and_one_400(browser, base_url)  # the endpoint's answer to the query
+
+
+def only_this_server_and_one_400(browser: Browser, base_url: str) -> None:
+    """Nothing asked of any other host, no script failed, and the one failed load the
+    console notes is the 400 the test expects."""
+    assert all(u.startswith((base_url + "/", "data:")) for u in browser.requests)
+    assert browser.exceptions == []
+    errors = [text for level, text in browser.console if level == "error"]
+    assert errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]

@@ -35,20 +35,45 @@ class Figure:
     title: str
     text: str
     label: str = "label"
+    #: The count columns drawn, space-separated: one chart each (a matrix cell shows all).
     value: str = ""
     group: str = ""
     columns: list[str] = field(default_factory=list)
 
+
+#: What each count column of the figures counts, in words (chart captions, table headers).
+COLUMN_WORDS = {
+    "partnerships": "twinnings and partnerships",
+    "fundedActions": "funded actions",
+    "signatories": "network signatories",
+    "areaLabel": "priority area",
+    "themes": "themes",
+    "targets": "SDG targets",
+    "objectives": "narrative objectives",
+    "projects": "Global Gateway projects",
+}
 
 FIGURES = (
     Figure(
         "objective-partnerships",
         "objective-reach",
         "bars",
-        "Partnerships and funded actions advancing each objective",
-        "How many partnerships and funded actions work on a theme the narrative names for "
-        "the objective, on a theme serving one of its SDG goals, or claim it.",
+        "Twinnings and partnerships advancing each objective",
+        "How many partnerships between local governments (twinnings, projects, other "
+        "partnerships) work on a theme the narrative names for the objective, on a theme "
+        "serving one of its SDG goals, or claim it.",
         value="partnerships",
+    ),
+    Figure(
+        "objective-funded-actions",
+        "objective-reach",
+        "bars",
+        "Funded actions advancing each objective",
+        "How many funded actions (EU Trust Fund for Africa projects, …) work on a theme the "
+        "narrative names for the objective, on a theme serving one of its SDG goals, or "
+        "claim it. They are not partnerships between local governments: their implementers "
+        "are agencies, NGOs and international organisations.",
+        value="fundedActions",
     ),
     Figure(
         "objective-signatories",
@@ -64,10 +89,10 @@ FIGURES = (
         "objective-reach-by-region",
         "matrix",
         "Per world region",
-        "Partnerships / signatories in each continent (UN M49) advancing each objective; "
-        "a partnership between two continents counts in both.",
+        "Twinnings and partnerships / funded actions / network signatories in each "
+        "continent (UN M49) advancing each objective; one in two continents counts in both.",
         label="notation",
-        value="partnerships signatories",
+        value="partnerships fundedActions signatories",
         group="regionLabel",
     ),
     Figure(
@@ -75,10 +100,11 @@ FIGURES = (
         "objective-reach-by-instrument",
         "bars-per",
         "Per funding instrument",
-        "For each instrument that funds partnerships in the graph, how many of them advance "
-        "each objective.",
+        "For each instrument that funds partnerships or funded actions in the graph, how "
+        "many of the twinnings and partnerships and how many of the funded actions it funds "
+        "advance each objective.",
         label="notation",
-        value="partnerships",
+        value="partnerships fundedActions",
         group="instrumentLabel",
     ),
     Figure(
@@ -86,20 +112,28 @@ FIGURES = (
         "priority-area-reach",
         "bars",
         "Global Gateway priority areas",
-        "Partnerships and funded actions working on a theme of each priority area; the "
-        "table gives the themes, the SDG targets and narrative objectives they reach, and "
-        "the Global Gateway projects the graph holds.",
+        "Twinnings and partnerships, and funded actions, working on a theme of each priority "
+        "area; the table gives the themes, the SDG targets and narrative objectives they "
+        "reach, and the Global Gateway projects the graph holds.",
         label="areaLabel",
-        value="partnerships",
-        columns=["areaLabel", "themes", "partnerships", "targets", "objectives", "projects"],
+        value="partnerships fundedActions",
+        columns=[
+            "areaLabel",
+            "themes",
+            "partnerships",
+            "fundedActions",
+            "targets",
+            "objectives",
+            "projects",
+        ],
     ),
     Figure(
         "gaps",
         "objective-gaps",
         "table",
         "Gaps: objectives nothing advances yet",
-        "The objectives no partnership, result or signatory advances, what links them to "
-        "data, and why nothing reaches them.",
+        "The objectives no partnership, funded action, result or signatory advances, what "
+        "links them to data, and why nothing reaches them.",
         columns=["notation", "label", "goals", "themes", "relatedObjectives", "reason"],
     ),
 )
@@ -119,6 +153,7 @@ def analytics(request: Request) -> HTMLResponse:
     config = {
         "figures": [asdict(f) | {"answer": links[f.query]["answer"]} for f in figures],
         "local": [[ID, f"{root}/id/"], [DCKG, f"{root}/ontology#"]],
+        "words": COLUMN_WORDS,
     }
     page = render("analytics.html", root=root, figures=figures, links=links, config=config)
     return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})

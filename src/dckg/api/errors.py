@@ -200,7 +200,14 @@ def install(app: FastAPI) -> None:
         for item in error.errors():
             where = ".".join(str(part) for part in item.get("loc", ()))
             problems.append(f"{where}: {item.get('msg')}")
-        return error_response(request, UsageError("bad request: " + "; ".join(problems)), 400)
+        message = "bad request: " + "; ".join(problems)
+        # A route may answer its own invalid requests: a named query's shared link opened
+        # in a browser gets its page, with the error and the form to fix it (still 400).
+        invalid_page = getattr(request.scope.get("endpoint"), "invalid_page", None)
+        page = invalid_page(request, message) if invalid_page is not None else None
+        if page is not None:
+            return page
+        return error_response(request, UsageError(message), 400)
 
     async def on_http_exception(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
@@ -111,25 +112,13 @@ def _entry(named: Any) -> dict[str, Any]:
 
 def _endpoint(named: Any) -> Callable[..., Awaitable[Response]]:
     """A handler whose signature declares the query's parameters (for FastAPI)."""
-    declared = {p.name for p in named.params}
 
     async def run_named(request: Request, **_typed: Any) -> Response:
         engine: Engine = _typed.pop("_engine")
         settings: Settings = _typed.pop("_settings")
         if shared.wants_page(request):
-            return shared.named_page(request, named.name)
-        unknown = set(request.query_params) - declared - RESERVED
-        if unknown:
-            known = ", ".join(sorted(declared)) or "none"
-            raise UsageError(
-                f"query {named.name!r} has no parameter {', '.join(sorted(unknown))!r} "
-                f"(its parameters: {known})"
-            )
-        raw = {name: request.query_params.get(name) for name in declared}
-        for name in declared:
-            if len(request.query_params.getlist(name)) > 1:
-                raise UsageError(f"parameter {name!r} is given more than once")
-        bound = named.bind({k: v for k, v in raw.items() if v is not None})
+            return _shared_page(named, request, settings.max_results)
+        bound = _bind(named, request)
         accept = request.headers.getlist("accept")
         format_name = request.query_params.get("format")
         if not formats.acceptable(accept, format_name):
@@ -200,4 +189,49 @@ def _endpoint(named: Any) -> Callable[..., Awaitable[Response]]:
         )
     run_named.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     run_named.__name__ = f"query_{named.name.replace('-', '_')}"
+    # errors.install asks the route for a browser's page when FastAPI finds the link invalid
+    run_named.invalid_page = functools.partial(_invalid_page, named)  # type: ignore[attr-defined]
     return run_named
+
+
+def _shared_page(named: Any, request: Request, cap: int) -> Response:
+    """The page of a shared link: the form filled in and run, or, when the link's
+    parameters are wrong, the form filled in with them and the error, answered 400."""
+    try:
+        _bind(named, request)
+        _paging(request, cap)
+    except UsageError as error:
+        return shared.named_page(request, named.name, error=str(error))
+    return shared.named_page(request, named.name)
+
+
+def _invalid_page(named: Any, request: Request, message: str) -> Response | None:
+    """For a browser, the 400 page of a link FastAPI found invalid (a required parameter
+    missing, a value not of its type), with the message of the library's own check, which
+    names the query and the parameter, or else FastAPI's; ``None`` for other clients."""
+    if not shared.wants_page(request):
+        return None
+    try:
+        _bind(named, request)
+    except UsageError as error:
+        message = str(error)
+    return shared.named_page(request, named.name, error=message)
+
+
+def _bind(named: Any, request: Request) -> dict[str, Any]:
+    """The query's parameters from the query string, as RDF terms; :class:`UsageError`
+    for a parameter the query does not have, one given twice, or a value of the wrong
+    type."""
+    declared = {p.name for p in named.params}
+    unknown = set(request.query_params) - declared - RESERVED
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        raise UsageError(
+            f"query {named.name!r} has no parameter {', '.join(sorted(unknown))!r} "
+            f"(its parameters: {known})"
+        )
+    for name in declared:
+        if len(request.query_params.getlist(name)) > 1:
+            raise UsageError(f"parameter {name!r} is given more than once")
+    raw = {name: request.query_params.get(name) for name in declared}
+    return dict(named.bind({k: v for k, v in raw.items() if v is not None}))

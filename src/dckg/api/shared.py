@@ -3,7 +3,9 @@
 ``/queries/{name}?…``, ``/sparql?query=…`` and ``/search?q=…`` answer by content
 negotiation. A browser — its ``Accept`` names ``text/html`` and ranks it above every other
 format the route offers — gets the web page: the query filled in and run (the named query's
-form with its parameters, or the SPARQL editor), or the search results as a list. Any other
+form with its parameters, or the SPARQL editor), or the search results as a list. A named
+query's link with a parameter missing or wrong gives a browser the same page, answered 400:
+the form filled in with what the link gave and the error beside it, to fix. Any other
 client gets what it got before: SPARQL JSON, XML, CSV, TSV or RDF by ``Accept``, JSON for
 the search, and the route's default when ``Accept`` is missing or ``*/*``. A ``format=``
 parameter always asks for the data, never for the page.
@@ -57,16 +59,20 @@ def sparql_page(
     return editor_page(request, shared)
 
 
-def named_page(request: Request, name: str) -> HTMLResponse:
-    """The front page with the form of the named query ``name`` filled in and run.
+def named_page(request: Request, name: str, *, error: str | None = None) -> HTMLResponse:
+    """The front page with the form of the named query ``name`` filled in and run; with
+    ``error``, filled in but not run, the error shown beside it, and status 400.
 
     Every parameter of the link goes to the form; those it has no input for (``limit``,
-    ``offset``, a misspelt name) are sent as they are, so the answer says what is wrong.
+    ``offset``) are sent as they are.
     """
     from dckg.api.web import editor_page
 
     params = [[k, v] for k, v in request.query_params.multi_items() if k != "format"]
-    return editor_page(request, {"kind": "named", "name": name, "params": params})
+    page: dict[str, object] = {"kind": "named", "name": name, "params": params}
+    if error is None:
+        return editor_page(request, page)
+    return editor_page(request, page | {"error": error}, status_code=400)
 
 
 def search_page(request: Request, q: str, results: list[dict[str, Any]]) -> HTMLResponse:

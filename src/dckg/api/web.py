@@ -9,7 +9,7 @@ plain HTML form, one typed input per parameter, submitting to ``/queries/{name}`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -170,11 +170,16 @@ def index(request: Request) -> HTMLResponse:
     return editor_page(request)
 
 
-def editor_page(request: Request, shared: Mapping[str, object] | None = None) -> HTMLResponse:
+def editor_page(
+    request: Request, shared: Mapping[str, object] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
     """The front page; with ``shared`` (a query of a shared link, see :mod:`dckg.api.shared`)
-    that query is filled in and run as the page opens."""
+    that query is filled in and run as the page opens, or, when ``shared`` has an
+    ``error``, filled in and shown with the error."""
     root = str(request.scope.get("root_path", "")).rstrip("/")
     queries = query_views(get_library(request))
+    if shared is not None and shared.get("kind") == "named":
+        queries = [_filled(q, shared) if q.name == shared["name"] else q for q in queries]
     config = {
         "shared": dict(shared) if shared is not None else None,
         "endpoint": f"{root}/sparql",
@@ -184,11 +189,26 @@ def editor_page(request: Request, shared: Mapping[str, object] | None = None) ->
         "world": f"{root}/static/world.svg",
         "coverage": _coverage(root, queries),
     }
-    page = render("index.html", root=root, queries=queries, config=config)
+    page = render("index.html", root=root, queries=queries, config=config, shared=shared)
     headers = {"Content-Security-Policy": _CSP}
     if shared is not None:
         headers["Vary"] = "Accept"
-    return HTMLResponse(page, headers=headers)
+    return HTMLResponse(page, status_code=status_code, headers=headers)
+
+
+def _filled(query: QueryView, shared: Mapping[str, object]) -> QueryView:
+    """A named query's form with the values a shared link gives (the others empty, each
+    checkbox at its default), as the page's script fills it in."""
+    given = {str(k): str(v) for k, v in shared.get("params", [])}  # type: ignore[attr-defined]
+    fields = []
+    for f in query.fields:
+        if f.name not in given:
+            fields.append(replace(f, value=None) if f.input_type != "checkbox" else f)
+        elif f.input_type == "checkbox":
+            fields.append(replace(f, checked=given[f.name] in ("true", "1")))
+        else:
+            fields.append(replace(f, value=given[f.name]))
+    return replace(query, fields=fields)
 
 
 def _coverage(root: str, queries: list[QueryView]) -> dict[str, str]:

@@ -33,17 +33,27 @@
     return [value(row, "notation"), value(row, "label")].filter(Boolean).join(" ");
   }
   function objectiveHref(row) { return row.objective ? local(row.objective.value) : null; }
+  // What a column counts, in words ("funded actions", not "fundedActions").
+  function words(column) { return config.words[column] || column; }
+  function counted(figure) { return figure.value.split(" "); }
 
+  // One bar chart per count column of the figure, each captioned with what it counts.
   function bars(figure, rows) {
-    return window.dckgCharts.bars(rows.map(function (r) {
-      var area = figure.label === "areaLabel";
-      return {
-        label: area ? value(r, "areaLabel") : objectiveLabel(r),
-        value: number(r, figure.value),
-        text: shown(r, figure.value),
-        href: area ? (r.area ? local(r.area.value) : null) : objectiveHref(r),
-      };
-    }), figure.value + " by " + (figure.label === "areaLabel" ? "priority area" : "objective"));
+    var area = figure.label === "areaLabel";
+    var wrap = el("div", { "class": "chart-group" });
+    counted(figure).forEach(function (column) {
+      var chart = window.dckgCharts.bars(rows.map(function (r) {
+        return {
+          label: area ? value(r, "areaLabel") : objectiveLabel(r),
+          value: number(r, column),
+          text: shown(r, column),
+          href: area ? (r.area ? local(r.area.value) : null) : objectiveHref(r),
+        };
+      }), words(column) + " by " + (area ? "priority area" : "objective"));
+      chart.setAttribute("data-value", column);
+      wrap.appendChild(chart);
+    });
+    return wrap;
   }
 
   function barsPer(figure, rows) {
@@ -56,14 +66,17 @@
     });
     var wrap = el("div", { "class": "chart-group" });
     groups.forEach(function (g) {
-      var chart = window.dckgCharts.bars(byGroup[g].map(function (r) {
-        return {
-          label: objectiveLabel(r), value: number(r, figure.value),
-          text: shown(r, figure.value), href: objectiveHref(r),
-        };
-      }), g + ": " + figure.value + " by objective");
-      chart.setAttribute("data-group", g);
-      wrap.appendChild(chart);
+      counted(figure).forEach(function (column) {
+        var chart = window.dckgCharts.bars(byGroup[g].map(function (r) {
+          return {
+            label: objectiveLabel(r), value: number(r, column),
+            text: shown(r, column), href: objectiveHref(r),
+          };
+        }), g + ": " + words(column) + " by objective");
+        chart.setAttribute("data-group", g);
+        chart.setAttribute("data-value", column);
+        wrap.appendChild(chart);
+      });
     });
     return wrap;
   }
@@ -72,7 +85,7 @@
     var columns = [];
     var lines = [];
     var cells = {};
-    var counts = figure.value.split(" ");
+    var counts = counted(figure);
     rows.forEach(function (r) {
       var line = objectiveLabel(r);
       var column = value(r, figure.group);
@@ -83,7 +96,7 @@
     var table = el("table", { "class": "results matrix" });
     var head = el("tr");
     head.appendChild(el("th", { scope: "col" }, "objective"));
-    columns.forEach(function (c) { head.appendChild(el("th", { scope: "col" }, c + " (" + counts.join(" / ") + ")")); });
+    columns.forEach(function (c) { head.appendChild(el("th", { scope: "col" }, c + " (" + counts.map(words).join(" / ") + ")")); });
     table.appendChild(el("thead")).appendChild(head);
     var body = table.appendChild(el("tbody"));
     lines.forEach(function (line) {
@@ -107,7 +120,7 @@
   function table(figure, rows) {
     var t = el("table", { "class": "results" });
     var head = el("tr");
-    figure.columns.forEach(function (c) { head.appendChild(el("th", { scope: "col" }, c)); });
+    figure.columns.forEach(function (c) { head.appendChild(el("th", { scope: "col", "data-column": c }, words(c))); });
     t.appendChild(el("thead")).appendChild(head);
     var body = t.appendChild(el("tbody"));
     rows.forEach(function (r) {

@@ -282,7 +282,8 @@
   }
 
   // A shared link to a named query (/queries/NAME?…) opened in a browser: its form,
-  // filled in with the link's parameters, run on this page.
+  // filled in with the link's parameters, run on this page. A link the server found
+  // wrong (shared.error) is filled in but not run: the page shows the error beside it.
   function openShared(shared) {
     var form = document.getElementById("query-" + shared.name);
     if (!form) { return; }
@@ -300,7 +301,7 @@
       var given = shared.params.some(function (pair) { return pair[0] === input.name; });
       if (!given) { input.checked = input.dataset.default === "true"; }
     });
-    showResults(form, extra);
+    if (!shared.error) { showResults(form, extra); }
     form.scrollIntoView();
   }
   if (config.shared && config.shared.kind === "named") { openShared(config.shared); }
