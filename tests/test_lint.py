@@ -32,6 +32,9 @@ def test_ruff_format() -> None:
 #: it stands on.
 MYPY_PACKAGES = [
     "dckg.store",
+    "dckg.sparql",
+    "dckg.kg",
+    "dckg.cli.limits",
     "dckg.config",
     "dckg.datasets",
     "dckg.errors",

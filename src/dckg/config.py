@@ -441,6 +441,34 @@ class QueryLimits(Group):
         metavar="URL,URL…",
     )
 
+    @classmethod
+    def timeout(cls, given: float | None = None, *, name: str = "timeout") -> float:
+        """The time limit of one query: ``given``, else ``DCKG_QUERY_TIMEOUT``, else the
+        default; a :class:`~dckg.errors.UsageError` naming the option ``name`` unless it
+        is a positive number.
+
+        >>> QueryLimits.timeout(5)
+        5.0
+        """
+        value = given if given is not None else cls.value("query_timeout")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise UsageError(f"{name} must be a positive number of seconds, not {value!r}")
+        return float(value)
+
+    @classmethod
+    def row_cap(cls, given: int | None = None, *, name: str = "max_results") -> int:
+        """Rows (or triples) one answer may hold: ``given``, else ``DCKG_MAX_RESULTS``, else
+        the default; 0 is every row. A :class:`~dckg.errors.UsageError` naming the option
+        ``name`` unless it is an int of 0 or more.
+
+        >>> QueryLimits.row_cap(0)
+        0
+        """
+        value = given if given is not None else cls.value("max_results")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise UsageError(f"{name} must be 0 (everything) or a positive int, not {value!r}")
+        return value
+
 
 @dataclass(frozen=True)
 class QueryPool(Group):

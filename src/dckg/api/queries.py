@@ -28,7 +28,6 @@ from dckg.errors import UsageError
 from dckg.sparql import formats
 from dckg.sparql.engine import Engine
 from dckg.sparql.settings import Settings
-from dckg.sparql.worker import Job
 
 #: Python types FastAPI checks and documents, per parameter type of the library.
 PYTHON_TYPES: dict[str, Any] = {
@@ -126,15 +125,16 @@ def _endpoint(named: Any) -> Callable[..., Awaitable[Response]]:
                 f"no result format matches {format_name or request.headers.get('accept')!r}"
             )
         limit, offset = _paging(request, settings.max_results)
-        job = Job(
-            query=named.text,
+        job = engine.job(
+            named.text,
             substitutions=bound,
             accept=accept,
-            format_name=format_name,
+            fmt=format_name,
             max_results=limit or settings.max_results,
             max_result_bytes=settings.max_result_bytes,
             offset=offset,
             hold=True,
+            check_services=False,
         )
 
         def page(rows: int, more: bool) -> dict[str, str]:

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -36,7 +35,7 @@ from dckg.errors import QueryError, UsageError
 from dckg.sparql import formats
 from dckg.sparql.engine import Engine
 from dckg.sparql.settings import Settings
-from dckg.sparql.worker import READ_ONLY, Job
+from dckg.sparql.worker import READ_ONLY
 
 router = APIRouter(tags=["sparql"])
 
@@ -247,16 +246,15 @@ async def answer(
         )
     default = _graphs(default_graphs, "default-graph-uri")
     named = _graphs(named_graphs, "named-graph-uri")
-    job = Job(
-        query=query,
+    job = engine.job(
+        query,
         default_graph=default if (default or named) else None,
         named_graphs=named or None,
         accept=accept,
-        format_name=format_name,
-        max_results=settings.max_results if truncate else sys.maxsize,
+        fmt=format_name,
+        max_results=settings.max_results if truncate else 0,
         max_result_bytes=settings.max_result_bytes,
         check_services=True,
-        service_allowlist=settings.service_allowlist,
         hold=True,
     )
     timeout = settings.query_timeout

@@ -1,8 +1,9 @@
 """What the commands that run queries share: the time limit, the row cap, --strict.
 
-A query on an embedded store runs in a worker process of :mod:`dckg.sparql.run` (the same
-pool, time limit and caps as ``dckg serve``); on a remote store the remote engine does the
-work, bounded by ``DCKG_STORE_TIMEOUT``, and a partial answer it sends is reported here.
+Every query runs through :func:`dckg.sparql.run.run`: on an embedded store in a worker
+process (the same time limit and caps as ``dckg serve``); on a remote store the remote
+engine does the work, bounded by ``DCKG_STORE_TIMEOUT``, and a partial answer it sends is
+reported here.
 The defaults and variables are the server's (:class:`dckg.config.QueryLimits`).
 """
 
@@ -15,9 +16,9 @@ import click
 
 from dckg.cli.options import setting_option
 from dckg.config import QueryLimits
-from dckg.errors import IncompleteResult, UsageError
-from dckg.sparql import output, run
-from dckg.store import EmbeddedStore, Store
+from dckg.errors import IncompleteResult
+from dckg.sparql import run
+from dckg.store import Store
 from dckg.store.base import Term
 
 
@@ -45,19 +46,13 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def max_results(option: int | None) -> int:
     """The row cap in force: the option, else ``DCKG_MAX_RESULTS``, else the server's default
     (0 prints everything)."""
-    value = option if option is not None else QueryLimits.value("max_results")
-    if value < 0:
-        raise UsageError(f"--max-results must be 0 (everything) or more, not {value}")
-    return value
+    return QueryLimits.row_cap(option, name="--max-results")
 
 
 def timeout(option: float | None) -> float:
     """The time limit in force: the option, else ``DCKG_QUERY_TIMEOUT``, else the server's
     default."""
-    value = option if option is not None else QueryLimits.value("query_timeout")
-    if value <= 0:
-        raise UsageError(f"the query timeout must be positive, not {value}")
-    return value
+    return QueryLimits.timeout(option, name="--timeout")
 
 
 def run_reported(
@@ -73,34 +68,21 @@ def run_reported(
 ) -> int:
     """Run a query and write its answer; warn on standard error if it is incomplete (exit 3
     under --strict). Returns the rows (or triples) written."""
-    if isinstance(store, EmbeddedStore):
-        done = run.run(
-            store,
-            query,
-            out,
-            fmt,
-            substitutions=substitutions,
-            max_results=cap,
-            timeout=seconds,
-        )
-        rows, truncated = done.rows, done.truncated
-    else:
-        written = output.write(
-            store.query(query, substitutions=substitutions), out, fmt, max_results=cap
-        )
-        rows, truncated = written.rows, written.truncated
-    out.flush()
+    done = run.run(
+        store, query, out, fmt, substitutions=substitutions, max_results=cap, timeout=seconds
+    )
     notes = []
-    if truncated:
+    if done.truncation in ("rows", "bytes"):
         notes.append(
-            f"only the first {rows:,} rows are shown, more exist (--max-results "
+            f"only the first {done.rows:,} rows are shown, more exist (--max-results "
             f"{cap}); pass --max-results 0 for all, or page with LIMIT/OFFSET"
         )
-    cut = store.truncation()
-    if cut is not None:
-        notes.append(f"the store sent part of the answer ({cut.rows:,} rows): {cut.reason}")
+    if done.partial is not None:
+        notes.append(
+            f"the store sent part of the answer ({done.partial.rows:,} rows): {done.partial.reason}"
+        )
     if notes and strict:
         raise IncompleteResult("the result is incomplete: " + "; ".join(notes))
     for note in notes:
         click.echo(f"dckg: warning: incomplete result: {note}", err=True)
-    return rows
+    return done.rows

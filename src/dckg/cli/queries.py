@@ -11,7 +11,7 @@ from dckg.cli.limits import limit_options, max_results, run_reported, timeout
 from dckg.errors import UsageError
 from dckg.queries import NamedQuery, load_library
 from dckg.queries.params import hint
-from dckg.sparql.output import NAMES
+from dckg.sparql.run import NAMES
 
 
 @click.command("queries")

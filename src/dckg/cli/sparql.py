@@ -10,7 +10,7 @@ import click
 from dckg.cli.context import Session, pass_session
 from dckg.cli.limits import limit_options, max_results, run_reported, timeout
 from dckg.errors import InputError, UsageError
-from dckg.sparql.output import NAMES
+from dckg.sparql.run import NAMES
 
 
 @click.command()

@@ -1,33 +1,34 @@
 """The knowledge graph as researchers use it from Python: open a store, run named queries
 and SPARQL, get tables that become pandas DataFrames.
 
-Queries on an embedded store run in this process (:mod:`dckg.kg.inprocess`, one engine per
-knowledge graph), so a plain script needs no ``if __name__ == "__main__":`` guard: abandoned
-at the time limit, cut at the row cap. On a remote store the remote engine does the work,
-bounded by the store's HTTP time limit.
+Queries run as everywhere in dckg, through an engine (``Engine.run`` of
+:mod:`dckg.sparql.engine`, one per knowledge graph): in threads of this process, so a plain
+script needs no ``if __name__ == "__main__":`` guard; abandoned at the time limit, cut at
+the row cap. On a remote store the remote engine does the work, bounded by the store's HTTP
+time limit.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import warnings
 from collections.abc import Mapping
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import QueryBoolean, QueryResultsFormat
 
+from dckg.config import QueryLimits
 from dckg.errors import DckgError, IncompleteResult, QueryError, StoreError, UsageError
-from dckg.kg.inprocess import InProcessEngine
 from dckg.kg.table import Table
 from dckg.kg.terms import param_text, term, variable_name
 from dckg.namespaces import PREFIXES
 from dckg.queries import Library, NamedQuery, load_library
-from dckg.store import EmbeddedStore, Store, open_store, store_spec
-from dckg.store.base import Term
+from dckg.sparql import formats
+from dckg.sparql.engine import InlineEngine
+from dckg.store import Store, open_store, store_spec
+from dckg.store.base import Term, Truncation
 from dckg.store.sparqltext import QUERY_FORMS, operation, tokens
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,7 +56,7 @@ class KnowledgeGraph:
         self._owned = owned
         self._closed = False
         self._library: Library | None = None
-        self._engine: InProcessEngine | None = None
+        self._engine: InlineEngine | None = None
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {self.store!r}>"
@@ -158,91 +159,39 @@ class KnowledgeGraph:
         seconds = self.timeout if timeout is None else _timeout(timeout)
         cap = self.max_results if max_results is None else _max_results(max_results)
         graph = form in ("CONSTRUCT", "DESCRIBE")
-        if isinstance(self.store, EmbeddedStore):
-            answer, truncated = self._run_embedded(text, substitutions, graph, cap, seconds)
-        else:
-            answer, truncated = self._run_remote(text, substitutions, cap, timeout)
-        if truncated:
-            self._incomplete(answer, cap, strict)
-        return answer
-
-    def _run_embedded(
-        self,
-        text: str,
-        substitutions: Mapping[str, Term],
-        graph: bool,
-        cap: int,
-        seconds: float,
-    ) -> tuple[Table | rdflib.Graph | bool, bool]:
-        from dckg.sparql import formats
-        from dckg.sparql.settings import Settings
-        from dckg.sparql.worker import Job
-
-        # The SERVICE allowlist is the server's setting (DCKG_SERVICE_ALLOWLIST).
-        settings = Settings.from_env(store="memory", query_workers=1, query_timeout=seconds)
-        job = Job(
-            query=text,
-            substitutions=dict(substitutions) if substitutions else None,
-            accept=(formats.JSON.media_type, formats.NTRIPLES.media_type),
-            format_name="nt" if graph else "json",
-            max_results=cap if cap > 0 else sys.maxsize,
-            check_services=True,
-            service_allowlist=settings.service_allowlist,
-        )
         if self._engine is None:
-            self._engine = InProcessEngine(self.store)
-        started = self._engine.start(job, seconds)
+            # Queries run in threads of this process (no worker processes to start, so a
+            # plain script needs no __main__ guard); on a remote store the remote engine
+            # does the work, and only this process's own SERVICE rules stay unchecked.
+            self._engine = InlineEngine(
+                self.store,
+                check_services=self.store.kind != "remote",
+                service_allowlist=QueryLimits.from_env().service_allowlist,
+            )
+        started = self._engine.run(
+            text,
+            accept=(formats.JSON.media_type, formats.NTRIPLES.media_type),
+            fmt="nt" if graph else "json",
+            substitutions=substitutions,
+            max_results=cap,
+            timeout=seconds,
+        )
         try:
             body = started.first + b"".join(started.chunks())
         finally:
             started.close()
-        truncated = started.truncated
-        if graph:
-            return _rdflib_graph(body), truncated
-        try:
-            result = pyoxigraph.parse_query_results(body, QueryResultsFormat.JSON)
-        except SyntaxError:  # a graph query the form was not recognised in: JSON-LD
-            return _rdflib_graph(body, "json-ld"), truncated
-        if isinstance(result, QueryBoolean):
-            return bool(result), False
-        variables = [v.value for v in result.variables]
-        rows = [tuple(solution[v] for v in variables) for solution in result]
-        return Table(variables, rows, truncated=truncated), truncated
+        answer = _answer(body, graph, started.truncated)
+        if started.truncated and not isinstance(answer, bool):
+            self._incomplete(answer, cap, started.partial, strict)
+        return answer
 
-    def _run_remote(
-        self, text: str, substitutions: Mapping[str, Term], cap: int, seconds: float | None
-    ) -> tuple[Table | rdflib.Graph | bool, bool]:
-        """The remote engine runs the query, bounded by the store's time limit
-        (``DCKG_STORE_TIMEOUT``, or ``timeout`` given to :func:`open` or to this query)."""
-        store = self.store
-        before = getattr(store, "timeout", None) if seconds is not None else None
-        if before is not None:
-            store.timeout = _timeout(seconds)  # type: ignore[attr-defined]
-        try:
-            result = store.query(text, substitutions=substitutions or None)
-            if isinstance(result, QueryBoolean):
-                return bool(result), False
-            limit = cap + 1 if cap > 0 else None
-            items = list(islice(result, limit))
-        finally:
-            if before is not None:
-                store.timeout = before  # type: ignore[attr-defined]
-        truncated = cap > 0 and len(items) > cap
-        items = items[:cap] if truncated else items
-        truncated = truncated or store.truncation() is not None
-        if isinstance(result, QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = [tuple(solution[v] for v in variables) for solution in items]
-            return Table(variables, rows, truncated=truncated), truncated
-        body = pyoxigraph.serialize(items, format=RdfFormat.N_TRIPLES) or b""
-        return _rdflib_graph(body), truncated
-
-    def _incomplete(self, answer: object, cap: int, strict: bool) -> None:
-        size = len(answer)  # type: ignore[arg-type]
+    def _incomplete(
+        self, answer: Table | rdflib.Graph, cap: int, partial: Truncation | None, strict: bool
+    ) -> None:
+        size = len(answer)
         unit = "rows" if isinstance(answer, Table) else "triples"
-        cut = self.store.truncation()
-        if cut is not None:
-            message = f"the store sent part of the answer ({cut.rows:,} rows): {cut.reason}"
+        if partial is not None:
+            message = f"the store sent part of the answer ({partial.rows:,} rows): {partial.reason}"
         else:
             message = (
                 f"only the first {size:,} {unit} are returned, more exist (max_results={cap}); "
@@ -251,6 +200,21 @@ class KnowledgeGraph:
         if strict:
             raise IncompleteResult(f"the result is incomplete: {message}")
         warnings.warn(f"incomplete result: {message}", IncompleteResultWarning, stacklevel=4)
+
+
+def _answer(body: bytes, graph: bool, truncated: bool) -> Table | rdflib.Graph | bool:
+    """The answer of a query, from its SPARQL JSON or N-Triples."""
+    if graph:
+        return _rdflib_graph(body)
+    try:
+        result = pyoxigraph.parse_query_results(body, QueryResultsFormat.JSON)
+    except SyntaxError:  # a graph query the form was not recognised in: JSON-LD
+        return _rdflib_graph(body, "json-ld")
+    if isinstance(result, QueryBoolean):
+        return bool(result)
+    variables = [v.value for v in result.variables]
+    rows = [tuple(solution[v] for v in variables) for solution in result]
+    return Table(variables, rows, truncated=truncated)
 
 
 def open(
@@ -280,8 +244,11 @@ def open(
     if spec.startswith(("http://", "https://")):
         from dckg.store.remote import RemoteStore
 
-        overrides = {"timeout": _timeout(timeout)} if timeout is not None else {}
-        remote = RemoteStore.from_settings(spec, **overrides)
+        remote = (
+            RemoteStore.from_settings(spec)
+            if timeout is None
+            else RemoteStore.from_settings(spec, timeout=_timeout(timeout))
+        )
         try:
             remote.ping()
         except DckgError:
@@ -300,19 +267,11 @@ def open(
 
 
 def _timeout(value: float | None) -> float:
-    from dckg.cli.limits import timeout
-
-    if value is not None and (not isinstance(value, int | float) or value <= 0):
-        raise UsageError(f"timeout must be a positive number of seconds, not {value!r}")
-    return float(timeout(value))
+    return QueryLimits.timeout(value)
 
 
 def _max_results(value: int | None) -> int:
-    from dckg.cli.limits import max_results
-
-    if value is not None and (not isinstance(value, int) or value < 0):
-        raise UsageError(f"max_results must be 0 (everything) or a positive int, not {value!r}")
-    return int(max_results(value))
+    return QueryLimits.row_cap(value)
 
 
 def _rdflib_graph(body: bytes, rdf_format: str = "nt") -> rdflib.Graph:

@@ -32,12 +32,13 @@ import os
 import pickle
 import queue
 import signal
+import sys
 import threading
 import time
 import warnings
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from multiprocessing.connection import Connection
@@ -51,11 +52,13 @@ from dckg.sparql import worker
 from dckg.sparql.errors import Busy, MemoryExceeded, NoWorker, from_worker
 from dckg.sparql.settings import Settings
 from dckg.sparql.worker import Head, Job, Limits, Task
-from dckg.store.base import Store
+from dckg.store.base import Store, Term, Truncation
 from dckg.store.embedded import EmbeddedStore
 
 log = logging.getLogger("dckg.sparql")
 
+#: How worker processes are started: forked from this process, or by a fork server.
+Context = multiprocessing.context.ForkContext | multiprocessing.context.ForkServerContext
 #: Seconds a new worker may take to open the store.
 STARTUP_TIMEOUT = 120.0
 #: Held while a worker process is started (see ``ProcessEngine._spawn``).
@@ -226,6 +229,9 @@ class Run(ABC):
         #: What capped the result: ``"rows"``, ``"bytes"`` or ``"remote"`` (a remote store
         #: sent part of its answer); ``None`` if nothing did.
         self.truncation: str | None = None
+        #: What a remote store said when it sent part of its answer (``truncation`` is then
+        #: ``"remote"``).
+        self.partial: Truncation | None = None
         self.head: Head | None = None
         #: The start of the body (the whole body when ``done`` after the head).
         self.first = b""
@@ -278,7 +284,7 @@ class Run(ABC):
             raise StoreError(f"query worker protocol error: {tag!r} before the head")
         self.head, self.first, end = pickle.loads(body)
         if end is not None:
-            self.rows, self.truncation = end
+            self.rows, self.truncation, self.partial = end
             self.done = True
             self._release()
         return self.head
@@ -291,7 +297,7 @@ class Run(ABC):
         if tag == b"D":
             return body
         if tag == b"E":
-            self.rows, self.truncation = pickle.loads(body)
+            self.rows, self.truncation, self.partial = pickle.loads(body)
             self.done = True
             self._release()
             return None
@@ -312,14 +318,66 @@ class Run(ABC):
 
 
 class Engine(ABC):
-    """Runs queries, for the HTTP API and the command line."""
+    """Runs queries: the one way the HTTP API, the command line and the Python API do.
+
+    :meth:`run` runs a query and returns it under way (:class:`Run`: its head, then its
+    body chunk by chunk); :meth:`job` says how a query is to run, for :meth:`start`.
+    """
 
     #: Whether query workers have no network (``None``: not known yet, or not applicable).
     network_isolated: bool | None = None
+    #: ``SERVICE`` endpoints a query may call (``DCKG_SERVICE_ALLOWLIST``).
+    service_allowlist: tuple[str, ...] = ()
+    #: Whether queries are checked against the allowlist before they run: wherever dckg
+    #: runs them or serves them (not where the caller's own remote engine does the work).
+    check_services: bool = True
+
+    def job(
+        self,
+        query: str,
+        *,
+        fmt: str | None = None,
+        accept: Sequence[str] = ("*/*",),
+        max_results: int = 0,
+        max_result_bytes: int | None = None,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: Sequence[pyoxigraph.NamedNode] | None = None,
+        named_graphs: Sequence[pyoxigraph.NamedNode] | None = None,
+        offset: int = 0,
+        hold: bool = False,
+        check_services: bool | None = None,
+    ) -> Job:
+        """How ``query`` is to run here: its answer in the format named ``fmt`` (else the
+        one ``accept`` prefers), at most ``max_results`` rows or triples (0: all) and
+        ``max_result_bytes`` bytes (``None``: no limit); ``default_graph`` and
+        ``named_graphs`` name the dataset as the protocol's ``default-graph-uri`` and
+        ``named-graph-uri`` do (else the query's ``FROM``, else the union of all graphs).
+        ``SERVICE`` clauses are checked as the engine does (``check_services`` overrides)."""
+        check = self.check_services if check_services is None else check_services
+        return Job(
+            query=query,
+            substitutions=dict(substitutions) if substitutions else None,
+            default_graph=list(default_graph) if default_graph is not None else None,
+            named_graphs=list(named_graphs) if named_graphs is not None else None,
+            accept=accept,
+            format_name=fmt,
+            max_results=max_results if max_results > 0 else sys.maxsize,
+            max_result_bytes=max_result_bytes,
+            check_services=check,
+            service_allowlist=self.service_allowlist if check else (),
+            offset=offset,
+            hold=hold,
+        )
+
+    def run(self, query: str, *, timeout: float, client: str = "", **options: Any) -> Run:
+        """Run ``query`` (the options are those of :meth:`job`); returns once its head is
+        known, having waited for a worker if need be. Stopped at ``timeout`` seconds
+        (:class:`~dckg.errors.QueryTimeout`); :meth:`Run.close` gives up on the rest."""
+        return self.start(self.job(query, **options), timeout, client)
 
     @abstractmethod
     def start(self, job: Job, timeout: float, client: str = "") -> Run:
-        """Send a query to run; returns once its head is known. Blocking.
+        """Send a job to run; returns once its head is known. Blocking.
 
         ``client`` names who asks (an address), for sharing the workers fairly.
         """
@@ -446,7 +504,7 @@ class ProcessEngine(Engine):
 
     def __init__(
         self,
-        context: multiprocessing.context.BaseContext,
+        context: Context,
         opener: Callable[[], Store],
         size: int,
         *,
@@ -754,17 +812,19 @@ class ProcessEngine(Engine):
         self._stop_all()
 
 
-# -- in-process (remote stores) -----------------------------------------------------------
+# -- threads of this process -------------------------------------------------------------
 
 
 class _ThreadRun(Run):
-    def __init__(self, engine: InlineEngine, deadline: float, timeout: float) -> None:
+    """A query running in a thread; its messages pass through a small queue."""
+
+    def __init__(self, deadline: float, timeout: float) -> None:
         super().__init__(deadline, timeout)
-        self._engine = engine
         self._queue: queue.Queue[bytes] = queue.Queue(maxsize=16)
         self._cancelled = threading.Event()
 
     def send(self, message: bytes) -> None:
+        """Called by the query's thread; raises ``Stopped`` once the reader gave up."""
         while not self._cancelled.is_set():
             try:
                 self._queue.put(message, timeout=0.5)
@@ -787,25 +847,51 @@ class _ThreadRun(Run):
 
 
 class InlineEngine(Engine):
-    """Queries run in threads of the server (for remote stores, which do the work).
+    """Queries run in threads of this process, through the same code as a worker
+    (:func:`dckg.sparql.worker.execute`: the ``SERVICE`` check, the caps, the formats).
 
-    The ``SERVICE`` check still parses in a worker process (``checker``, over an empty
-    store, with no network), never in the server.
+    * For a remote store, in the server: the remote engine does the work, bounded by the
+      store's HTTP time limit; ``size`` queries at most run at once, shared as the workers
+      are (:class:`Admission`). The ``SERVICE`` check still parses in a worker process
+      (``checker``, over an empty store, with no network), never in the server.
+    * For the Python API (``size`` 0: no admission): worker processes start by importing
+      the ``__main__`` module, so a plain script (no ``if __name__ == "__main__":``
+      guard) would run again in each of them.
+
+    The time limit holds for the caller: at the deadline the query is abandoned and
+    :class:`~dckg.errors.QueryTimeout` raised. Oxigraph cannot stop a query from another
+    thread, so the abandoned query stops at its next row; one still computing its first row
+    (an aggregate or a sort over a huge join) finishes that work in the background first.
+
+    >>> from dckg.store import EmbeddedStore
+    >>> store = EmbeddedStore()
+    >>> store.update("INSERT DATA { <urn:a> <urn:p> 1, 2, 3 }")
+    >>> run = InlineEngine(store).run("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
+    ...                               fmt="csv", max_results=2, timeout=30)
+    >>> run.first + b"".join(run.chunks()), run.truncated
+    (b'o\\r\\n1\\r\\n2\\r\\n', True)
     """
 
     def __init__(
         self,
         store: Store,
-        size: int,
+        size: int = 0,
         *,
         per_client: int = 0,
         queue_size: int = 0,
         checker: ProcessEngine | None = None,
+        check_services: bool = True,
+        service_allowlist: tuple[str, ...] = (),
     ) -> None:
         self._store = store
         self.size = size
-        self.admission = Admission(size, per_client, queue_size)
+        self.admission = Admission(size, per_client, queue_size) if size > 0 else None
         self.checker = checker
+        self.check_services = check_services
+        self.service_allowlist = service_allowlist
+
+    def __repr__(self) -> str:
+        return f"<InlineEngine {self._store!r}>"
 
     def start(self, job: Job, timeout: float, client: str = "") -> Run:
         deadline = time.monotonic() + timeout
@@ -813,8 +899,10 @@ class InlineEngine(Engine):
             check = replace(job, check_only=True)
             self.checker.start(check, timeout, client).close()
             job = replace(job, check_services=False)
-        self.admission.enter(client, deadline)
-        run = _ThreadRun(self, deadline, timeout)
+        admission = self.admission
+        if admission is not None:
+            admission.enter(client, deadline)
+        run = _ThreadRun(deadline, timeout)
 
         def target() -> None:
             try:
@@ -822,7 +910,8 @@ class InlineEngine(Engine):
             except worker.Stopped:
                 pass
             finally:
-                self.admission.leave(client)
+                if admission is not None:
+                    admission.leave(client)
 
         threading.Thread(target=target, daemon=True, name="dckg-query").start()
         run.read_head()
@@ -842,13 +931,7 @@ class InlineEngine(Engine):
 
 def open_read_only(path: str) -> Store:
     """The store at ``path``, opened read-only (in a worker process)."""
-    store = EmbeddedStore.__new__(EmbeddedStore)
-    store.path = Path(path)
-    try:
-        store._store = pyoxigraph.Store.read_only(path)
-    except OSError as error:
-        raise StoreError(f"{path}: cannot open the store read-only: {error}") from None
-    return store
+    return EmbeddedStore(Path(path), read_only=True)
 
 
 def default_size() -> int:
@@ -856,30 +939,52 @@ def default_size() -> int:
     return max(2, os.cpu_count() or 1)
 
 
-def make_engine(store: Store, size: int = 0, *, settings: Settings | None = None) -> Engine:
-    """The engine that suits a store (its limits from ``settings``, if given)."""
+def make_engine(
+    store: Store, size: int = 0, *, settings: Settings | None = None, serving: bool = True
+) -> Engine:
+    """The engine that suits a store (its limits from ``settings``, if given).
+
+    ``serving``: the engine of ``dckg serve``, where any client's query is checked against
+    the ``SERVICE`` allowlist. Otherwise (the command line) a remote store's queries are
+    the caller's own, sent to the remote engine as they are.
+    """
     settings = settings or Settings(store="memory")
     size = size or settings.query_workers or default_size()
     limits = Limits(
         memory_bytes=settings.query_memory_mb * 1024 * 1024,
         isolate_network=not settings.service_allowlist,
     )
-    sharing = {"per_client": settings.queries_per_client, "queue_size": settings.query_queue}
+    per_client, queue_size = settings.queries_per_client, settings.query_queue
+    engine: Engine
     if isinstance(store, EmbeddedStore) and store.path is None:
-        return ProcessEngine(
-            multiprocessing.get_context("fork"), lambda: store, size, limits=limits, **sharing
+        engine = ProcessEngine(
+            multiprocessing.get_context("fork"),
+            lambda: store,
+            size,
+            limits=limits,
+            per_client=per_client,
+            queue_size=queue_size,
         )
-    if isinstance(store, EmbeddedStore):
+    elif isinstance(store, EmbeddedStore):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["dckg.sparql.worker", "dckg.sparql.engine"])
         opener = partial(open_read_only, str(store.path))
-        return ProcessEngine(context, opener, size, limits=limits, **sharing)
-    checker = ProcessEngine(
-        multiprocessing.get_context("fork"),
-        EmbeddedStore,
-        2,
-        limits=replace(limits, isolate_network=True),
-        per_client=2,
-        queue_size=settings.query_queue or 8 * size,
-    )
-    return InlineEngine(store, size, checker=checker, **sharing)
+        engine = ProcessEngine(
+            context, opener, size, limits=limits, per_client=per_client, queue_size=queue_size
+        )
+    elif not serving:
+        return InlineEngine(store, check_services=False)
+    else:
+        checker = ProcessEngine(
+            multiprocessing.get_context("fork"),
+            EmbeddedStore,
+            2,
+            limits=replace(limits, isolate_network=True),
+            per_client=2,
+            queue_size=settings.query_queue or 8 * size,
+        )
+        engine = InlineEngine(
+            store, size, per_client=per_client, queue_size=queue_size, checker=checker
+        )
+    engine.service_allowlist = settings.service_allowlist
+    return engine

@@ -105,11 +105,10 @@ def negotiate(
     type. The highest quality wins; a tie goes to the range the client listed first, then
     to the candidate listed first (the server's preference).
     """
-    ranges = (
-        list(accept)  # type: ignore[arg-type]
-        if accept and all(isinstance(r, MediaRange) for r in accept)
-        else parse_accept(accept)  # type: ignore[arg-type]
-    )
+    items = [accept] if isinstance(accept, str) else list(accept or [])
+    ranges = [r for r in items if isinstance(r, MediaRange)]
+    if not items or len(ranges) < len(items):
+        ranges = parse_accept([r for r in items if isinstance(r, str)])
     best: tuple[float, int, int, Format] | None = None
     for index, fmt in enumerate(candidates):
         major = fmt.media_type.split("/")[0]
@@ -125,7 +124,7 @@ def negotiate(
             continue
         rank = (-chosen.q, chosen.order, index, fmt)
         if best is None or rank[:3] < best[:3]:
-            best = rank  # type: ignore[assignment]
+            best = rank
     return best[3] if best else None
 
 

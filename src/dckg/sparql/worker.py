@@ -39,7 +39,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 from dckg.errors import DckgError, InternalError, QueryError
 from dckg.sparql import federation, formats, writers
 from dckg.sparql.errors import MemoryExceeded, NotAcceptable, worker_name
-from dckg.store.base import Store, Term
+from dckg.store.base import Store, Term, Truncation
 
 log = logging.getLogger("dckg.sparql")
 
@@ -140,7 +140,7 @@ def execute(store: Store, job: Job | Task, send: Send) -> None:
         if job.check_services:
             calls_out = _check(store, job) > 0
         if job.check_only:
-            send(b"H" + pickle.dumps((Head("", "", ""), b"", (0, None))))
+            send(b"H" + pickle.dumps((Head("", "", ""), b"", (0, None, None))))
             return
         _execute(store, job, send)
     except Stopped:
@@ -183,7 +183,7 @@ def _report(send: Send, error: DckgError, message: str | None = None) -> None:
 
 
 def _check(store: Store, job: Job) -> int:
-    prefixes = getattr(store, "default_prefixes", dict)()
+    prefixes: dict[str, str] = store.default_prefixes()
     return federation.check_services(job.query, job.service_allowlist, prefixes)
 
 
@@ -245,9 +245,10 @@ def _execute(store: Store, job: Job, send: Send) -> None:
         variables = [v.value for v in result.variables]
         n, capped = writers.write_solutions(variables, items, fmt, out.writer, job.max_results)
     cut = BYTES if out.writer.full else ROWS if capped else None
-    if cut is None and store.truncation() is not None:
+    partial = store.truncation()
+    if cut is None and partial is not None:
         cut = REMOTE
-    out.end(n, cut)
+    out.end(n, cut, partial if cut == REMOTE else None)
 
 
 class _Output:
@@ -265,15 +266,16 @@ class _Output:
         else:
             self._send(b"D" + data)
 
-    def end(self, rows: int, capped: str | None) -> None:
+    def end(self, rows: int, capped: str | None, partial: Truncation | None = None) -> None:
+        """The last of the body; ``partial`` is what a remote store said of a part answer."""
         rest = self.writer.take()
         if self._head is not None:
-            self._send(b"H" + pickle.dumps((self._head, rest, (rows, capped))))
+            self._send(b"H" + pickle.dumps((self._head, rest, (rows, capped, partial))))
             self._head = None
             return
         if rest:
             self._send(b"D" + rest)
-        self._send(b"E" + pickle.dumps((rows, capped)))
+        self._send(b"E" + pickle.dumps((rows, capped, partial)))
 
 
 def _format(job: Job, kind: str) -> formats.Format:
@@ -315,7 +317,7 @@ def isolate_network() -> bool:
 
 def _load_unshare() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(None, use_errno=True).unshare  # type: ignore[no-any-return]
+        return ctypes.CDLL(None, use_errno=True).unshare
     except (OSError, AttributeError):
         return None
 

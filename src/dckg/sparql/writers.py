@@ -18,6 +18,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
+from typing import IO, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, Triple, serialize
@@ -87,9 +88,14 @@ class ChunkWriter:
         return data
 
 
+def _file(out: ChunkWriter) -> IO[bytes]:
+    """``out`` as the binary file pyoxigraph writes to (it calls only ``write``)."""
+    return cast("IO[bytes]", out)
+
+
 def write_boolean(result: QueryBoolean, fmt: Format, out: ChunkWriter) -> None:
     """An ASK result."""
-    result.serialize(out, fmt.results_format)
+    result.serialize(_file(out), fmt.results_format)
 
 
 def write_solutions(
@@ -124,8 +130,10 @@ def write_graph(
     """
     iterator = iter(triples)
     counted = _Counter(islice(iterator, cap), out)
-    options = {"prefixes": PREFIXES} if fmt.name == "turtle" else {}
-    serialize(counted, out, fmt.rdf_format, **options)
+    if fmt.name == "turtle":
+        serialize(counted, _file(out), fmt.rdf_format, prefixes=PREFIXES)
+    else:
+        serialize(counted, _file(out), fmt.rdf_format)
     truncated = out.full or (counted.n == cap and next(iterator, None) is not None)
     return counted.n, truncated
 
