@@ -28,9 +28,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pyoxigraph
 import pytest
 
-from dckg.bootstrap import initialise
 from dckg.store import EmbeddedStore, Store
 from dckg.store.remote import RemoteStore
 
@@ -256,12 +256,22 @@ def any_store(request: pytest.FixtureRequest) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def remote_reference_store(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, reference_store: Store
 ) -> Iterator[RemoteStore]:
-    """An Oxigraph server holding the ontology and reference data. Read-only."""
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-reference") / "db").start()
+    """An Oxigraph server holding the ontology and reference data. Read-only.
+
+    The server starts on a copy of the session's reference store, written by pyoxigraph (the
+    same Oxigraph release as the server) before it starts: initialising over HTTP gives the
+    same quads (``tests/store/test_remote_cli.py`` runs ``dckg init`` on a server) and took
+    35 s in each test process."""
+    location = tmp_path_factory.mktemp("oxigraph-reference") / "db"
+    copy = pyoxigraph.Store(str(location))
+    copy.bulk_extend(reference_store.quads())
+    copy.flush()
+    del copy  # closes the database, for the server to open it
+    server = OxigraphServer(location).start()
     with server.store() as s:
-        initialise(s)
+        assert s.count() == reference_store.count()
         yield s  # type: ignore[misc]
     server.stop()
 

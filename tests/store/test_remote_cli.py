@@ -9,29 +9,30 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, parse
 
-from dckg.store.remote import RemoteStore
+from dckg.store import Store
 from tests.conftest import Run
+from tests.servers import OxigraphServer
 
 
-def _use(monkeypatch: pytest.MonkeyPatch, store: RemoteStore) -> None:
-    monkeypatch.setenv("DCKG_STORE", store.query_url)
-    monkeypatch.setenv("DCKG_UPDATE_URL", store.update_url)
-    monkeypatch.setenv("DCKG_GSP_URL", store.gsp_url or "")
-
-
-def test_init_on_an_initialised_server_changes_nothing(
+def test_init_on_a_server_loads_the_shipped_data_once(
     dckg: Callable[..., Run],
     monkeypatch: pytest.MonkeyPatch,
-    remote_reference_store: RemoteStore,
-    reference_store: object,
+    remote_env: dict[str, str],
+    oxigraph_server: OxigraphServer,
+    reference_store: Store,
 ) -> None:
-    _use(monkeypatch, remote_reference_store)
-    before = remote_reference_store.count()
-    done = dckg("init")
-    assert done.code == 0, done.err
-    assert "unchanged" in done.err and "loaded" not in done.err
-    assert remote_reference_store.count() == before
-    assert before == reference_store.count()  # type: ignore[attr-defined]
+    for name, value in remote_env.items():
+        monkeypatch.setenv(name, value)
+    first = dckg("init")
+    assert first.code == 0, first.err
+    assert "loaded" in first.err
+    with oxigraph_server.store() as remote:
+        loaded = remote.count()
+        assert loaded == reference_store.count()
+        again = dckg("init")
+        assert again.code == 0, again.err
+        assert "unchanged" in again.err and "loaded" not in again.err
+        assert remote.count() == loaded
 
 
 def test_load_stats_sparql_export_recover(
