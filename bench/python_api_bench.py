@@ -7,7 +7,7 @@ other:
 
 * ``pyoxigraph``: ``Store.read_only(path).query(…)``, rows read in Python (the peer: no
   limit, no row cap, no formats);
-* ``dckg.open()``: ``kg.sparql(…)`` (one in-process engine per knowledge graph, the time
+* ``dckg.open()``: ``kg.sparql(…)`` (one engine per knowledge graph, in this process: the time
   limit and the row cap held, answer parsed into a ``Table``);
 * ``run.run``: ``dckg.sparql.run.run``, what ``dckg sparql`` does (a worker pool started,
   used once, and stopped for each query) — what the Python API did before.
