@@ -1,12 +1,12 @@
 """The description of one of the graph's data sets: its named graph as a ``dcat:Dataset``.
 
-The network importers (:mod:`dckg.importers.memberships`) and the official lists of the
-reconciler (:mod:`dckg.reconcile.istat`) describe their graphs with it.
+Every importer and the official lists of the reconciler (:mod:`dckg.reconcile.istat`,
+:mod:`dckg.reconcile.official`) describe their graphs with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -20,22 +20,27 @@ def dataset_triples(
     *,
     title: str,
     description: str,
-    sources: Sequence[NamedNode],
+    sources: Iterable[NamedNode],
     licence: NamedNode,
-    citation: str,
+    citation: str | None = None,
+    publisher: str | None = None,
     derived_from: NamedNode | None = None,
 ) -> Iterator[Triple]:
-    """A data set's graph node: ``dcat:Dataset``, title, description, sources, licence,
-    the attribution text and, when given, what it is derived from (``prov:wasDerivedFrom``)."""
+    """A data set's graph node: ``dcat:Dataset``, title, description, sources, licence and,
+    when given, the attribution text its licence asks for, the publisher of a compilation
+    and what it is derived from (``prov:wasDerivedFrom``)."""
     yield Triple(graph_iri, _A, NamedNode(DCAT + "Dataset"))
     yield Triple(graph_iri, NamedNode(DCT + "title"), Literal(title, language="en"))
     yield Triple(graph_iri, NamedNode(DCT + "description"), Literal(description, language="en"))
     for source in sources:
         yield Triple(graph_iri, NamedNode(DCT + "source"), source)
     yield Triple(graph_iri, NamedNode(DCT + "license"), licence)
-    yield Triple(
-        graph_iri, NamedNode(DCT + "bibliographicCitation"), Literal(citation, language="en")
-    )
+    if citation is not None:
+        yield Triple(
+            graph_iri, NamedNode(DCT + "bibliographicCitation"), Literal(citation, language="en")
+        )
+    if publisher is not None:
+        yield Triple(graph_iri, NamedNode(DCT + "publisher"), Literal(publisher))
     if derived_from is not None:
         yield Triple(graph_iri, NamedNode(PROV + "wasDerivedFrom"), derived_from)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError
 from dckg.importers import reports
 from dckg.importers.contract import BaseImporter, Source, register
@@ -29,7 +30,6 @@ from dckg.importers.memberships import (
     Member,
     actor_triples,
     country_code,
-    dataset_triples,
     listed_membership_triples,
     name_forms,
     share,

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError
 from dckg.importers import reports
 from dckg.importers.contract import BaseImporter, Companion, Source
@@ -48,7 +49,6 @@ from dckg.importers.memberships import (
     actor_class,
     actor_triples,
     concept_triples,
-    dataset_triples,
     looks_like_region,
     membership_iri,
     membership_triples,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError
 from dckg.importers import reports
 from dckg.importers.contract import BaseImporter, Source, register
@@ -34,7 +35,6 @@ from dckg.importers.memberships import (
     actor_class,
     actor_triples,
     country_code,
-    dataset_triples,
     listed_membership_triples,
     looks_like_region,
     resolve,

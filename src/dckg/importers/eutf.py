@@ -33,10 +33,11 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError
 from dckg.importers import reports
 from dckg.importers.contract import BaseImporter, Source, register
-from dckg.importers.tables import Row, dataset_triples, decimal_literal, read_csv, typed
+from dckg.importers.tables import Row, decimal_literal, read_csv, typed
 from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, graph, slug, thing
 
 #: The named graph ``dckg init`` loads ``data/eutf-africa.nt.gz`` into.
@@ -500,7 +501,7 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         title="EU Emergency Trust Fund for Africa: projects",
         description=description,
         sources=[SOURCE_PAGE, EUTF_SITE],
-        license=REUSE_DECISION,
+        licence=REUSE_DECISION,
         citation=ATTRIBUTION,
         publisher="dckg contributors",
     )

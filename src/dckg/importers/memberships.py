@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from dckg.datasets import dataset_triples
 from dckg.errors import UsageError
 from dckg.importers.reports import share, table
 from dckg.importers.tables import ntriples
@@ -481,7 +480,6 @@ __all__ = [
     "actor_triples",
     "concept_triples",
     "country_code",
-    "dataset_triples",
     "looks_like_region",
     "membership_iri",
     "membership_triples",

@@ -23,10 +23,11 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError
 from dckg.importers import reports
 from dckg.importers.contract import BaseImporter, Source, register
-from dckg.importers.tables import Row, dataset_triples, decimal_literal, read_csv, typed
+from dckg.importers.tables import Row, decimal_literal, read_csv, typed
 from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, graph, thing
 
 DATASET = graph("reference/programme-facts")
@@ -257,7 +258,7 @@ def _dataset_triples(figures: list[Figure]) -> Iterator[Triple]:
         title="Programme facts with their sources",
         description=description,
         sources=[NamedNode(source) for source in sources],
-        license=CC_BY,
+        licence=CC_BY,
         citation=(
             "Figures read from the public pages of the European Commission, EEAS, PLATFORMA, "
             "ECDPM, OECD, the Council of the EU and the press, each cited on its figure "

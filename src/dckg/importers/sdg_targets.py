@@ -28,10 +28,10 @@ from pathlib import Path
 import yaml
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError
 from dckg.importers import reports
 from dckg.importers.contract import BaseImporter, Source, register
-from dckg.importers.tables import dataset_triples
 from dckg.namespaces import DCKG, DCT, RDF, RDFS, SKOS, UN_SDG, graph, thing
 
 DATASET = graph("reference/sdg-targets")
@@ -250,7 +250,7 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         title="SDG targets and indicators",
         description=description,
         sources=[SOURCE_PAGE, UN_LIST],
-        license=UN_TERMS,
+        licence=UN_TERMS,
         citation=ATTRIBUTION,
         publisher="dckg contributors",
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from dckg.errors import InputError
-from dckg.namespaces import DCAT, DCT, PROV, RDF, RDFS, XSD
+from dckg.namespaces import DCT, PROV, RDF, RDFS, XSD
 
 _A = NamedNode(RDF + "type")
 
@@ -144,33 +144,6 @@ def typed(value: str, datatype: str) -> Literal:
     return Literal(value, datatype=NamedNode(XSD + datatype))
 
 
-def dataset_triples(
-    dataset: NamedNode,
-    *,
-    title: str,
-    description: str,
-    sources: Iterable[NamedNode],
-    license: NamedNode,
-    citation: str | None = None,
-    publisher: str | None = None,
-) -> Iterator[Triple]:
-    """The description of a data set's graph node: ``dcat:Dataset``, title, description,
-    sources, licence and, where the licence asks for one, the attribution text; the
-    publisher of a compilation."""
-    yield Triple(dataset, _A, NamedNode(DCAT + "Dataset"))
-    yield Triple(dataset, NamedNode(DCT + "title"), Literal(title, language="en"))
-    yield Triple(dataset, NamedNode(DCT + "description"), Literal(description, language="en"))
-    for source in sources:
-        yield Triple(dataset, NamedNode(DCT + "source"), source)
-    yield Triple(dataset, NamedNode(DCT + "license"), license)
-    if citation is not None:
-        yield Triple(
-            dataset, NamedNode(DCT + "bibliographicCitation"), Literal(citation, language="en")
-        )
-    if publisher is not None:
-        yield Triple(dataset, NamedNode(DCT + "publisher"), Literal(publisher))
-
-
 def retrieval_triples(
     dataset: NamedNode,
     retrieval: NamedNode,
@@ -200,7 +173,6 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
 __all__ = [
     "MAX_FILE_BYTES",
     "Row",
-    "dataset_triples",
     "decimal_literal",
     "file_in",
     "ntriples",

@@ -38,10 +38,11 @@ from typing import Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError, UsageError
 from dckg.importers import reports, tables
 from dckg.importers.contract import BaseImporter, Source, register
-from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
+from dckg.importers.tables import read_text, retrieval_triples
 from dckg.namespaces import DCKG, DCT, PROV, RDF, RDFS, XSD, graph, thing
 from dckg.reconcile import (
     AMBIGUOUS,
@@ -649,7 +650,7 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         title="Town twinnings (Wikidata, 2017)",
         description=description,
         sources=[P190],
-        license=CC0,
+        licence=CC0,
         citation=CITATION,
     )
     yield from retrieval_triples(

@@ -50,10 +50,11 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
+from dckg.datasets import dataset_triples
 from dckg.errors import InputError, UsageError
 from dckg.importers import reports, tables
 from dckg.importers.contract import BaseImporter, Option, Source, register
-from dckg.importers.tables import dataset_triples, read_text, retrieval_triples
+from dckg.importers.tables import read_text, retrieval_triples
 from dckg.importers.twinnings import (
     KEPT,
     NOT_A_SPELLING,
@@ -847,7 +848,7 @@ def _dataset_triples(result: ImportResult) -> Iterator[Triple]:
         title="Twin towns and sister cities (English Wikipedia, 2026)",
         description=description,
         sources=[WIKIPEDIA_LISTS],
-        license=CC_BY_SA,
+        licence=CC_BY_SA,
         citation=ATTRIBUTION,
     )
     yield from retrieval_triples(

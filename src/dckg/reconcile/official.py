@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from dckg.namespaces import DCAT, DCKG, DCT, GEO, RDF, RDFS, SKOS, graph, thing
+from dckg.datasets import dataset_triples
+from dckg.namespaces import DCKG, DCT, GEO, RDF, RDFS, SKOS, graph, thing
 from dckg.reconcile.geo import distance_km
 from dckg.reconcile.names import normalise
 
@@ -280,15 +281,11 @@ class OfficialList:
             f"that GeoNames' cities500 extract does not hold. {reg.description} As shipped by "
             f"the {reg.package} package {version(reg.package)}."
         )
-        yield Triple(dataset, NamedNode(RDF + "type"), NamedNode(DCAT + "Dataset"))
-        title = reg.title + " (municipalities the graph refers to)"
-        yield Triple(dataset, NamedNode(DCT + "title"), Literal(title, language="en"))
-        yield Triple(dataset, NamedNode(DCT + "description"), Literal(description, language="en"))
-        for source in reg.sources:
-            yield Triple(dataset, NamedNode(DCT + "source"), NamedNode(source))
-        yield Triple(dataset, NamedNode(DCT + "license"), NamedNode(reg.licence))
-        yield Triple(
+        yield from dataset_triples(
             dataset,
-            NamedNode(DCT + "bibliographicCitation"),
-            Literal(reg.citation, language="en"),
+            title=reg.title + " (municipalities the graph refers to)",
+            description=description,
+            sources=[NamedNode(source) for source in reg.sources],
+            licence=NamedNode(reg.licence),
+            citation=reg.citation,
         )
