@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from dckg.importers import covenant, reports, wikipedia_twinnings
-from dckg.importers import twinnings as wikidata
 from dckg.importers.contract import registered
 from dckg.importers.memberships import network_names
 from dckg.reconcile import Reconciler
@@ -66,17 +65,6 @@ def test_no_importer_module_writes_a_markdown_heading() -> None:
         if HEADING.search(node.value)
     ]
     assert found == []
-
-
-@pytest.fixture(scope="module")
-def wikidata_file(geonames_index: Reconciler, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Wikidata twinnings of the Wikidata slice, as the shipped file would hold them."""
-    result = wikidata.import_twinnings(
-        [DATA / "twinnings"], reconciler=geonames_index, skip_malformed=True
-    )
-    path = tmp_path_factory.mktemp("wikidata") / "twinnings.nt.gz"
-    wikidata.write_gzip(wikidata.ntriples(result), path)
-    return path
 
 
 def wikipedia_source(name: str, folder: Path) -> Path:

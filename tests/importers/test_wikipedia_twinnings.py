@@ -28,7 +28,6 @@ from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from dckg.cli import cli
 from dckg.errors import InputError
-from dckg.importers import twinnings as wikidata
 from dckg.importers.twinnings import KEPT, NOT_A_SPELLING, Side
 from dckg.importers.wikipedia_twinnings import (
     AFTER_THE_DASH,
@@ -94,17 +93,6 @@ NDIAGANIAO = own_place_iri("SN", "N'Diaganiao", 14.5382, -16.7262)
 def own_twinning(gid: int, place: NamedNode) -> str:
     key = place.value.rsplit("/", 1)[-1]
     return f"https://w3id.org/dckg/id/partnership/twinning-geonames-{gid}-{key}"
-
-
-@pytest.fixture(scope="module")
-def wikidata_file(geonames_index: Reconciler, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Wikidata twinnings of the Wikidata slice, as the shipped file would hold them."""
-    result = wikidata.import_twinnings(
-        [DATA / "twinnings"], reconciler=geonames_index, skip_malformed=True
-    )
-    path = tmp_path_factory.mktemp("wikidata") / "twinnings.nt.gz"
-    wikidata.write_gzip(wikidata.ntriples(result), path)
-    return path
 
 
 @pytest.fixture(scope="module")
